@@ -1,0 +1,36 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    class Kind(models.TextChoices):
+        MEMBER = "member", "Member"
+        MOVIELENS = "movielens", "MovieLens rater (imported, cannot log in)"
+        CRITIC = "critic", "Critic snippets (imported from Rotten Tomatoes)"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MEMBER)
+    # "ml:<userId>" for MovieLens raters, "rt:<n>" for critic accounts: lets imports be re-run.
+    external_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    bio = models.TextField(max_length=1000, blank=True)
+    favourite_genres = models.ManyToManyField("movies.Genre", blank=True, related_name="fans")
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.display_name.replace("_", " ").split() if p]
+        letters = "".join(p[0] for p in parts[:2]) or self.username[:1]
+        return letters.upper()
+
+    @property
+    def is_imported(self) -> bool:
+        return self.kind != self.Kind.MEMBER

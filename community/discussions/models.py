@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+TITLE_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 5_000
+
+
+class Thread(models.Model):
+    movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="threads")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="threads")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    reply_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    last_activity_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-last_activity_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussions:thread", kwargs={"pk": self.pk})
+
+
+class Reply(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"Reply by {self.author} in {self.thread}"

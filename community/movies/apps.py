@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MoviesConfig(AppConfig):
+    name = "community.movies"
+    label = "movies"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StudiosConfig(AppConfig):
+    name = "community.studios"
+    label = "studios"

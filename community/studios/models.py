@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.db import models
+
+
+class Studio(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    movies = models.ManyToManyField("movies.Movie", blank=True, related_name="studios")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="StudioMembership", related_name="studios"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudioMembership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        ANALYST = "analyst", "Analyst"
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="studio_memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.ANALYST)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["studio", "user"], name="one_membership_per_user")]

@@ -1,0 +1,152 @@
+"""What the recommender floor writes: analyses, taste profiles, picks, generated texts, artefacts.
+
+Every model-produced row records the name and version of the model that produced it.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class ReviewAnalysis(models.Model):
+    class Label(models.TextChoices):
+        POSITIVE = "positive", "Positive"
+        NEGATIVE = "negative", "Negative"
+        MIXED = "mixed", "Mixed"
+
+    review = models.OneToOneField("reviews.Review", on_delete=models.CASCADE, related_name="analysis")
+    label = models.CharField(max_length=10, choices=Label.choices)
+    score = models.FloatField(help_text="-1 (very negative) to 1 (very positive)")
+    confidence = models.FloatField()
+    # [{"aspect": "acting", "sentiment": "positive", "score": 0.8, "sentence": "..."}]
+    aspects = models.JSONField(default=list, blank=True)
+    text_hash = models.CharField(max_length=64, help_text="sha256 of the text that was analysed")
+    model_name = models.CharField(max_length=200)
+    model_version = models.CharField(max_length=100, db_index=True)
+    analysed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "review analyses"
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.score:+.2f}) for review {self.review_id}"
+
+
+class TasteProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="taste_profile"
+    )
+    # {"genres": {"Crime": 0.8, ...}, "aspects": {"pacing": 0.6, ...}, "people": {"Michael Mann": 0.9}}
+    preferences = models.JSONField(default=dict, blank=True)
+    summary = models.TextField(blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Taste profile of {self.user}"
+
+
+class Recommendation(models.Model):
+    class Row(models.TextChoices):
+        TOP_PICKS = "top_picks", "Top picks for you"
+        BECAUSE_YOU_LOVED = "because_you_loved", "Because you loved"
+        HIDDEN_GEMS = "hidden_gems", "Hidden gems"
+        MORE_LIKE_THIS = "more_like_this", "More like"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="+")
+    row = models.CharField(max_length=20, choices=Row.choices)
+    # The row's subject: the anchor movie's title or the genre name ("Because you loved Heat").
+    row_subject = models.CharField(max_length=300, blank=True)
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    reason = models.CharField(max_length=300)
+    model_version = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["user", "row", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "row", "movie"], name="one_pick_per_row"),
+        ]
+        indexes = [models.Index(fields=["user", "row", "rank"])]
+
+
+class RecommendationFeedback(models.Model):
+    class Kind(models.TextChoices):
+        NOT_INTERESTED = "not_interested", "Not interested"
+        MORE_LIKE_THIS = "more_like_this", "More like this"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rec_feedback")
+    movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "movie", "kind"], name="one_feedback_per_kind"),
+        ]
+
+
+class GeneratedText(models.Model):
+    """A language-model text for one user about one movie; shown labelled "AI-generated"."""
+
+    class Kind(models.TextChoices):
+        REVIEW_DRAFT = "review_draft", "Review draft"
+        DISCUSSION_SUGGESTIONS = "discussion_suggestions", "Discussion suggestions"
+        EXPLANATION = "explanation", "Recommendation explanation"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generated_texts"
+    )
+    movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    text = models.TextField(blank=True)
+    # Structured output where a kind has one (e.g. the three suggested questions).
+    payload = models.JSONField(default=dict, blank=True)
+    is_fallback = models.BooleanField(default=False, help_text="template text used after failed checks")
+    error = models.CharField(max_length=500, blank=True)
+    model_name = models.CharField(max_length=200, blank=True)
+    model_version = models.CharField(max_length=100, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "user", "movie"], name="one_text_per_kind_user_movie"),
+        ]
+
+
+class ModelArtifact(models.Model):
+    """A trained or converted model on disk; exactly one per kind is active at a time."""
+
+    class Kind(models.TextChoices):
+        SENTIMENT = "sentiment", "Sentiment classifier"
+        RECOMMENDER = "recommender", "Hybrid recommender"
+        GENERATOR = "generator", "Text generator"
+        EMBEDDINGS = "embeddings", "Text embeddings"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    version = models.CharField(max_length=100)
+    path = models.CharField(max_length=500)
+    is_active = models.BooleanField(default=False)
+    metrics = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="one_artifact_per_version"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(is_active=True), name="one_active_artifact_per_kind"
+            ),
+        ]

@@ -1,0 +1,1 @@
+"""Celery tasks of the recommender floor, one module per concern."""
