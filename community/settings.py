@@ -38,7 +38,7 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DEBUG = envbool("DEBUG", "1")
-_DEV_SECRET = "django-insecure-dev-only-key-set-SECRET_KEY-in-production"
+_DEV_SECRET = "django-insecure-dev-only-key-set-SECRET_KEY-in-production"  # noqa: S105  (only used while DEBUG is on)
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
