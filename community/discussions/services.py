@@ -1,0 +1,99 @@
+"""Writes on discussion threads and their replies."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from community.accounts.models import User
+from community.core.validation import clean_text
+from community.discussions.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Reply, Thread
+from community.movies.models import Movie
+
+
+def _require_member(user: User) -> None:
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Log in to do that.")
+
+
+def _require_author(obj: Thread | Reply, user: User) -> None:
+    if not user.is_authenticated or obj.author_id != user.pk:
+        raise PermissionDenied("Only the author can change this post.")
+
+
+def thread_create(*, user: User, movie: Movie, title: str, body: str) -> Thread:
+    """Start a discussion about the movie."""
+    _require_member(user)
+    clean_title = clean_text(title, field="title", max_length=TITLE_MAX_LENGTH)
+    clean_body = clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
+    now = timezone.now()
+    return Thread.objects.create(
+        movie=movie,
+        author=user,
+        title=clean_title,
+        body=clean_body,
+        created_at=now,
+        updated_at=now,
+        last_activity_at=now,
+    )
+
+
+def thread_update(*, thread: Thread, user: User, title: str, body: str) -> Thread:
+    """Edit one's own thread."""
+    _require_author(thread, user)
+    thread.title = clean_text(title, field="title", max_length=TITLE_MAX_LENGTH)
+    thread.body = clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
+    thread.updated_at = timezone.now()
+    thread.save(update_fields=["title", "body", "updated_at"])
+    return thread
+
+
+def thread_delete(*, thread: Thread, user: User) -> None:
+    """Delete one's own thread together with its replies."""
+    _require_author(thread, user)
+    thread.delete()
+
+
+def reply_create(*, user: User, thread: Thread, body: str) -> Reply:
+    """Reply to a thread; bumps the thread's reply count and last activity."""
+    _require_member(user)
+    text = clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
+    now = timezone.now()
+    with transaction.atomic():
+        reply = Reply.objects.create(thread=thread, author=user, body=text, created_at=now, updated_at=now)
+        Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
+    thread.refresh_from_db(fields=["reply_count", "last_activity_at"])
+    return reply
+
+
+def reply_update(*, reply: Reply, user: User, body: str) -> Reply:
+    """Edit one's own reply."""
+    _require_author(reply, user)
+    reply.body = clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
+    reply.updated_at = timezone.now()
+    reply.save(update_fields=["body", "updated_at"])
+    return reply
+
+
+def reply_delete(*, reply: Reply, user: User) -> None:
+    """Delete one's own reply; the thread's reply count follows."""
+    _require_author(reply, user)
+    thread_id = reply.thread_id
+    with transaction.atomic():
+        reply.delete()
+        thread_counts_refresh(thread_ids=[thread_id])
+
+
+def thread_counts_refresh(*, thread_ids: list[int]) -> None:
+    """Recount replies of the given threads (after deletions that bypass reply_delete)."""
+    counts = dict(
+        Reply.objects.filter(thread_id__in=thread_ids)
+        .order_by()
+        .values("thread_id")
+        .annotate(n=Count("id"))
+        .values_list("thread_id", "n")
+    )
+    for thread_id in thread_ids:
+        Thread.objects.filter(pk=thread_id).update(reply_count=counts.get(thread_id, 0))

@@ -1,0 +1,166 @@
+"""Writes on ratings, reviews and review likes.
+
+Every service keeps the denormalised counters (Movie.rating_count/rating_average/review_count,
+Review.like_count) in step and sends the documented events after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from community.accounts.models import User
+from community.core import events
+from community.core.validation import clean_text
+from community.movies.models import Movie
+from community.movies.services import movie_stats_refresh
+from community.reviews.models import REVIEW_MAX_LENGTH, Rating, Review, ReviewLike
+
+SCORES = [Decimal(n) / 2 for n in range(1, 11)]  # 0.5, 1.0, ... 5.0
+
+
+def rating_score_parse(value: object) -> Decimal:
+    """Return the value as a half-star Decimal between 0.5 and 5, or raise ValidationError on `score`."""
+    try:
+        score = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"score": "Choose a rating between 0.5 and 5 stars."}) from None
+    if not score.is_finite() or score not in SCORES:
+        raise ValidationError({"score": "Choose a rating between 0.5 and 5 stars, in half stars."})
+    return score.quantize(Decimal("0.1"))
+
+
+def _require_member(user: User) -> None:
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Log in to do that.")
+
+
+def rating_set(*, user: User, movie: Movie, score: Decimal | float | str) -> Rating:
+    """Create or change the user's rating of the movie (0.5-5 in half stars)."""
+    _require_member(user)
+    value = rating_score_parse(score)
+    now = timezone.now()
+    with transaction.atomic():
+        rating, created = Rating.objects.select_for_update().get_or_create(
+            user=user, movie=movie, defaults={"score": value, "created_at": now, "updated_at": now}
+        )
+        if not created and rating.score != value:
+            rating.score = value
+            rating.updated_at = now
+            rating.save(update_fields=["score", "updated_at"])
+        movie_stats_refresh(movie_ids=[movie.pk])
+        events.send_on_commit(events.rating_saved, user_id=user.pk, movie_id=movie.pk, score=float(value))
+    return rating
+
+
+def rating_clear(*, user: User, movie: Movie) -> None:
+    """Remove the user's rating of the movie, if any."""
+    _require_member(user)
+    with transaction.atomic():
+        deleted, _ = Rating.objects.filter(user=user, movie=movie).delete()
+        if deleted:
+            movie_stats_refresh(movie_ids=[movie.pk])
+            events.send_on_commit(events.rating_deleted, user_id=user.pk, movie_id=movie.pk)
+
+
+def review_post(*, user: User, movie: Movie, body: str, has_spoilers: bool = False) -> Review:
+    """Publish the user's review of the movie; one review per user and movie."""
+    _require_member(user)
+    text = clean_text(body, field="body", max_length=REVIEW_MAX_LENGTH)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                user=user,
+                movie=movie,
+                body=text,
+                has_spoilers=bool(has_spoilers),
+                source=Review.Source.MEMBER,
+                created_at=now,
+                updated_at=now,
+            )
+            movie_stats_refresh(movie_ids=[movie.pk])
+            events.send_on_commit(
+                events.review_saved,
+                review_id=review.pk,
+                user_id=user.pk,
+                movie_id=movie.pk,
+                text_changed=True,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"body": "You have already reviewed this movie: edit your review instead."}
+        ) from None
+    return review
+
+
+def _require_owner(review: Review, user: User) -> None:
+    if not user.is_authenticated or review.user_id != user.pk:
+        raise PermissionDenied("Only the author can change this review.")
+
+
+def review_update(*, review: Review, user: User, body: str, has_spoilers: bool) -> Review:
+    """Change the text or spoiler flag of one's own review."""
+    _require_owner(review, user)
+    text = clean_text(body, field="body", max_length=REVIEW_MAX_LENGTH)
+    text_changed = text != review.body
+    review.body = text
+    review.has_spoilers = bool(has_spoilers)
+    review.updated_at = timezone.now()
+    with transaction.atomic():
+        review.save(update_fields=["body", "has_spoilers", "updated_at"])
+        events.send_on_commit(
+            events.review_saved,
+            review_id=review.pk,
+            user_id=review.user_id,
+            movie_id=review.movie_id,
+            text_changed=text_changed,
+        )
+    return review
+
+
+def review_delete(*, review: Review, user: User) -> None:
+    """Delete one's own review (its likes go with it)."""
+    _require_owner(review, user)
+    review_id, movie_id = review.pk, review.movie_id
+    with transaction.atomic():
+        review.delete()
+        movie_stats_refresh(movie_ids=[movie_id])
+        events.send_on_commit(events.review_deleted, review_id=review_id, user_id=user.pk, movie_id=movie_id)
+
+
+def review_like(*, review: Review, user: User) -> bool:
+    """Like someone else's review. Returns True if a new like was recorded."""
+    _require_member(user)
+    if review.user_id == user.pk:
+        raise ValidationError("You cannot like your own review.")
+    with transaction.atomic():
+        _, created = ReviewLike.objects.get_or_create(review=review, user=user)
+        if created:
+            Review.objects.filter(pk=review.pk).update(like_count=F("like_count") + 1)
+    review.refresh_from_db(fields=["like_count"])
+    return created
+
+
+def review_unlike(*, review: Review, user: User) -> bool:
+    """Take back a like. Returns True if a like was removed."""
+    _require_member(user)
+    with transaction.atomic():
+        deleted, _ = ReviewLike.objects.filter(review=review, user=user).delete()
+        if deleted:
+            Review.objects.filter(pk=review.pk, like_count__gt=0).update(like_count=F("like_count") - 1)
+    review.refresh_from_db(fields=["like_count"])
+    return bool(deleted)
+
+
+def review_like_toggle(*, review: Review, user: User) -> bool:
+    """Like the review, or unlike it if already liked. Returns whether the user now likes it."""
+    if ReviewLike.objects.filter(review=review, user=user).exists():
+        review_unlike(review=review, user=user)
+        return False
+    review_like(review=review, user=user)
+    return True

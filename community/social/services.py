@@ -1,0 +1,53 @@
+"""Writes on watchlists and follows."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from community.accounts.models import User
+from community.movies.models import Movie
+from community.social.models import Follow, WatchlistItem
+
+
+def _require_member(user: User) -> None:
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Log in to do that.")
+
+
+def watchlist_add(*, user: User, movie: Movie) -> WatchlistItem:
+    """Put the movie on the user's watchlist (adding twice is harmless)."""
+    _require_member(user)
+    item, _ = WatchlistItem.objects.get_or_create(user=user, movie=movie)
+    return item
+
+
+def watchlist_remove(*, user: User, movie: Movie) -> bool:
+    """Take the movie off the user's watchlist. Returns True if it was there."""
+    _require_member(user)
+    deleted, _ = WatchlistItem.objects.filter(user=user, movie=movie).delete()
+    return bool(deleted)
+
+
+def follow_create(*, follower: User, followee: User) -> Follow:
+    """Follow another user (following twice is harmless; following oneself is refused)."""
+    _require_member(follower)
+    if follower.pk == followee.pk:
+        raise ValidationError("You cannot follow yourself.")
+    follow, _ = Follow.objects.get_or_create(follower=follower, followee=followee)
+    return follow
+
+
+def follow_delete(*, follower: User, followee: User) -> bool:
+    """Stop following a user. Returns True if a follow was removed."""
+    _require_member(follower)
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    return bool(deleted)
+
+
+def follow_toggle(*, follower: User, followee: User) -> bool:
+    """Follow, or unfollow if already following. Returns whether the follower now follows."""
+    if Follow.objects.filter(follower=follower, followee=followee).exists():
+        follow_delete(follower=follower, followee=followee)
+        return False
+    follow_create(follower=follower, followee=followee)
+    return True
