@@ -24,8 +24,8 @@ class IsOwnerOrReadOnly(permissions.BasePermission):
 class IsStudioMember(permissions.BasePermission):
     """Scopes studio endpoints: the signed-in user must belong to the studio named in the URL.
 
-    Views set ``studio_lookup_kwarg`` (default ``studio_slug``); a non-member gets 404 from the
-    view's scoped queryset rather than learning that the studio exists.
+    Views set ``studio_lookup_kwarg`` (default ``studio_slug``). Outsiders get 403 whether or not
+    the studio exists, so the answer does not reveal which studios there are.
     """
 
     message = "You are not a member of this studio."

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from community.accounts.models import User
+from community.accounts.services import BIO_MAX_LENGTH, NAME_MAX_LENGTH, USERNAME_MAX_LENGTH
+from community.movies.api.serializers import GenreSerializer
+from community.movies.models import Genre
+
+# --- input ---
+
+
+class TokenObtainInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=1000, trim_whitespace=False, write_only=True)
+
+
+class SignupInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=USERNAME_MAX_LENGTH)
+    password = serializers.CharField(max_length=1000, trim_whitespace=False, write_only=True)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class ProfileUpdateInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False, allow_blank=True)
+    bio = serializers.CharField(max_length=BIO_MAX_LENGTH, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    favourite_genres = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Genre.objects.all(), many=True, required=False, help_text="Genre slugs."
+    )
+
+
+class AccountDeleteInputSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        max_length=1000, trim_whitespace=False, write_only=True, help_text="Your password, to confirm."
+    )
+
+
+# --- output ---
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+
+
+class UserPublicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "bio"]
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    favourite_genres = GenreSerializer(many=True, read_only=True)
+    rating_count = serializers.IntegerField(read_only=True)
+    review_count = serializers.IntegerField(read_only=True)
+    follower_count = serializers.IntegerField(read_only=True)
+    following_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "first_name",
+            "last_name",
+            "email",
+            "bio",
+            "favourite_genres",
+            "date_joined",
+            "onboarded_at",
+            "rating_count",
+            "review_count",
+            "follower_count",
+            "following_count",
+        ]
+
+
+class AccountExportSerializer(serializers.Serializer):
+    """The shape of community.accounts.services.account_export()."""
+
+    format = serializers.CharField()
+    exported_at = serializers.DateTimeField()
+    account = serializers.DictField()
+    ratings = serializers.ListField(child=serializers.DictField())
+    reviews = serializers.ListField(child=serializers.DictField())
+    review_likes = serializers.ListField(child=serializers.DictField())
+    threads = serializers.ListField(child=serializers.DictField())
+    replies = serializers.ListField(child=serializers.DictField())
+    watchlist = serializers.ListField(child=serializers.DictField())
+    following = serializers.ListField(child=serializers.CharField())
+    followers = serializers.ListField(child=serializers.CharField())

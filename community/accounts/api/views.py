@@ -1,0 +1,149 @@
+"""Token auth, sign-up and the signed-in user's own account (`me`)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from community.accounts import services
+from community.accounts.api.serializers import (
+    AccountDeleteInputSerializer,
+    AccountExportSerializer,
+    ProfileSerializer,
+    ProfileUpdateInputSerializer,
+    SignupInputSerializer,
+    TokenObtainInputSerializer,
+    TokenSerializer,
+)
+from community.accounts.models import User
+from community.core.api.throttles import LoginRateThrottle
+
+
+def profile_of(user: User) -> User:
+    """The user with the counts the profile shows (separate COUNTs: joins would multiply rows)."""
+    profile = User.objects.prefetch_related("favourite_genres").get(pk=user.pk)
+    profile.rating_count = profile.ratings.count()
+    profile.review_count = profile.reviews.count()
+    profile.follower_count = profile.followers.count()
+    profile.following_count = profile.following.count()
+    return profile
+
+
+class TokenApi(generics.GenericAPIView):
+    """Obtain a token with username and password (POST), or revoke your token (DELETE)."""
+
+    serializer_class = TokenSerializer
+
+    def get_permissions(self):  # type: ignore[no-untyped-def]
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_throttles(self):  # type: ignore[no-untyped-def]
+        if self.request.method == "POST":
+            return [LoginRateThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Obtain an API token",
+        description="Throttled strictly per client IP. The same token is returned until revoked.",
+        request=TokenObtainInputSerializer,
+        responses={200: TokenSerializer},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = TokenObtainInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request._request, **data.validated_data)
+        if user is None or not user.is_active:
+            raise ValidationError({"non_field_errors": ["Unable to log in with these credentials."]})
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response(TokenSerializer({"token": token.key}).data)
+
+    @extend_schema(tags=["auth"], summary="Revoke your API token", request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignupApi(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginRateThrottle]
+    serializer_class = ProfileSerializer
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Create a member account",
+        request=SignupInputSerializer,
+        responses={201: ProfileSerializer},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = SignupInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_signup(**data.validated_data)
+        return Response(ProfileSerializer(profile_of(user)).data, status=status.HTTP_201_CREATED)
+
+
+class MeApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ProfileSerializer
+
+    @extend_schema(tags=["me"], summary="Your profile", responses={200: ProfileSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(ProfileSerializer(profile_of(request.user)).data)
+
+    @extend_schema(
+        tags=["me"],
+        summary="Change your profile (only the fields sent)",
+        request=ProfileUpdateInputSerializer,
+        responses={200: ProfileSerializer},
+    )
+    def patch(self, request: Request) -> Response:
+        data = ProfileUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        current = {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "bio": user.bio,
+            "email": user.email,
+            "favourite_genres": list(user.favourite_genres.all()),
+        }
+        services.profile_update(user=user, **{**current, **data.validated_data})
+        return Response(ProfileSerializer(profile_of(user)).data)
+
+
+class MeExportApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = AccountExportSerializer
+
+    @extend_schema(
+        tags=["me"], summary="Download all your data as JSON", responses={200: AccountExportSerializer}
+    )
+    def get(self, request: Request) -> Response:
+        return Response(AccountExportSerializer(services.account_export(user=request.user)).data)
+
+
+class MeDeleteApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = AccountDeleteInputSerializer
+
+    @extend_schema(
+        tags=["me"],
+        summary="Delete your account and everything you wrote",
+        request=AccountDeleteInputSerializer,
+        responses={204: None},
+    )
+    def post(self, request: Request) -> Response:
+        data = AccountDeleteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not request.user.check_password(data.validated_data["password"]):
+            raise ValidationError({"password": ["Your password was entered incorrectly."]})
+        services.account_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

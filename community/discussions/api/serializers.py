@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from community.discussions.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Reply, Thread
+from community.movies.api.serializers import MovieBriefSerializer
+from community.reviews.api.serializers import AuthorSerializer
+
+# --- input ---
+
+
+class ThreadInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    body = serializers.CharField(max_length=BODY_MAX_LENGTH)
+
+
+class ThreadUpdateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
+    body = serializers.CharField(max_length=BODY_MAX_LENGTH, required=False)
+
+
+class ReplyInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=BODY_MAX_LENGTH)
+
+
+# --- output ---
+
+
+class ThreadSerializer(serializers.ModelSerializer):
+    movie = MovieBriefSerializer(read_only=True)
+    author = AuthorSerializer(read_only=True)
+
+    class Meta:
+        model = Thread
+        fields = [
+            "id",
+            "movie",
+            "author",
+            "title",
+            "body",
+            "reply_count",
+            "created_at",
+            "updated_at",
+            "last_activity_at",
+        ]
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    author = AuthorSerializer(read_only=True)
+    thread_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Reply
+        fields = ["id", "thread_id", "author", "body", "created_at", "updated_at"]
+        read_only_fields = fields

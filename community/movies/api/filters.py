@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django_filters import rest_framework as filters
+from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from community.movies.models import Movie
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class NullsLastOrderingFilter(filters.OrderingFilter):
+    """Ordering with unrated movies last either way, and the id as a tie-breaker for stable pages."""
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        fields = [self.get_ordering_value(param) for param in value]
+        exprs = [
+            F(name[1:]).desc(nulls_last=True) if name.startswith("-") else F(name).asc(nulls_last=True)
+            for name in fields
+        ]
+        return qs.order_by(*exprs, "pk")
+
+
+class MovieFilter(filters.FilterSet):
+    search = filters.CharFilter(
+        method="filter_search", max_length=200, help_text="Words in the title, director or cast names."
+    )
+    genre = filters.CharFilter(
+        field_name="genres__slug", max_length=40, help_text="A genre slug, e.g. `crime`."
+    )
+    year = IntegerFilter(field_name="year", min_value=1800, max_value=2200)
+    year_min = IntegerFilter(field_name="year", lookup_expr="gte", min_value=1800, max_value=2200)
+    year_max = IntegerFilter(field_name="year", lookup_expr="lte", min_value=1800, max_value=2200)
+    ordering = NullsLastOrderingFilter(
+        fields=(
+            ("title", "title"),
+            ("year", "year"),
+            ("rating_average", "rating"),
+            ("rating_count", "popularity"),
+            ("review_count", "reviews"),
+        ),
+        help_text="Sort key; prefix with `-` for descending. Default: most rated first.",
+    )
+
+    class Meta:
+        model = Movie
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet[Movie], name: str, value: str) -> QuerySet[Movie]:
+        for word in value.split()[:8]:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(director_names__icontains=word) | Q(cast_names__icontains=word)
+            )
+        return queryset

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from community.accounts.models import User
+from community.movies.api.serializers import MovieBriefSerializer
+from community.reviews.models import REVIEW_MAX_LENGTH, Rating, Review
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name"]
+
+
+# --- input ---
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=REVIEW_MAX_LENGTH)
+    has_spoilers = serializers.BooleanField(default=False)
+
+
+class ReviewUpdateInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=REVIEW_MAX_LENGTH, required=False)
+    has_spoilers = serializers.BooleanField(required=False)
+
+
+class RatingInputSerializer(serializers.Serializer):
+    score = serializers.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("5.0"),
+        help_text="0.5 to 5 in half stars.",
+    )
+
+
+# --- output ---
+
+
+class ReviewSentimentSerializer(serializers.Serializer):
+    label = serializers.ChoiceField(choices=["positive", "negative", "mixed"])
+    score = serializers.FloatField()
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    author = AuthorSerializer(source="user", read_only=True)
+    movie = MovieBriefSerializer(read_only=True)
+    liked_by_me = serializers.SerializerMethodField()
+    sentiment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "movie",
+            "author",
+            "body",
+            "has_spoilers",
+            "source",
+            "critic_verdict",
+            "like_count",
+            "liked_by_me",
+            "sentiment",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_liked_by_me(self, review: Review) -> bool:
+        return bool(getattr(review, "liked_by_me", False))
+
+    @extend_schema_field(ReviewSentimentSerializer(allow_null=True))
+    def get_sentiment(self, review: Review) -> dict[str, Any] | None:
+        analysis = getattr(review, "analysis", None)  # filled in by the recommender once analysed
+        if analysis is None:
+            return None
+        return {"label": analysis.label, "score": analysis.score}
+
+
+class LikeStateSerializer(serializers.Serializer):
+    liked = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    movie = MovieBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Rating
+        fields = ["movie", "score", "created_at", "updated_at"]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from community.reviews.api import views
+
+urlpatterns = [
+    path("movies/<int:movie_id>/reviews/", views.MovieReviewListApi.as_view(), name="movie-reviews"),
+    path("movies/<int:movie_id>/rating/", views.MovieRatingApi.as_view(), name="movie-rating"),
+    path("reviews/<int:review_id>/", views.ReviewDetailApi.as_view(), name="review-detail"),
+    path("reviews/<int:review_id>/like/", views.ReviewLikeApi.as_view(), name="review-like"),
+    path("me/ratings/", views.MyRatingListApi.as_view(), name="my-ratings"),
+]

@@ -1,0 +1,150 @@
+"""The signed-in user's watchlist and follows. Writes go through community.social.services."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from community.accounts.models import User
+from community.movies.models import Movie
+from community.social import services
+from community.social.api.serializers import (
+    FollowerSerializer,
+    FollowingSerializer,
+    FollowInputSerializer,
+    WatchlistAddInputSerializer,
+    WatchlistItemSerializer,
+)
+from community.social.models import Follow, WatchlistItem
+
+
+def member_by_username(username: str) -> User:
+    if "\x00" in username or len(username) > 150:
+        raise Http404
+    return get_object_or_404(User, username=username, kind=User.Kind.MEMBER, is_active=True)
+
+
+class WatchlistApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = WatchlistItemSerializer
+
+    def get_queryset(self) -> QuerySet[WatchlistItem]:
+        if getattr(self, "swagger_fake_view", False):
+            return WatchlistItem.objects.none()
+        return (
+            WatchlistItem.objects.filter(user=self.request.user)
+            .select_related("movie")
+            .prefetch_related("movie__genres")
+            .order_by("-added_at", "-pk")
+        )
+
+    @extend_schema(
+        tags=["watchlist"], summary="Your watchlist", responses={200: WatchlistItemSerializer(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(WatchlistItemSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=["watchlist"],
+        summary="Put a movie on your watchlist (adding twice is harmless)",
+        request=WatchlistAddInputSerializer,
+        responses={201: WatchlistItemSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = WatchlistAddInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        movie = Movie.objects.filter(pk=data.validated_data["movie_id"]).first()
+        if movie is None:
+            raise ValidationError({"movie_id": ["No movie with this id."]})
+        item = services.watchlist_add(user=request.user, movie=movie)
+        return Response(WatchlistItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class WatchlistItemApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = WatchlistItemSerializer
+
+    @extend_schema(tags=["watchlist"], summary="Take a movie off your watchlist", responses={204: None})
+    def delete(self, request: Request, movie_id: int) -> Response:
+        movie = get_object_or_404(Movie, pk=movie_id)
+        if not services.watchlist_remove(user=request.user, movie=movie):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FollowingApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = FollowingSerializer
+
+    def get_queryset(self) -> QuerySet[Follow]:
+        if getattr(self, "swagger_fake_view", False):
+            return Follow.objects.none()
+        return (
+            Follow.objects.filter(follower=self.request.user)
+            .select_related("followee")
+            .order_by("-created_at", "-pk")
+        )
+
+    @extend_schema(
+        tags=["follows"], summary="People you follow", responses={200: FollowingSerializer(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(FollowingSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=["follows"],
+        summary="Follow a member (following twice is harmless)",
+        request=FollowInputSerializer,
+        responses={201: FollowingSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = FollowInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        followee = User.objects.filter(
+            username=data.validated_data["username"], kind=User.Kind.MEMBER, is_active=True
+        ).first()
+        if followee is None:
+            raise ValidationError({"username": ["No member with this username."]})
+        follow = services.follow_create(follower=request.user, followee=followee)
+        return Response(FollowingSerializer(follow).data, status=status.HTTP_201_CREATED)
+
+
+class FollowingItemApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = FollowingSerializer
+
+    @extend_schema(tags=["follows"], summary="Stop following a member", responses={204: None})
+    def delete(self, request: Request, username: str) -> Response:
+        if not services.follow_delete(follower=request.user, followee=member_by_username(username)):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FollowersApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = FollowerSerializer
+
+    def get_queryset(self) -> QuerySet[Follow]:
+        if getattr(self, "swagger_fake_view", False):
+            return Follow.objects.none()
+        return (
+            Follow.objects.filter(followee=self.request.user)
+            .select_related("follower")
+            .order_by("-created_at", "-pk")
+        )
+
+    @extend_schema(
+        tags=["follows"], summary="People who follow you", responses={200: FollowerSerializer(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(FollowerSerializer(page, many=True).data)

@@ -1,0 +1,49 @@
+"""Studio console API. Every endpoint is scoped to the studios the signed-in user belongs to.
+
+Insight endpoints come later under /api/v1/studios/<studio_slug>/...; they use
+IsStudioMember, which answers 403 to people outside the studio.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from community.core.api.permissions import IsStudioMember
+from community.studios.api.serializers import StudioSerializer
+from community.studios.models import Studio, StudioMembership
+
+
+def studios_of(user: object) -> QuerySet[Studio]:
+    role = StudioMembership.objects.filter(studio=OuterRef("pk"), user=user).values("role")[:1]
+    return (
+        Studio.objects.filter(memberships__user=user)
+        .annotate(my_role=Subquery(role), movie_count=Count("movies", distinct=True))
+        .order_by("name")
+    )
+
+
+@extend_schema(tags=["studios"], summary="The studios you belong to")
+class StudioListApi(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = StudioSerializer
+
+    def get_queryset(self) -> QuerySet[Studio]:
+        if getattr(self, "swagger_fake_view", False):
+            return Studio.objects.none()
+        return studios_of(self.request.user)
+
+
+class StudioDetailApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated, IsStudioMember]
+    serializer_class = StudioSerializer
+
+    @extend_schema(tags=["studios"], summary="One of your studios", responses={200: StudioSerializer})
+    def get(self, request: Request, studio_slug: str) -> Response:
+        studio = get_object_or_404(studios_of(request.user), slug=studio_slug)
+        return Response(StudioSerializer(studio).data)
