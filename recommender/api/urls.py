@@ -1,1 +1,18 @@
-urlpatterns: list = []
+from django.urls import path
+
+from recommender.api import views
+
+urlpatterns = [
+    path("me/recommendations/", views.RecommendationListApi.as_view(), name="recommendations"),
+    path("me/taste-profile/", views.TasteProfileApi.as_view(), name="taste-profile"),
+    path("movies/<int:movie_id>/similar/", views.SimilarMoviesApi.as_view(), name="similar-movies"),
+    path("movies/<int:movie_id>/review-draft/", views.ReviewDraftRequestApi.as_view(), name="review-draft"),
+    path(
+        "movies/<int:movie_id>/discussion-suggestions/",
+        views.DiscussionSuggestionsRequestApi.as_view(),
+        name="discussion-suggestions",
+    ),
+    path(
+        "generated-texts/<int:text_id>/", views.GeneratedTextDetailApi.as_view(), name="generated-text-detail"
+    ),
+]

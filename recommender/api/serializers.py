@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from community.movies.api.serializers import MovieBriefSerializer, MovieListSerializer
+from recommender.models import GeneratedText, Recommendation, TasteProfile
+
+# --- input ---
+
+
+class SimilarMoviesInputSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10, required=False)
+
+
+# --- output ---
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    movie = MovieListSerializer(read_only=True)
+
+    class Meta:
+        model = Recommendation
+        fields = ["movie", "row", "row_subject", "rank", "score", "reason", "model_version", "created_at"]
+
+
+class TasteProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TasteProfile
+        fields = ["preferences", "summary", "rating_count", "review_count", "updated_at"]
+        extra_kwargs = {"updated_at": {"allow_null": True}}
+
+
+class SimilarMovieSerializer(serializers.Serializer):
+    movie = MovieListSerializer()
+    score = serializers.FloatField(help_text="Higher is more similar.")
+
+
+class GeneratedTextSerializer(serializers.ModelSerializer):
+    movie = MovieBriefSerializer(read_only=True)
+    poll_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GeneratedText
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "movie",
+            "text",
+            "payload",
+            "is_fallback",
+            "error",
+            "model_name",
+            "model_version",
+            "task_id",
+            "poll_url",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_poll_url(self, text: GeneratedText) -> str:
+        from django.urls import reverse
+
+        return reverse("api:generated-text-detail", kwargs={"text_id": text.pk})
