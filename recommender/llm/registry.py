@@ -245,15 +245,7 @@ class ResolvedLLM:
 
 def configured_llm() -> str:
     """The generator asked for: LLM_MODEL (env or Django setting), else the default."""
-    value = os.environ.get("LLM_MODEL", "")
-    if not value:
-        try:
-            from django.conf import settings
-
-            value = getattr(settings, "LLM_MODEL", "") if settings.configured else ""
-        except ImportError:  # pragma: no cover - django is always installed here
-            value = ""
-    return value or DEFAULT_GENERATOR
+    return _setting("LLM_MODEL", "") or DEFAULT_GENERATOR
 
 
 def llm_ready(choice: str | None = None) -> bool:
@@ -300,3 +292,20 @@ def resolve_llm(choice: str | None = None, *, quiet: bool = True) -> ResolvedLLM
 
 def verify_file(path: Path, sha256: str) -> bool:
     return sha256_file(path) == sha256
+
+
+def _setting(name: str, default: str = "") -> str:
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    try:
+        from django.conf import settings
+
+        return str(getattr(settings, name, default) or default) if settings.configured else default
+    except ImportError:  # pragma: no cover
+        return default
+
+
+def use_fake_models() -> bool:
+    """LLM_BACKEND=fake swaps every model for the scripted fakes (unit tests only)."""
+    return _setting("LLM_BACKEND", "real") == "fake"

@@ -1,0 +1,302 @@
+"""Checks every generated text passes before it is stored.
+
+A text fails when it names a person or movie that is not in the facts, is too long or
+too short, repeats the prompt, or follows instructions smuggled into quoted review
+text. The checks are deliberately conservative: a false alarm costs one retry or a
+template text; a false pass puts an invented fact on a user's page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .prompts import MAX_WORDS, MIN_WORDS, SYSTEM, Facts, injected_sentences
+
+# Capitalised words that are not names of people or movies.
+_COMMON = {
+    "i",
+    "i'm",
+    "i've",
+    "i'd",
+    "i'll",
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "it's",
+    "my",
+    "me",
+    "we",
+    "you",
+    "your",
+    "you're",
+    "you'll",
+    "you've",
+    "he",
+    "she",
+    "they",
+    "his",
+    "her",
+    "their",
+    "what",
+    "why",
+    "how",
+    "who",
+    "when",
+    "where",
+    "which",
+    "would",
+    "could",
+    "should",
+    "do",
+    "does",
+    "did",
+    "is",
+    "are",
+    "was",
+    "were",
+    "can",
+    "will",
+    "if",
+    "as",
+    "and",
+    "but",
+    "or",
+    "so",
+    "yet",
+    "for",
+    "with",
+    "while",
+    "although",
+    "though",
+    "overall",
+    "in",
+    "on",
+    "at",
+    "of",
+    "to",
+    "from",
+    "by",
+    "after",
+    "before",
+    "since",
+    "because",
+    "still",
+    "also",
+    "even",
+    "not",
+    "no",
+    "yes",
+    "oh",
+    "ok",
+    "okay",
+    "all",
+    "some",
+    "one",
+    "two",
+    "three",
+    "first",
+    "second",
+    "third",
+    "finally",
+    "both",
+    "each",
+    "every",
+    "there",
+    "however",
+    "plus",
+    "then",
+    "now",
+    "ai",
+    "dvd",
+    "tv",
+    "film",
+    "films",
+    "movie",
+    "movies",
+    "story",
+    "acting",
+    "characters",
+    "visuals",
+    "music",
+    "pacing",
+    "humour",
+    "humor",
+    "emotional",
+    "impact",
+    "hollywood",
+    "oscar",
+    "oscars",
+    "english",
+    "american",
+    "british",
+    "french",
+    "german",
+    "italian",
+    "japanese",
+    "spanish",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "christmas",
+    "god",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "question",
+    "questions",
+    "review",
+    "rating",
+    "stars",
+    "star",
+    "fans",
+    "fan",
+    "viewers",
+    "discussion",
+    "great",
+    "good",
+    "loved",
+    "love",
+    "absolutely",
+    "definitely",
+    "really",
+    "truly",
+    "given",
+    "based",
+    "thanks",
+    "have",
+    "has",
+    "had",
+    "let's",
+    "here",
+    "here's",
+    "consider",
+    "think",
+    "director",
+    "cast",
+    "plot",
+    "genre",
+    "genres",
+}
+_NAME_SPAN = re.compile(
+    r"[A-Z][\w'’\-]*(?:\s+(?:of|the|and|de|da|di|del|van|von|le|la|&)?\s*[A-Z][\w'’\-]*)*"
+)
+_WORD = re.compile(r"[\w'’]+")
+_URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+")
+_META = re.compile(
+    r"<<<|>>>|\bFACTS\b|\bTASK\b|\bas an ai\b|\blanguage model\b|\binstructions?\b|\bsystem prompt\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Check:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def _tokens(text: str) -> set[str]:
+    return {w.lower().replace("’", "'") for w in _WORD.findall(text)}
+
+
+def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def allowed_name_tokens(facts: Facts) -> set[str]:
+    allowed = set()
+    for name in facts.names():
+        allowed |= _tokens(name)
+    for text in facts.quoted_texts():
+        # names the user wrote in their own (non-injected) reviews are facts too
+        clean = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if s not in injected_sentences(text))
+        allowed |= _tokens(clean)
+    return allowed
+
+
+def _known(word: str, allowed: set[str]) -> bool:
+    w = word.lower().replace("’", "'").strip("'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w in allowed or w in _COMMON
+
+
+def unknown_names(text: str, facts: Facts) -> list[str]:
+    """Capitalised names in `text` that the facts do not contain."""
+    allowed = allowed_name_tokens(facts)
+    found = []
+    for match in _NAME_SPAN.finditer(text):
+        span = match.group(0)
+        words = [w for w in re.split(r"\s+", span) if w]
+        start = match.start()
+        at_sentence_start = start == 0 or bool(
+            re.search(r"(^|[.!?:;\"\n]\s*)$", text[max(0, start - 3) : start])
+        )
+        # drop common leading words ("The", "I", "Overall") before judging the rest
+        while words and words[0].lower().strip("'’") in _COMMON:
+            words = words[1:]
+            at_sentence_start = False
+        if not words:
+            continue
+        if len(words) == 1 and at_sentence_start and words[0].lower() not in allowed:
+            # a lone capitalised word opening a sentence is usually an ordinary word
+            continue
+        bad = [w for w in words if not _known(w, allowed)]
+        if bad:
+            found.append(" ".join(words))
+    return found
+
+
+def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
+    """Every reason `text` may not be shown, empty when it passes."""
+    problems: list[str] = []
+    stripped = text.strip()
+    words = len(_WORD.findall(stripped))
+    if words < MIN_WORDS[kind]:
+        problems.append(f"too short ({words} words)")
+    if words > MAX_WORDS[kind]:
+        problems.append(f"too long ({words} words, limit {MAX_WORDS[kind]})")
+    names = unknown_names(stripped, facts)
+    if names:
+        problems.append("names not in the facts: " + ", ".join(sorted(set(names))))
+    if _URL.search(stripped):
+        problems.append("contains a link or address")
+    if _META.search(stripped):
+        problems.append("contains prompt text")
+    # echo: any 8-word run copied from the instructions
+    instructions = SYSTEM + " " + (prompt.split("TASK", 1)[-1] if prompt else "")
+    if _ngrams(stripped, 8) & _ngrams(instructions, 8):
+        problems.append("repeats the prompt")
+    # quoted data copied wholesale (12 words) is an echo too
+    if prompt and _ngrams(stripped, 12) & _ngrams(prompt, 12):
+        problems.append("copies the facts verbatim")
+    for text_ in facts.quoted_texts():
+        for sentence in injected_sentences(text_):
+            grams = _ngrams(sentence, 4)
+            if grams and _ngrams(stripped, 4) & grams:
+                problems.append("follows an instruction found in a review")
+                break
+    if kind == "discussion_suggestions":
+        questions = parse_questions(stripped)
+        if len(questions) != 3:
+            problems.append(f"expected 3 questions, got {len(questions)}")
+    if kind == "explanation" and len(re.findall(r"[.!?](\s|$)", stripped)) > 3:
+        problems.append("more than two sentences")
+    return Check(not problems, problems)
+
+
+def parse_questions(text: str) -> list[str]:
+    lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line).strip() for line in text.splitlines()]
+    return [line for line in lines if line.endswith("?") and len(line.split()) >= 3]
