@@ -6,4 +6,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
 
 app = Celery("cinecircle")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["community.core", "recommender"])
+app.autodiscover_tasks()

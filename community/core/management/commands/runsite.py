@@ -1,0 +1,78 @@
+"""Start the whole site on one machine: database, data, a real Celery worker and the web server."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from community.celery import app as celery_app
+from community.movies.models import Movie
+
+WARMUP_TASKS = (
+    # (task name, why) - sent by name so community never imports recommender code.
+    ("community.movies.refresh_movie_stats", "check the worker answers"),
+    ("recommender.prepare_models", "download, assemble, convert and train the models in the background"),
+    ("recommender.retrain_recommender", "train the recommender on the imported ratings"),
+)
+
+
+class Command(BaseCommand):
+    help = "Migrate, import the data on first run, start a Celery worker and serve the site."
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--no-worker", action="store_true", help="do not start a Celery worker")
+        parser.add_argument("--concurrency", type=int, default=1, help="worker processes (default 1)")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=1)
+        if not Movie.objects.exists():
+            self.stdout.write("First run: importing the real datasets (this takes about half a minute).")
+            call_command("import_data")
+        worker = None
+        if not options["no_worker"]:
+            worker = self._start_worker(options["concurrency"])
+            self._queue_warmup()
+        self.stdout.write(self.style.SUCCESS(f"CineCircle is starting on http://{options['addrport']}/"))
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False)
+        finally:
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+                try:
+                    worker.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+
+    def _start_worker(self, concurrency: int) -> subprocess.Popen:
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "community",
+            "worker",
+            "--beat",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            "--hostname=runsite@%h",
+            f"--schedule={settings.CACHE_DIR / 'celerybeat-schedule'}",
+        ]
+        self.stdout.write(f"Starting a Celery worker (broker {settings.CELERY_BROKER_URL.split('@')[-1]})")
+        worker = subprocess.Popen(cmd, env=os.environ.copy())
+        time.sleep(2)
+        if worker.poll() is not None:
+            self.stderr.write(self.style.ERROR("The Celery worker exited at once; see its log above."))
+        return worker
+
+    def _queue_warmup(self) -> None:
+        celery_app.loader.import_default_modules()
+        for name, why in WARMUP_TASKS:
+            if name in celery_app.tasks:
+                celery_app.send_task(name)
+                self.stdout.write(f"Queued {name}: {why}")
