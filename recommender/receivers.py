@@ -3,3 +3,22 @@
 from django.dispatch import receiver  # noqa: F401
 
 from community.core import events  # noqa: F401
+
+# --- review sentiment and taste profiles (recommender.tasks.analysis) ---
+
+
+@receiver(events.review_saved, dispatch_uid="recommender.analyse_review")
+def _analyse_saved_review(sender, review_id: int, text_changed: bool = True, **kwargs) -> None:
+    if text_changed:
+        from recommender.tasks.analysis import analyse_review
+
+        analyse_review.delay(review_id)
+
+
+@receiver(events.rating_saved, dispatch_uid="recommender.taste_after_rating")
+@receiver(events.rating_deleted, dispatch_uid="recommender.taste_after_rating_deleted")
+@receiver(events.review_deleted, dispatch_uid="recommender.taste_after_review_deleted")
+def _refresh_taste_profile(sender, user_id: int, **kwargs) -> None:
+    from recommender.tasks.analysis import taste_profile_refresh
+
+    taste_profile_refresh.delay(user_id)

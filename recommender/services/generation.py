@@ -1,0 +1,230 @@
+"""Personalised texts written by the language model: review drafts, discussion
+suggestions and recommendation explanations.
+
+The facts given to the model come only from the database (the movie's metadata, the
+user's own ratings, reviews and taste profile); every output is checked by
+`recommender.llm.grounding` before it is stored, and a failing one is replaced by a
+labelled template text (`GeneratedText.is_fallback`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from community.discussions.models import Thread
+from community.movies.models import Movie
+from community.reviews.models import Rating, Review
+from recommender.llm.prompts import Facts, MovieFacts, UserFacts
+from recommender.models import GeneratedText, Recommendation, ReviewAnalysis, TasteProfile
+
+log = logging.getLogger(__name__)
+
+Kind = GeneratedText.Kind
+
+
+def _names(value: str) -> list[str]:
+    return [n.strip() for n in (value or "").split(",") if n.strip()]
+
+
+def movie_facts(movie: Movie) -> MovieFacts:
+    credits = list(movie.credits.select_related("person").order_by("role", "order"))
+    directors = [c.person.name for c in credits if c.role == "director"] or _names(movie.director_names)
+    cast = [c.person.name for c in credits if c.role == "cast"] or _names(movie.cast_names)
+    return MovieFacts(
+        title=movie.title,
+        year=movie.year,
+        genres=[g.name for g in movie.genres.all()],
+        directors=directors[:2],
+        cast=cast[:5],
+        plot=movie.plot or "",
+    )
+
+
+def user_facts(*, user_id: int, exclude_movie_id: int | None = None) -> UserFacts:
+    """The user's strongest ratings, latest reviews and taste profile, as prompt facts."""
+    ratings = (
+        Rating.objects.filter(user_id=user_id)
+        .exclude(movie_id=exclude_movie_id)
+        .select_related("movie")
+        .order_by("-score", "-updated_at")
+    )
+    top = [(r.movie.title, float(r.score)) for r in ratings[:3]]
+    low = [
+        (r.movie.title, float(r.score))
+        for r in ratings.order_by("score", "-updated_at")[:2]
+        if r.score <= 2.5
+    ]
+    reviews = (
+        Review.objects.filter(user_id=user_id)
+        .exclude(movie_id=exclude_movie_id)
+        .select_related("movie")
+        .order_by("-created_at")[:2]
+    )
+    profile = TasteProfile.objects.filter(user_id=user_id).first()
+    prefs = (profile.preferences if profile else {}) or {}
+
+    def pick(group: str, positive: bool, n: int = 3) -> list[str]:
+        items = [(k, v) for k, v in (prefs.get(group) or {}).items() if (v > 0.15 if positive else v < -0.15)]
+        items.sort(key=lambda kv: -abs(kv[1]))
+        return [k for k, _ in items[:n]]
+
+    return UserFacts(
+        ratings=top + [x for x in low if x not in top],
+        reviews=[(r.movie.title, r.body) for r in reviews],
+        liked_aspects=pick("aspects", True),
+        disliked_aspects=pick("aspects", False),
+        liked_genres=pick("genres", True),
+        disliked_genres=pick("genres", False),
+        liked_people=pick("people", True, 2),
+    )
+
+
+def disputed_aspects(*, movie_id: int, limit: int = 3) -> list[str]:
+    """Aspects on which this movie's reviews disagree (both praised and criticised)."""
+    scores: dict[str, list[float]] = {}
+    for aspects in ReviewAnalysis.objects.filter(review__movie_id=movie_id).values_list("aspects", flat=True):
+        for a in aspects or []:
+            scores.setdefault(a["aspect"], []).append(float(a["score"]))
+    disputed = []
+    for aspect, values in scores.items():
+        pos = sum(v > 0.2 for v in values)
+        neg = sum(v < -0.2 for v in values)
+        if pos and neg:
+            disputed.append((min(pos, neg) / max(pos, neg), aspect))
+        elif len(values) == 1 and abs(values[0]) <= 0.2:
+            disputed.append((0.1, aspect))
+    disputed.sort(reverse=True)
+    return [a for _, a in disputed[:limit]]
+
+
+def facts_for(*, kind: str, user_id: int, movie: Movie) -> Facts:
+    rating = Rating.objects.filter(user_id=user_id, movie=movie).values_list("score", flat=True).first()
+    facts = Facts(
+        movie=movie_facts(movie),
+        user=user_facts(user_id=user_id, exclude_movie_id=movie.pk),
+        rating=float(rating) if rating is not None else None,
+    )
+    if kind == Kind.DISCUSSION_SUGGESTIONS:
+        facts.disputed_aspects = disputed_aspects(movie_id=movie.pk)
+    if kind == Kind.EXPLANATION:
+        rec = Recommendation.objects.filter(user_id=user_id, movie=movie).order_by("rank").first()
+        facts.reason = rec.reason if rec else ""
+    return facts
+
+
+def similar_threads(*, user_id: int, movie_id: int, limit: int = 3) -> list[int]:
+    """Existing threads on the movie closest to the user's interests (MiniLM cosine)."""
+    threads = list(Thread.objects.filter(movie_id=movie_id).order_by("-last_activity_at")[:50])
+    if not threads:
+        return []
+    from recommender.llm.registry import use_fake_models
+
+    profile = TasteProfile.objects.filter(user_id=user_id).first()
+    interest = " ".join(
+        filter(
+            None,
+            [
+                profile.summary if profile else "",
+                *[
+                    b
+                    for b in Review.objects.filter(user_id=user_id)
+                    .order_by("-created_at")
+                    .values_list("body", flat=True)[:2]
+                ],
+            ],
+        )
+    )
+    if not interest or use_fake_models():
+        return [t.pk for t in threads[:limit]]
+    from recommender.llm.embeddings import embed_texts
+
+    vectors = embed_texts([interest] + [f"{t.title}. {t.body[:300]}" for t in threads])
+    scores = vectors[1:] @ vectors[0]
+    order = scores.argsort()[::-1][:limit]
+    return [threads[i].pk for i in order]
+
+
+def _settled(row: GeneratedText, task_id: str | None) -> bool:
+    """Ready already, or superseded by a newer request than the one running."""
+    superseded = bool(task_id and row.task_id and row.task_id != task_id)
+    return row.status == GeneratedText.Status.READY or superseded
+
+
+def generated_text_produce(*, text_id: int, task_id: str | None = None, backend=None) -> GeneratedText | None:
+    """Write the text for one pending GeneratedText row; safe to run twice.
+
+    Skips rows that are gone, already ready, or superseded by a newer request (a
+    different task_id). The model runs outside any transaction; the result is written
+    under a row lock only if the row still waits for this very request.
+    """
+    from recommender.llm.generation import generate_checked
+
+    row = GeneratedText.objects.select_related("movie").filter(pk=text_id).first()
+    if row is None:
+        return None
+    if _settled(row, task_id):
+        return row
+    facts = facts_for(kind=row.kind, user_id=row.user_id, movie=row.movie)
+    result = generate_checked(row.kind, facts, backend=backend)
+    payload = dict(result.payload)
+    payload["checks"] = {"attempts": result.attempts, "problems": result.problems}
+    if row.kind == Kind.DISCUSSION_SUGGESTIONS:
+        payload["similar_thread_ids"] = similar_threads(user_id=row.user_id, movie_id=row.movie_id)
+    with transaction.atomic():
+        locked = GeneratedText.objects.select_for_update().filter(pk=text_id).first()
+        if locked is None:
+            return None
+        if locked.status == GeneratedText.Status.READY or (
+            task_id and locked.task_id and locked.task_id != task_id
+        ):
+            return locked
+        locked.text = result.text
+        locked.payload = payload
+        locked.is_fallback = result.is_fallback
+        locked.status = GeneratedText.Status.READY
+        locked.error = ""
+        locked.model_name = result.model_name
+        locked.model_version = result.model_version
+        locked.updated_at = timezone.now()
+        locked.save()
+    return locked
+
+
+def generated_text_fail(*, text_id: int, error: str) -> None:
+    GeneratedText.objects.filter(pk=text_id).exclude(status=GeneratedText.Status.READY).update(
+        status=GeneratedText.Status.FAILED, error=error[:500], updated_at=timezone.now()
+    )
+
+
+def explanations_request(*, user_id: int, limit: int = 6) -> list[int]:
+    """Create pending explanation rows for the user's top recommendations; returns their ids.
+
+    Called after a recommendation refresh. A movie that already has a ready explanation
+    keeps it (the facts it cites rarely change between refreshes).
+    """
+    now = timezone.now()
+    movie_ids = list(
+        Recommendation.objects.filter(user_id=user_id)
+        .order_by("rank", "row")
+        .values_list("movie_id", flat=True)
+    )
+    ids = []
+    for movie_id in list(dict.fromkeys(movie_ids))[:limit]:
+        row, created = GeneratedText.objects.get_or_create(
+            kind=Kind.EXPLANATION,
+            user_id=user_id,
+            movie_id=movie_id,
+            defaults={
+                "status": GeneratedText.Status.PENDING,
+                "created_at": now,
+                "updated_at": now,
+                "task_id": uuid.uuid4().hex,
+            },
+        )
+        if created or row.status != GeneratedText.Status.READY:
+            ids.append(row.pk)
+    return ids

@@ -1,0 +1,88 @@
+"""Background analysis of reviews and refresh of taste profiles.
+
+Tasks take ids, re-read the rows and call one service; they are safe to run twice
+(the service skips work already done) and acknowledge late, so a task of a worker
+killed mid-way is delivered again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from recommender.llm import sentiment
+from recommender.services import analysis
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+BACKFILL_BATCH = 32
+
+
+def _model_ready() -> bool:
+    from recommender.llm.registry import use_fake_models
+
+    return use_fake_models() or sentiment.sentiment_ready()
+
+
+@shared_task(
+    name="recommender.tasks.analysis.analyse_review",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+)
+def analyse_review(review_id: int) -> str:
+    """Analyse one review; while the model is still being trained the backfill will do it later."""
+    if not _model_ready():
+        log.info("sentiment model not ready; review %s waits for the backfill", review_id)
+        return "warming-up"
+    result = analysis.review_analyse(review_id=review_id)
+    return "done" if result else "gone"
+
+
+@shared_task(
+    name="recommender.tasks.analysis.analyse_reviews_batch",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+)
+def analyse_reviews_batch(review_ids: list[int]) -> int:
+    """Analyse a batch of reviews in one model pass (the backfill queues these)."""
+    if not _model_ready():
+        return 0
+    return len(analysis.reviews_analyse(review_ids=review_ids))
+
+
+@shared_task(
+    name="recommender.tasks.analysis.taste_profile_refresh",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_jitter=True,
+    max_retries=6,
+)
+def taste_profile_refresh(user_id: int) -> str:
+    from django.contrib.auth import get_user_model
+
+    if not get_user_model().objects.filter(pk=user_id).exists():
+        return "gone"
+    analysis.taste_profile_update(user_id=user_id)
+    return "done"
+
+
+def queue_backfill(*, model_version: str, batch: int = BACKFILL_BATCH, limit: int | None = None) -> int:
+    """Queue every review not analysed by `model_version`, in batches; returns how many."""
+    ids = list(analysis.reviews_needing_analysis(model_version=model_version))
+    if limit is not None:
+        ids = ids[:limit]
+    for start in range(0, len(ids), batch):
+        analyse_reviews_batch.delay(ids[start : start + batch])
+    return len(ids)
