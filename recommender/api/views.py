@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -23,6 +23,13 @@ from recommender.api.serializers import (
 )
 from recommender.models import GeneratedText, Recommendation, TasteProfile
 
+# Rows come in the order the homepage shows them: top picks first.
+ROW_ORDER = Case(
+    *(When(row=value, then=Value(i)) for i, value in enumerate(Recommendation.Row.values)),
+    default=Value(len(Recommendation.Row.values)),
+    output_field=IntegerField(),
+)
+
 
 @extend_schema(tags=["recommendations"], summary="Your recommendations, row by row, each with its reason")
 class RecommendationListApi(generics.ListAPIView):
@@ -37,7 +44,8 @@ class RecommendationListApi(generics.ListAPIView):
             Recommendation.objects.filter(user=self.request.user)
             .select_related("movie")
             .prefetch_related("movie__genres")
-            .order_by("row", "rank", "pk")
+            .annotate(row_order=ROW_ORDER)
+            .order_by("row_order", "rank", "pk")
         )
 
 

@@ -1,0 +1,134 @@
+import pytest
+from django.utils import timezone
+
+from community.core.api.throttles import GenerationRateThrottle
+from recommender.api import backend
+from recommender.models import GeneratedText, Recommendation, TasteProfile
+from tests.factories import GenreFactory, MovieFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def recommend(user, movie, row=Recommendation.Row.TOP_PICKS, rank=1, reason="Because you love heists"):
+    return Recommendation.objects.create(
+        user=user,
+        movie=movie,
+        row=row,
+        rank=rank,
+        score=0.9,
+        reason=reason,
+        model_version="test-1",
+        created_at=timezone.now(),
+    )
+
+
+def test_recommendations_come_with_reasons_for_the_signed_in_user_only(api, member, other):
+    genres = GenreFactory.create_batch(2)
+    for rank in range(1, 11):
+        recommend(member, MovieFactory(genres=genres), rank=rank)
+    recommend(member, MovieFactory(), row=Recommendation.Row.HIDDEN_GEMS, reason="Loved by few")
+    recommend(other, MovieFactory())
+    body = api.get("/api/v1/me/recommendations/").json()
+    assert body["count"] == 11
+    assert body["results"][0]["reason"] == "Because you love heists"
+    assert body["results"][0]["movie"]["genres"]
+    gems = api.get("/api/v1/me/recommendations/?row=hidden_gems").json()["results"]
+    assert [r["reason"] for r in gems] == ["Loved by few"]
+
+
+def test_the_recommendation_list_needs_a_fixed_number_of_queries(api, member, django_assert_max_num_queries):
+    genres = GenreFactory.create_batch(2)
+    for rank in range(1, 16):
+        recommend(member, MovieFactory(genres=genres), rank=rank)
+    with django_assert_max_num_queries(4):
+        assert len(api.get("/api/v1/me/recommendations/").json()["results"]) == 15
+
+
+def test_recommendations_need_authentication_and_a_known_row(anon, api):
+    assert anon.get("/api/v1/me/recommendations/").status_code == 401
+    assert api.get("/api/v1/me/recommendations/?row=bogus").status_code == 400
+
+
+def test_the_taste_profile_is_empty_until_computed(api, member):
+    assert api.get("/api/v1/me/taste-profile/").json()["preferences"] == {}
+    TasteProfile.objects.create(
+        user=member, preferences={"genres": {"Crime": 0.8}}, summary="Crime", updated_at=timezone.now()
+    )
+    assert api.get("/api/v1/me/taste-profile/").json()["preferences"] == {"genres": {"Crime": 0.8}}
+
+
+def test_similar_movies_share_genres(anon):
+    crime, drama, comedy = GenreFactory.create_batch(3)
+    heat = MovieFactory(title="Heat", genres=[crime, drama])
+    MovieFactory(title="Thief", genres=[crime, drama])
+    MovieFactory(title="Ronin", genres=[crime])
+    MovieFactory(title="Airplane", genres=[comedy])
+    response = anon.get(f"/api/v1/movies/{heat.pk}/similar/?limit=5")
+    assert response.status_code == 200
+    assert [s["movie"]["title"] for s in response.json()] == ["Thief", "Ronin"]
+    assert response.json()[0]["score"] == 1.0
+
+
+def test_similar_movies_validate_the_limit_and_the_movie(anon):
+    movie = MovieFactory()
+    assert anon.get(f"/api/v1/movies/{movie.pk}/similar/?limit=0").status_code == 400
+    assert anon.get(f"/api/v1/movies/{movie.pk}/similar/?limit=abc").status_code == 400
+    assert anon.get("/api/v1/movies/424242/similar/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [("review-draft", "review_draft"), ("discussion-suggestions", "discussion_suggestions")],
+)
+def test_a_generation_request_answers_202_then_the_text_is_polled(
+    api, member, path, kind, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: queued.append(kw))
+    movie = MovieFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/v1/movies/{movie.pk}/{path}/")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "pending"
+    assert body["kind"] == kind
+    assert queued == [{"text_id": body["id"], "task_id": body["task_id"]}]
+
+    poll = api.get(body["poll_url"])
+    assert poll.status_code == 200
+    assert poll.json()["status"] == "pending"
+
+    GeneratedText.objects.filter(pk=body["id"]).update(status="ready", text="A draft.")
+    assert api.get(body["poll_url"]).json()["text"] == "A draft."
+
+
+def test_asking_again_while_pending_does_not_queue_twice(
+    api, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: queued.append(kw))
+    movie = MovieFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
+        second = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
+    assert first["id"] == second["id"]
+    assert len(queued) == 1
+
+
+def test_generated_texts_are_private(api, other_api, anon, monkeypatch):
+    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: None)
+    movie = MovieFactory()
+    body = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
+    assert other_api.get(body["poll_url"]).status_code == 404
+    assert anon.get(body["poll_url"]).status_code == 401
+    assert anon.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 401
+    assert api.post("/api/v1/movies/424242/review-draft/").status_code == 404
+    assert api.get("/api/v1/generated-texts/424242/").status_code == 404
+
+
+def test_generation_requests_are_throttled_per_user(api, monkeypatch):
+    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: None)
+    monkeypatch.setattr(GenerationRateThrottle, "THROTTLE_RATES", {"generation": "2/hour"})
+    movie = MovieFactory()
+    statuses = [api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for _ in range(3)]
+    assert statuses == [202, 202, 429]
