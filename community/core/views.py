@@ -2,12 +2,37 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from community.movies.models import Movie
+from community.core.viewutils import template_tag_available
+from community.movies import selectors as movie_selectors
+from community.reviews import selectors as review_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    popular = Movie.objects.prefetch_related("genres").order_by("-rating_count", "title")[:24]
-    return render(request, "home.html", {"popular": popular})
+    user = request.user
+    context: dict[str, object] = {
+        "recent_reviews": list(review_selectors.recent_reviews(limit=6)),
+    }
+    if user.is_authenticated:
+        favourite = list(user.favourite_genres.all())
+        context.update(
+            {
+                "needs_onboarding": user.onboarded_at is None,
+                # Filled by the recommender's template tag once it exists; see templates/home.html.
+                "use_recommendation_tag": template_tag_available("recommender", "recommendation_rows"),
+                "favourite_genres": favourite,
+                "for_you": movie_selectors.popular_movies(
+                    limit=12, genres=favourite or None, exclude_user=user
+                ),
+            }
+        )
+    else:
+        context.update(
+            {
+                "popular": movie_selectors.popular_movies(limit=12),
+                "well_rated": movie_selectors.well_rated_movies(limit=12),
+            }
+        )
+    return render(request, "home.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

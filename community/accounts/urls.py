@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from community.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.password_change, name="password_change"),
+    path("accounts/settings/", views.settings_view, name="settings"),
+    path("accounts/export/", views.export, name="export"),
+    path("accounts/delete/", views.delete, name="delete"),
+    path("welcome/", views.onboarding, name="onboarding"),
+    path("u/<str:username>/", views.profile, name="profile"),
+    path("u/<str:username>/followers/", views.follow_list, {"which": "followers"}, name="followers"),
+    path("u/<str:username>/following/", views.follow_list, {"which": "following"}, name="following"),
+]

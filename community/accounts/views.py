@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from community.accounts import selectors, services
+from community.accounts.forms import AccountDeleteForm, LoginForm, PasswordChangeForm, ProfileForm, SignupForm
+from community.core.viewutils import call_service, paginate
+from community.movies.models import Movie
+from community.movies.selectors import onboarding_movies
+from community.reviews import selectors as review_selectors
+from community.reviews.forms import SCORE_CHOICES
+from community.reviews.services import rating_set
+from community.social import selectors as social_selectors
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = call_service(
+            form,
+            services.user_signup,
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+        )
+        if user is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, f"Welcome to CineCircle, {user.username}! Rate a few movies to get started."
+            )
+            return redirect("accounts:onboarding")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = call_service(
+            form,
+            services.user_password_change,
+            user=request.user,
+            old_password=form.cleaned_data["old_password"],
+            new_password=form.cleaned_data["new_password1"],
+        )
+        if user is not None:
+            update_session_auth_hash(request, user)
+            messages.success(request, "Your password was changed.")
+            return redirect("accounts:settings")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "bio": user.bio,
+        "favourite_genres": list(user.favourite_genres.all()),
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(form, services.profile_update, user=user, **form.cleaned_data)
+        if saved is not None:
+            messages.success(request, "Your profile was saved.")
+            return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+@login_required
+@require_POST
+def export(request: HttpRequest) -> HttpResponse:
+    data = services.account_export(user=request.user)
+    response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="cinecircle-{request.user.pk}.json"'
+    return response
+
+
+@login_required
+def delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.account_delete(user=user)
+        messages.success(request, "Your account and everything you wrote were deleted.")
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    person = selectors.user_get_public(username=username)
+    ratings = paginate(request, review_selectors.user_ratings(user=person), per_page=24)
+    context = {
+        "person": person,
+        "stats": selectors.user_stats(user=person),
+        "histogram": review_selectors.user_rating_histogram(user=person),
+        "ratings": ratings,
+        "reviews": review_selectors.user_reviews(user=person)[:5],
+        "is_self": request.user.is_authenticated and request.user.pk == person.pk,
+        "is_following": social_selectors.is_following(follower=request.user, followee=person),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+def follow_list(request: HttpRequest, username: str, which: str) -> HttpResponse:
+    person = selectors.user_get_public(username=username)
+    people = (
+        social_selectors.followers_of(user=person)
+        if which == "followers"
+        else social_selectors.followed_by(user=person)
+    )
+    return render(
+        request,
+        "accounts/follow_list.html",
+        {"person": person, "which": which, "page": paginate(request, people, per_page=48)},
+    )
+
+
+@login_required
+def onboarding(request: HttpRequest) -> HttpResponse:
+    """Rate at least five movies from a varied grid so recommendations have a start."""
+    user = request.user
+    movies = onboarding_movies()
+    selected = review_selectors.scores_by_movie(user=user, movie_ids=[m.pk for m in movies])
+    selected = {movie_id: f"{score:.1f}" for movie_id, score in selected.items()}
+    error = ""
+    if request.method == "POST":
+        posted = {}
+        for key, value in request.POST.items():
+            if key.startswith("rating_") and key[7:].isdigit() and value:
+                posted[int(key[7:])] = value
+        selected.update(posted)
+        try:
+            for movie in Movie.objects.filter(pk__in=list(posted)):
+                rating_set(user=user, movie=movie, score=posted[movie.pk])
+            services.onboarding_complete(user=user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, "Thanks! Your homepage now starts from your ratings.")
+            return redirect("home")
+    rated = user.ratings.count()
+    context = {
+        "movies": movies,
+        "selected": selected,
+        "error": error,
+        "rated": rated,
+        "needed": max(0, services.ONBOARDING_MIN_RATINGS - rated),
+        "minimum": services.ONBOARDING_MIN_RATINGS,
+        "score_choices": SCORE_CHOICES,
+        "skip_url": reverse("home"),
+    }
+    return render(request, "accounts/onboarding.html", context, status=400 if error else 200)

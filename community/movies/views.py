@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from community.core.viewutils import paginate, template_tag_available
+from community.discussions.selectors import thread_list
+from community.movies import selectors
+from community.movies.forms import CatalogFilterForm
+from community.reviews import selectors as review_selectors
+from community.reviews.forms import SCORE_CHOICES, ReviewForm
+from community.reviews.selectors import REVIEW_ORDERS
+from community.social.selectors import watchlisted_movie_ids
+
+
+def movie_list(request: HttpRequest) -> HttpResponse:
+    form = CatalogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    query = filters.get("q", "")
+    movies = selectors.movie_list(
+        query=query,
+        genre=filters.get("genre"),
+        year_min=filters.get("year_min"),
+        year_max=filters.get("year_max"),
+        sort=filters.get("sort", ""),
+    )
+    page = paginate(request, movies, per_page=24)
+    movie_ids = [m.pk for m in page.object_list]
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "my_scores": review_selectors.scores_by_movie(user=request.user, movie_ids=movie_ids),
+        "suggestions": selectors.movie_title_suggestions(query=query)
+        if query and not page.object_list
+        else [],
+        "min_ratings_for_rating_sort": selectors.MIN_RATINGS_FOR_RATING_SORT,
+    }
+    return render(request, "movies/list.html", context)
+
+
+def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    movie = selectors.movie_get(slug=slug)
+    order = request.GET.get("order") if request.GET.get("order") in REVIEW_ORDERS else "newest"
+    reviews = paginate(request, review_selectors.movie_reviews(movie=movie, order=order), per_page=10)
+    own_review = review_selectors.review_for(user=request.user, movie=movie)
+    threads = thread_list(movie=movie)
+    use_similar_tag = template_tag_available("recommender", "similar_movies")
+    context = {
+        "movie": movie,
+        "genres": list(movie.genres.all()),
+        "histogram": selectors.movie_rating_histogram(movie=movie),
+        "own_rating": review_selectors.rating_for(user=request.user, movie=movie),
+        "own_review": own_review,
+        "review_form": ReviewForm() if own_review is None else None,
+        "reviews": reviews,
+        "order": order,
+        "orders": REVIEW_ORDERS,
+        "liked_ids": review_selectors.liked_review_ids(
+            user=request.user, review_ids=[r.pk for r in reviews.object_list]
+        ),
+        "threads": threads[:5],
+        "thread_count": threads.count(),
+        "on_watchlist": bool(watchlisted_movie_ids(user=request.user, movie_ids=[movie.pk])),
+        "use_similar_tag": use_similar_tag,
+        "similar": [] if use_similar_tag else selectors.similar_movies(movie=movie),
+        "score_choices": SCORE_CHOICES,
+    }
+    return render(request, "movies/detail.html", context)

@@ -1,0 +1,95 @@
+"""Reads on ratings and reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, QuerySet
+
+from community.accounts.models import User
+from community.movies.models import Movie
+from community.movies.selectors import HistogramBar, histogram_bars
+from community.reviews.models import Rating, Review, ReviewLike
+
+REVIEW_ORDERS = {"newest": "Newest", "liked": "Most liked"}
+
+
+def _with_analysis(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Join the sentiment analysis when the recommender app provides one (by name, no import).
+
+    Templates read `review.analysis`; joining here keeps list pages at a fixed query count.
+    """
+    names = {f.name for f in Review._meta.get_fields()}
+    return reviews.select_related("analysis") if "analysis" in names else reviews
+
+
+def movie_reviews(*, movie: Movie, order: str = "newest") -> QuerySet[Review]:
+    reviews = _with_analysis(Review.objects.filter(movie=movie).select_related("user"))
+    if order == "liked":
+        return reviews.order_by("-like_count", "-created_at")
+    return reviews.order_by("-created_at", "-pk")
+
+
+def recent_reviews(
+    *, limit: int | None = None, source: str | None = Review.Source.MEMBER
+) -> QuerySet[Review]:
+    reviews = Review.objects.select_related("user", "movie")
+    if source:
+        reviews = reviews.filter(source=source)
+    reviews = _with_analysis(reviews).order_by("-created_at", "-pk")
+    return reviews[:limit] if limit else reviews
+
+
+def user_reviews(*, user: User) -> QuerySet[Review]:
+    return _with_analysis(Review.objects.filter(user=user).select_related("movie", "user")).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def user_ratings(*, user: User) -> QuerySet[Rating]:
+    return Rating.objects.filter(user=user).select_related("movie").order_by("-updated_at", "-pk")
+
+
+def user_rating_histogram(*, user: User) -> list[HistogramBar]:
+    rows = Rating.objects.filter(user=user).order_by().values("score").annotate(n=Count("id"))
+    return histogram_bars({float(row["score"]): row["n"] for row in rows})
+
+
+def rating_for(*, user: User, movie: Movie) -> Rating | None:
+    if not user.is_authenticated:
+        return None
+    return Rating.objects.filter(user=user, movie=movie).first()
+
+
+def review_for(*, user: User, movie: Movie) -> Review | None:
+    if not user.is_authenticated:
+        return None
+    return Review.objects.filter(user=user, movie=movie).first()
+
+
+def scores_by_movie(*, user: User, movie_ids: Iterable[int]) -> dict[int, float]:
+    """The user's scores for these movies, in one query."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        movie_id: float(score)
+        for movie_id, score in Rating.objects.filter(user=user, movie_id__in=list(movie_ids)).values_list(
+            "movie_id", "score"
+        )
+    }
+
+
+def liked_review_ids(*, user: User, review_ids: Iterable[int]) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(
+        ReviewLike.objects.filter(user=user, review_id__in=list(review_ids)).values_list(
+            "review_id", flat=True
+        )
+    )
+
+
+def review_get(*, pk: int) -> Review:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Review.objects.select_related("movie", "user"), pk=pk)
