@@ -367,8 +367,9 @@ def train_baseline(texts: Sequence[str], labels: Sequence[int]):
 
 @dataclass
 class TrainConfig:
-    imdb_train: int = 4000  # long reviews used for fine-tuning (TF-IDF sees all of them)
-    short_epochs: int = 2  # passes over the short snippets
+    imdb_train: int = 2000  # long reviews used for fine-tuning (TF-IDF sees all of them)
+    short_epochs: int = 1  # passes over the short snippets
+    val_long_limit: int = 1000  # long validation reviews used to fit the ensemble weights
     long_max_length: int = 128
     short_max_length: int = 64
     eval_max_length: int = 256
@@ -515,7 +516,12 @@ def train_sentiment(
     tfidf_labels = list(train.label) + (list(extra.label) if cfg.use_extra_snippets else [])
     tfidf = train_tfidf(tfidf_texts, tfidf_labels)
 
-    # Calibrate and weigh on the validation split, per length bucket.
+    # Calibrate and weigh on the validation split, per length bucket. Long reviews are
+    # slow to score on CPU, so a random subset of them is enough to pick two numbers.
+    if cfg.val_long_limit:
+        val_long = val[val.source == "imdb"]
+        val_long = val_long.sample(min(len(val_long), cfg.val_long_limit), random_state=cfg.seed)
+        val = pd.concat([val[val.source != "imdb"], val_long], ignore_index=True)
     vt, vy = list(val.text), val.label.to_numpy()
     buckets = _bucket(vt)
     done = 0
@@ -635,25 +641,35 @@ class SentimentModel:
         self.tfidf = joblib.load(path / "tfidf.joblib")
         self.eval_max_length = int(self.meta["config"].get("eval_max_length", 256))
 
-    def predict_proba(
+    def predict_components(
         self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
-    ) -> np.ndarray:
-        """P(positive) for each text, ensemble of the two models."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """P(positive) from the fine-tuned MiniLM, from TF-IDF, and their weighted average."""
         texts = [clean_text(t) or "." for t in texts]
         if not texts:
-            return np.zeros(0, dtype=np.float32)
+            empty = np.zeros(0, dtype=np.float64)
+            return empty, empty, empty
         logits = _nn_logits(
             self.net, self.tokenizer, texts, max_length=self.eval_max_length, progress=progress
         )
         p_tf = self.tfidf.predict_proba(texts)[:, 1]
+        p_nn = np.zeros(len(texts), dtype=np.float64)
         out = np.zeros(len(texts), dtype=np.float64)
-        for bucket, sel in (("short", _bucket(texts) == "short"), ("long", _bucket(texts) == "long")):
+        buckets = _bucket(texts)
+        for bucket in ("short", "long"):
+            sel = buckets == bucket
             if not sel.any():
                 continue
             c = self.meta["calibration"][bucket]
-            p_nn = _sigmoid(c["a"] * logits[sel] + c["b"])
-            out[sel] = c["w"] * p_nn + (1 - c["w"]) * p_tf[sel]
-        return out
+            p_nn[sel] = _sigmoid(c["a"] * logits[sel] + c["b"])
+            out[sel] = c["w"] * p_nn[sel] + (1 - c["w"]) * p_tf[sel]
+        return p_nn, p_tf, out
+
+    def predict_proba(
+        self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """P(positive) for each text, ensemble of the two models."""
+        return self.predict_components(texts, progress=progress)[2]
 
     def analyse_many(self, texts: Sequence[str]) -> list[Analysis]:
         """Label, score, confidence and aspects for each text (one model pass for all sentences)."""

@@ -1,0 +1,51 @@
+"""Train the review sentiment model (fine-tuned MiniLM + TF-IDF ensemble) into the cache."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from django.core.management.base import BaseCommand
+
+from recommender.llm.sentiment import TrainConfig
+from recommender.services.llm_models import sentiment_train
+
+from ._progress import StageBars
+
+
+class Command(BaseCommand):
+    help = "Fine-tune MiniLM on the labelled reviews (train split only) and make it the current model."
+
+    def add_arguments(self, parser):
+        d = TrainConfig()
+        parser.add_argument(
+            "--imdb-train", type=int, default=d.imdb_train, help="long reviews to fine-tune on"
+        )
+        parser.add_argument(
+            "--short-epochs", type=int, default=d.short_epochs, help="passes over short snippets"
+        )
+        parser.add_argument("--long-max-length", type=int, default=d.long_max_length)
+        parser.add_argument("--sample", type=int, default=0, help="tiny run: N rows per source (smoke tests)")
+        parser.add_argument("--no-extra", action="store_true", help="skip the extra critic snippets")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("TORCH_THREADS", "1")),
+            help="torch threads (1 is fastest on a busy 2-core machine)",
+        )
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, **o):
+        os.environ["TORCH_THREADS"] = str(o["threads"])
+        config = TrainConfig(
+            imdb_train=o["imdb_train"],
+            short_epochs=o["short_epochs"],
+            long_max_length=o["long_max_length"],
+            sample=o["sample"],
+            use_extra_snippets=not o["no_extra"],
+        )
+        bars = StageBars(disable=o["no_progress"])
+        artifact = sentiment_train(config=config, progress=bars)
+        bars.close()
+        self.stdout.write(json.dumps(artifact.metrics, indent=2))
+        self.stdout.write(self.style.SUCCESS(f"sentiment model {artifact.version} saved to {artifact.path}"))

@@ -1,0 +1,152 @@
+"""Preparing the language models on a fresh machine, and recording what is active.
+
+`models_prepare` is what the site runs in the background on first start (task
+`recommender.prepare_models`, command `prepare_models`): MiniLM files, the sentiment
+model (trained if missing), the generator (assembled and converted if missing), then a
+backfill of reviews not analysed by the current sentiment version. Progress goes to a
+small JSON file that the pages read to say "warming up".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from recommender.llm import registry
+from recommender.models import ModelArtifact
+
+log = logging.getLogger(__name__)
+
+
+def status_path() -> Path:
+    return registry.models_dir() / "prepare-status.json"
+
+
+def status_write(**fields: Any) -> None:
+    path = status_path()
+    current = status_read()
+    current.update(fields, updated=time.time())
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(current))
+    tmp.replace(path)
+
+
+def status_read() -> dict[str, Any]:
+    try:
+        return json.loads(status_path().read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+@contextlib.contextmanager
+def _exclusive() -> Iterator[bool]:
+    """One preparer per machine: a second one returns at once instead of training twice."""
+    lock_file = (registry.models_dir() / "prepare.lock").open("w")
+    try:
+        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock_file.close()
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        fcntl.flock(lock_file, fcntl.LOCK_UN)
+        lock_file.close()
+
+
+def artifact_record(
+    *, kind: str, version: str, path: Path | str, metrics: dict | None = None
+) -> ModelArtifact:
+    """Store (or refresh) the artefact row and make it the active one of its kind."""
+    with transaction.atomic():
+        others = ModelArtifact.objects.filter(kind=kind, is_active=True).exclude(version=version)
+        others.update(is_active=False)
+        artifact, _ = ModelArtifact.objects.update_or_create(
+            kind=kind,
+            version=version,
+            defaults={
+                "path": str(path),
+                "metrics": metrics or {},
+                "is_active": True,
+                "created_at": timezone.now(),
+            },
+        )
+    return artifact
+
+
+def sentiment_train(*, config=None, progress: Callable[[str, int, int], Any] | None = None) -> ModelArtifact:
+    """Train a sentiment version into the cache, make it current and record it."""
+    from recommender.llm import sentiment
+
+    result = sentiment.train_sentiment(config=config, progress=progress)
+    return artifact_record(
+        kind=ModelArtifact.Kind.SENTIMENT,
+        version=result.version,
+        path=result.path,
+        metrics={"validation": result.val, "seconds": result.seconds, "n_train_nn": result.n_train_nn},
+    )
+
+
+def models_prepare(
+    *,
+    generator: str | None = None,
+    train: bool = True,
+    backfill: bool = True,
+    progress: Callable[[str, int, int], Any] | None = None,
+) -> dict[str, str]:
+    """Make every model the site uses ready; skips what is already there. Returns versions."""
+    from recommender.llm import sentiment
+
+    versions: dict[str, str] = {}
+    with _exclusive() as mine:
+        if not mine:
+            log.info("another process is preparing the models")
+            return versions
+        status_write(stage="embeddings", error="")
+        registry.minilm_dir()
+        versions["embeddings"] = registry.minilm_version()
+        artifact_record(
+            kind=ModelArtifact.Kind.EMBEDDINGS, version=versions["embeddings"], path=registry.minilm_dir()
+        )
+
+        if not sentiment.sentiment_ready() and train:
+            status_write(stage="sentiment")
+
+            def _progress(stage: str, done: int, total: int) -> None:
+                status_write(stage="sentiment", detail=f"{stage} {done}/{total}")
+                if progress:
+                    progress(stage, done, total)
+
+            sentiment_train(progress=_progress)
+        current = sentiment.current_version()
+        if current:
+            versions["sentiment"] = current
+            if not ModelArtifact.objects.filter(kind=ModelArtifact.Kind.SENTIMENT, version=current).exists():
+                artifact_record(
+                    kind=ModelArtifact.Kind.SENTIMENT,
+                    version=current,
+                    path=sentiment.sentiment_root() / current,
+                )
+
+        status_write(stage="generator")
+        choice = generator or registry.configured_llm()
+        resolved = registry.resolve_llm(choice, quiet=True)
+        versions["generator"] = resolved.version
+        artifact_record(kind=ModelArtifact.Kind.GENERATOR, version=resolved.version, path=resolved.path)
+
+        if backfill and current:
+            from recommender.tasks.analysis import queue_backfill
+
+            versions["backfill_queued"] = str(queue_backfill(model_version=current))
+        status_write(stage="ready", versions=versions)
+    return versions
