@@ -25,5 +25,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     # Unknown API paths (and ids that are not positive integers) answer JSON 404s.
-    re_path(r"^v1/(?:.*/)?$", api_not_found),
+    re_path(r"^v1/(?:[\s\S]*/)?$", api_not_found),
 ]

@@ -69,6 +69,7 @@ class SimilarMoviesApi(generics.GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = SimilarMovieSerializer
     queryset = Movie.objects.none()  # tells the schema what the `movie_id` path parameter is
+    pagination_class = None  # a short ranked list, capped by `limit`
 
     @extend_schema(
         tags=["recommendations"],

@@ -132,3 +132,9 @@ def test_generation_requests_are_throttled_per_user(api, monkeypatch):
     movie = MovieFactory()
     statuses = [api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for _ in range(3)]
     assert statuses == [202, 202, 429]
+
+
+def test_options_requests_describe_the_endpoint_without_errors(api):
+    review_options = api.options("/api/v1/reviews/1/like/")
+    assert review_options.status_code == 200
+    assert review_options.json()["schema"] == "/api/schema/"
