@@ -3,7 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from community.accounts.services import BIO_MAX_LENGTH, NAME_MAX_LENGTH, USERNAME_MAX_LENGTH
+from community.accounts.services import (
+    BIO_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    USERNAME_MAX_LENGTH,
+    username_validate,
+)
 from community.movies.selectors import genres_all
 
 
@@ -16,7 +21,7 @@ class SignupForm(forms.Form):
     email = forms.EmailField(
         required=False,
         max_length=254,
-        help_text="Optional. Only used to reach you about your account.",
+        help_text="Only used to reach you about your account.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
@@ -31,6 +36,12 @@ class SignupForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean_username(self):
+        try:
+            return username_validate(username=self.cleaned_data["username"])
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["username"]) from None
 
     def clean(self):
         data = super().clean()

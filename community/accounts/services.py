@@ -24,7 +24,8 @@ USERNAME_MAX_LENGTH = 30
 RESERVED_USERNAMES = {"admin", "administrator", "root", "staff", "support", "cinecircle", "deleted"}
 
 
-def _username_clean(username: str) -> str:
+def username_validate(*, username: str) -> str:
+    """The stripped username if it is well-formed and free, else a ValidationError on `username`."""
     value = (username or "").strip()
     if not value:
         raise ValidationError({"username": "Choose a username."})
@@ -43,7 +44,7 @@ def user_signup(*, username: str, password: str, email: str = "") -> User:
     """Create a member account with a usable password; raises ValidationError per field."""
     errors: dict[str, list[str]] = {}
     try:
-        username = _username_clean(username)
+        username = username_validate(username=username)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     email = (email or "").strip()

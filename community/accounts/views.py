@@ -111,12 +111,14 @@ def delete(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = selectors.user_get_public(username=username)
     ratings = paginate(request, review_selectors.user_ratings(user=person), per_page=24)
+    reviews = list(review_selectors.user_reviews(user=person)[:5])
     context = {
         "person": person,
         "stats": selectors.user_stats(user=person),
         "histogram": review_selectors.user_rating_histogram(user=person),
         "ratings": ratings,
-        "reviews": review_selectors.user_reviews(user=person)[:5],
+        "reviews": reviews,
+        "liked_ids": review_selectors.liked_review_ids(user=request.user, review_ids=[r.pk for r in reviews]),
         "is_self": request.user.is_authenticated and request.user.pk == person.pk,
         "is_following": social_selectors.is_following(follower=request.user, followee=person),
     }

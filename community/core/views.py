@@ -9,8 +9,10 @@ from community.reviews import selectors as review_selectors
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    recent = list(review_selectors.recent_reviews(limit=6))
     context: dict[str, object] = {
-        "recent_reviews": list(review_selectors.recent_reviews(limit=6)),
+        "recent_reviews": recent,
+        "liked_ids": review_selectors.liked_review_ids(user=user, review_ids=[r.pk for r in recent]),
     }
     if user.is_authenticated:
         favourite = list(user.favourite_genres.all())

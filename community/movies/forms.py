@@ -14,7 +14,7 @@ class CatalogFilterForm(forms.Form):
     year_max = forms.IntegerField(label="To year", required=False, min_value=1870, max_value=2100)
     sort = forms.ChoiceField(
         required=False,
-        choices=[("", "Best match / most rated")] + [(k, label) for k, label in SORTS.values()],
+        choices=[("", "Best match")] + [(k, label) for k, label in SORTS.values()],
     )
 
     def clean(self):
