@@ -100,3 +100,16 @@ def test_saving_a_review_queues_its_analysis(django_capture_on_commit_callbacks,
     with django_capture_on_commit_callbacks(execute=True):
         review = review_post(user=user, movie=movie, body="A tense, brilliant thriller.")
     assert queued == [review.pk]
+
+
+def test_pages_can_read_aspect_counts_and_model_status():
+    from recommender import selectors_llm
+
+    movie = MovieFactory()
+    for body in ("The acting was great.", "The acting was awful.", "The acting was superb."):
+        analysis.review_analyse(review_id=ReviewFactory(movie=movie, body=body).pk)
+
+    summary = selectors_llm.movie_aspect_summary(movie_id=movie.pk)
+
+    assert summary[0] == {"aspect": "acting", "positive": 2, "negative": 1, "mixed": 0}
+    assert selectors_llm.models_status()["ready"] is True  # the fake models are always ready
