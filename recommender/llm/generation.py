@@ -161,6 +161,13 @@ class CheckedText:
     passed_first: bool = False
 
 
+def _max_new_tokens(kind: str) -> int:
+    """The kind's budget, optionally capped by LLM_MAX_NEW_TOKENS (short CI runs on slow machines)."""
+    cap = int(os.environ.get("LLM_MAX_NEW_TOKENS", "0") or 0)
+    budget = prompts.MAX_NEW_TOKENS[kind]
+    return min(budget, cap) if cap > 0 else budget
+
+
 def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None) -> CheckedText:
     """Generate one text for `kind`, checked against `facts`; never raises on bad output.
 
@@ -172,7 +179,7 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
     seconds, tokens = 0.0, 0
     for attempt, strict in enumerate((False, True), start=1):
         messages = prompts.messages_for(kind, facts, strict=strict)
-        out = backend.generate(messages, max_new_tokens=prompts.MAX_NEW_TOKENS[kind])
+        out = backend.generate(messages, max_new_tokens=_max_new_tokens(kind))
         seconds += out.seconds
         tokens += out.new_tokens
         text = tidy(kind, out.text)

@@ -1,0 +1,63 @@
+"""The real packaged models, kept small: MiniLM embeddings, a tiny MiniLM fine-tune, Qwen."""
+
+import numpy as np
+import pytest
+
+from recommender.llm.prompts import Facts, MovieFacts, UserFacts
+
+from .tiny import make_tiny_cache
+
+pytestmark = pytest.mark.slow
+
+
+def test_minilm_embeddings_are_unit_vectors_that_place_similar_texts_close():
+    from recommender.llm.embeddings import embed_texts
+
+    vectors = embed_texts(
+        [
+            "A tense heist thriller with a great cast.",
+            "A gripping crime film about a robbery crew.",
+            "Cake recipe",
+        ]
+    )
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+
+
+def test_a_real_minilm_fine_tuned_tiny_labels_reviews_and_their_aspects(tmp_path_factory, monkeypatch):
+    root = make_tiny_cache(tmp_path_factory.mktemp("tiny-cache"))
+    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(root))
+    from recommender.llm import sentiment
+
+    sentiment.load_sentiment.cache_clear()
+    model = sentiment.load_sentiment()
+    result = model.analyse("The acting was wonderful. The music was forgettable and the plot dragged.")
+
+    assert model.version.startswith("minilm-sentiment-")
+    assert result.model_version == model.version
+    assert result.label in {"positive", "negative", "mixed"}
+    assert -1 <= result.score <= 1 and 0 <= result.confidence <= 1
+    aspects = {a.aspect: a for a in result.aspects}
+    assert aspects["acting"].sentence == "The acting was wonderful."
+    assert {"music", "story", "pacing"} <= set(aspects)
+    probs = model.predict_proba(["great", "awful"])
+    assert probs.shape == (2,) and ((probs >= 0) & (probs <= 1)).all()
+    sentiment.load_sentiment.cache_clear()
+
+
+def test_the_packaged_qwen_writes_a_few_tokens_offline():
+    from recommender.llm.generation import get_backend
+
+    backend = get_backend("qwen-0.5b")
+    facts = Facts(
+        movie=MovieFacts(title="Heat", year=1995, genres=["Crime"], directors=["Michael Mann"]),
+        user=UserFacts(),
+    )
+    from recommender.llm import prompts
+
+    out = backend.generate(prompts.messages_for("explanation", facts), max_new_tokens=8)
+
+    assert 0 < out.new_tokens <= 8
+    assert out.text.strip()
+    assert backend.version.startswith("qwen2.5-coder-0.5b-instruct-q4_k_m@1d9614638d18")

@@ -1,0 +1,55 @@
+"""A throw-away model cache holding a tiny but real fine-tuned MiniLM sentiment model.
+
+Wheels, data files and the extracted MiniLM are linked from the real cache, so
+nothing is downloaded twice; only the tiny training (seconds) happens per test session.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from community.core.wheels import cache_dir
+
+
+def tiny_config():
+    from recommender.llm.sentiment import TrainConfig
+
+    return TrainConfig(
+        imdb_train=24,
+        short_epochs=1,
+        long_max_length=32,
+        short_max_length=32,
+        eval_max_length=48,
+        sample=24,
+        use_extra_snippets=False,
+        val_long_limit=16,
+    )
+
+
+def make_tiny_cache(root: Path) -> Path:
+    """Return a cache folder with a current tiny sentiment model (trained on first call)."""
+    real = cache_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("wheels", "data"):
+        link = root / name
+        if not link.exists():
+            (real / name).mkdir(parents=True, exist_ok=True)
+            link.symlink_to(real / name)
+    models = root / "models"
+    models.mkdir(exist_ok=True)
+    if (models / "sentiment" / "current").exists():
+        return root
+    previous = os.environ.get("CINECIRCLE_CACHE_DIR")
+    os.environ["CINECIRCLE_CACHE_DIR"] = str(root)
+    try:
+        from recommender.llm import sentiment
+
+        sentiment.train_sentiment(config=tiny_config())
+        sentiment.load_sentiment.cache_clear()
+    finally:
+        if previous is None:
+            os.environ.pop("CINECIRCLE_CACHE_DIR", None)
+        else:
+            os.environ["CINECIRCLE_CACHE_DIR"] = previous
+    return root
