@@ -93,3 +93,18 @@ def review_get(*, pk: int) -> Review:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(Review.objects.select_related("movie", "user"), pk=pk)
+
+
+def critic_highlights(*, limit: int = 6) -> list[Review]:
+    """Critic snippets about popular movies, one per movie (a young site's homepage filler)."""
+    window = _with_analysis(
+        Review.objects.filter(source=Review.Source.CRITIC)
+        .select_related("user", "movie")
+        .order_by("-movie__rating_count", "-pk")
+    )[: limit * 50]
+    picked: dict[int, Review] = {}
+    for review in window:
+        picked.setdefault(review.movie_id, review)
+        if len(picked) >= limit:
+            break
+    return list(picked.values())

@@ -49,3 +49,9 @@ def star_input(
 @register.simple_tag
 def concat(*parts: object) -> str:
     return "".join(str(p) for p in parts)
+
+
+@register.filter
+def paragraphs(text: object) -> list[str]:
+    """Split text on line breaks into non-empty paragraphs (for `{% for p in plot|paragraphs %}`)."""
+    return [line.strip() for line in str(text or "").splitlines() if line.strip()]
