@@ -100,3 +100,20 @@ def test_signup_rejects_a_weak_password_and_a_taken_username(anon, member):
     )
     assert response.status_code == 400
     assert {"username", "password"} <= set(response.json())
+
+
+def test_anonymous_clients_are_throttled_per_ip(anon, monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/min", "user": "1000/min"})
+    statuses = [anon.get("/api/v1/genres/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert "detail" in anon.get("/api/v1/genres/").json()
+
+
+def test_signed_in_clients_are_throttled_per_user_not_per_ip(api, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"anon": "1/min", "user": "2/min"})
+    statuses = [api.get("/api/v1/genres/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]

@@ -8,6 +8,7 @@ The example budget keeps the whole run well under three minutes on two cores.
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -40,6 +41,7 @@ from tests.factories import (
 )
 
 MAX_EXAMPLES = 12
+DRAWS = itertools.count()  # alternates seeded targets (own and others' reviews, real and odd slugs)
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 schema.config.generation.update(max_examples=MAX_EXAMPLES, modes=["positive", "negative"])
@@ -64,7 +66,8 @@ def seeded(db, wsgi_keeps_the_test_connection):
     member, other = UserFactory(), UserFactory()
     genres = GenreFactory.create_batch(2)
     movie = MovieFactory(genres=genres, rating_count=2, rating_average=4.0)
-    MovieFactory.create_batch(3, genres=genres[:1])
+    unreviewed = MovieFactory(genres=genres[:1])
+    MovieFactory.create_batch(2, genres=genres[:1])
     RatingFactory(user=other, movie=movie, score=Decimal("4.0"))
     RatingFactory(user=member, movie=movie, score=Decimal("3.5"))
     own_review = ReviewFactory(user=member, movie=movie)
@@ -93,7 +96,7 @@ def seeded(db, wsgi_keeps_the_test_connection):
     return {
         "token": Token.objects.create(user=member).key,
         "ids": {
-            "movie_id": movie.pk,
+            "movie_id": [movie.pk, unreviewed.pk],
             "review_id": [own_review.pk, others_review.pk],
             "thread_id": thread.pk,
             "reply_id": reply.pk,
@@ -104,7 +107,10 @@ def seeded(db, wsgi_keeps_the_test_connection):
 
 
 def point_at_seeded_rows(case, seeded, draw_index: int) -> None:
+    """Send most calls to seeded rows; every fourth keeps its generated (mostly unknown) id."""
     params = case.path_parameters or {}
+    if draw_index % 4 == 3:
+        return
     for name, value in list(params.items()):
         if name in seeded["ids"] and isinstance(value, int) and not isinstance(value, bool):
             target = seeded["ids"][name]
@@ -125,5 +131,5 @@ def point_at_seeded_rows(case, seeded, draw_index: int) -> None:
     derandomize=True,
 )
 def test_the_api_honours_its_schema_and_never_answers_500(case, seeded):
-    point_at_seeded_rows(case, seeded, draw_index=len(str(case.body)))
+    point_at_seeded_rows(case, seeded, draw_index=next(DRAWS))
     case.call_and_validate(headers={"Authorization": f"Token {seeded['token']}"}, checks=CHECKS)
