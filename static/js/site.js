@@ -31,11 +31,22 @@
       .finally(function () { button.disabled = false; });
   });
 
-  // Onboarding: mark a card as rated as soon as a star is picked.
+  // Onboarding: mark a card as rated as soon as a star is picked, and count towards the minimum.
+  var progress = document.getElementById("onboarding-progress");
+  function ratedCards() {
+    return document.querySelectorAll(".onboarding-grid .movie-card input[type=radio]:checked").length;
+  }
+  var base = progress ? Number(progress.dataset.rated) - ratedCards() : 0;
   document.addEventListener("change", function (event) {
     var input = event.target;
     if (input.type !== "radio") return;
     var card = input.closest(".onboarding-grid .movie-card");
-    if (card) card.classList.add("is-rated");
+    if (!card) return;
+    card.classList.add("is-rated");
+    if (!progress) return;
+    var total = base + ratedCards();
+    var left = Math.max(0, Number(progress.dataset.minimum) - total);
+    progress.textContent = "You have rated " + total + " movie" + (total === 1 ? "" : "s") +
+      (left ? "; " + left + " more to go." : ". Ready: save to continue.");
   });
 })();

@@ -153,6 +153,7 @@ def test_a_new_member_signs_up_onboards_reviews_likes_and_follows(live_server, c
     cards = page.locator(".onboarding-grid .movie-card")
     for i, stars in enumerate([8, 10, 6, 7, 9]):
         cards.nth(i).locator(".star-half").nth(stars - 1).click()
+    assert "Ready" in page.inner_text("#onboarding-progress")
     shot(page, "04-onboarding-rated", full_page=False)
     page.click("button:has-text('Save ratings and continue')")
     page.wait_for_url(base + "/")

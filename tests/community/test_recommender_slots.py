@@ -1,0 +1,39 @@
+"""The pages leave slots that the recommender fills through template tags, without imports."""
+
+import pytest
+from django import template
+from django.template import engines
+from django.urls import reverse
+
+from tests.factories import MovieFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fake_recommender_tags(monkeypatch):
+    library = template.Library()
+
+    @library.simple_tag
+    def recommendation_rows(user):
+        return f"ROWS FOR {user.username}"
+
+    @library.simple_tag
+    def similar_movies(movie):
+        return f"LIKE {movie.title}"
+
+    engine = engines["django"].engine
+    monkeypatch.setitem(engine.template_libraries, "recommender", library)
+    return library
+
+
+def test_without_the_recommender_tags_pages_show_their_fallbacks(member_client):
+    movie = MovieFactory(title="Heat")
+    assert b"Popular" in member_client.get(reverse("home")).content
+    assert b"Similar movies" in member_client.get(movie.get_absolute_url()).content
+
+
+def test_the_recommender_tags_fill_the_slots_when_they_exist(member_client, user, fake_recommender_tags):
+    movie = MovieFactory(title="Heat")
+    assert f"ROWS FOR {user.username}".encode() in member_client.get(reverse("home")).content
+    assert b"LIKE Heat" in member_client.get(movie.get_absolute_url()).content
