@@ -59,9 +59,7 @@ def generated_text_request(*, user: User, movie: Movie, kind: str) -> GeneratedT
 
 
 def _queue_generation(*, text_id: int, task_id: str) -> None:
-    from community.celery import app
+    # The row remembers task_id: the task skips deliveries of older, superseded requests.
+    from recommender.tasks.generation import generated_text_produce
 
-    app.send_task(GENERATION_TASK, args=[text_id], task_id=task_id)
-
-
-GENERATION_TASK = "recommender.tasks.generation.generated_text_produce"
+    generated_text_produce.apply_async(args=[text_id], task_id=task_id)

@@ -138,3 +138,30 @@ def test_options_requests_describe_the_endpoint_without_errors(api):
     review_options = api.options("/api/v1/reviews/1/like/")
     assert review_options.status_code == 200
     assert review_options.json()["schema"] == "/api/schema/"
+
+
+@pytest.fixture
+def fake_generator_and_eager_tasks(monkeypatch):
+    from community.celery import app
+    from recommender.llm.generation import get_backend
+
+    monkeypatch.setenv("LLM_BACKEND", "fake")
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    get_backend.cache_clear()
+    yield
+    app.conf.task_always_eager = eager
+    get_backend.cache_clear()
+
+
+def test_a_requested_draft_is_written_by_the_real_task_and_polled_ready(
+    api, member, fake_generator_and_eager_tasks, django_capture_on_commit_callbacks
+):
+    movie = MovieFactory(title="Heat", director_names="Michael Mann")
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = api.post(f"/api/v1/movies/{movie.pk}/review-draft/")
+    assert accepted.status_code == 202
+    polled = api.get(accepted.json()["poll_url"]).json()
+    assert polled["status"] == "ready"
+    assert polled["text"]
+    assert polled["model_version"]
