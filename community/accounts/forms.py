@@ -124,3 +124,12 @@ class AccountDeleteForm(forms.Form):
         if self.user is None or not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class OnboardingGenresForm(forms.Form):
+    favourite_genres = forms.ModelMultipleChoiceField(
+        label="Your favourite genres (optional)",
+        queryset=genres_all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import password_validation
@@ -119,8 +119,28 @@ def user_password_change(*, user: User, old_password: str, new_password: str) ->
     return user
 
 
-def onboarding_complete(*, user: User) -> User:
-    """Mark the user onboarded once they have rated at least ONBOARDING_MIN_RATINGS movies."""
+def onboarding_complete(
+    *,
+    user: User,
+    scores: Mapping[int, object] | None = None,
+    favourite_genres: Iterable[Genre] | None = None,
+) -> User:
+    """Save onboarding choices and mark the user onboarded once they rated ONBOARDING_MIN_RATINGS movies.
+
+    `scores` maps movie ids to half-star scores; each is saved through `rating_set` (so events
+    are sent), and saved ratings stay even when the minimum is not reached yet. Unknown movie
+    ids are ignored. Raises ValidationError (non-field) while fewer than the minimum are rated.
+    """
+    from community.movies.models import Movie
+    from community.reviews.services import rating_set
+
+    if not user.is_authenticated:
+        raise PermissionDenied("Log in to do that.")
+    if favourite_genres is not None:
+        user.favourite_genres.set(list(favourite_genres))
+    scores = dict(scores or {})
+    for movie in Movie.objects.filter(pk__in=list(scores)):
+        rating_set(user=user, movie=movie, score=scores[movie.pk])
     count = user.ratings.count()
     if count < ONBOARDING_MIN_RATINGS:
         missing = ONBOARDING_MIN_RATINGS - count

@@ -13,13 +13,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from community.accounts import selectors, services
-from community.accounts.forms import AccountDeleteForm, LoginForm, PasswordChangeForm, ProfileForm, SignupForm
+from community.accounts.forms import (
+    AccountDeleteForm,
+    LoginForm,
+    OnboardingGenresForm,
+    PasswordChangeForm,
+    ProfileForm,
+    SignupForm,
+)
 from community.core.viewutils import call_service, paginate
-from community.movies.models import Movie
 from community.movies.selectors import onboarding_movies
 from community.reviews import selectors as review_selectors
 from community.reviews.forms import SCORE_CHOICES
-from community.reviews.services import rating_set
 from community.social import selectors as social_selectors
 
 
@@ -147,16 +152,18 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     selected = review_selectors.scores_by_movie(user=user, movie_ids=[m.pk for m in movies])
     selected = {movie_id: f"{score:.1f}" for movie_id, score in selected.items()}
     error = ""
+    genre_form = OnboardingGenresForm(
+        request.POST or None, initial={"favourite_genres": user.favourite_genres.all()}
+    )
     if request.method == "POST":
         posted = {}
         for key, value in request.POST.items():
             if key.startswith("rating_") and key[7:].isdigit() and value:
                 posted[int(key[7:])] = value
         selected.update(posted)
+        genres = genre_form.cleaned_data["favourite_genres"] if genre_form.is_valid() else None
         try:
-            for movie in Movie.objects.filter(pk__in=list(posted)):
-                rating_set(user=user, movie=movie, score=posted[movie.pk])
-            services.onboarding_complete(user=user)
+            services.onboarding_complete(user=user, scores=posted, favourite_genres=genres)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -165,6 +172,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     rated = user.ratings.count()
     context = {
         "movies": movies,
+        "genre_form": genre_form,
         "selected": selected,
         "error": error,
         "rated": rated,

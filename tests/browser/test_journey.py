@@ -205,6 +205,20 @@ def test_a_new_member_signs_up_onboards_reviews_likes_and_follows(live_server, c
     page.goto(base + "/u/newbie/")
     shot(page, "11-own-profile")
 
+    # Other pages worth a look: a discussion with a reply, settings, the watchlist.
+    page.goto(base + "/discussions/")
+    page.click("text=Was the ending inevitable?")
+    page.fill("#id_body", "It was, from the first scene.")
+    page.click("button:has-text('Reply')")
+    assert page.locator(".reply", has_text="from the first scene").is_visible()
+    shot(page, "13-thread")
+    page.goto(base + "/accounts/settings/")
+    shot(page, "14-settings")
+    page.goto(base + "/watchlist/")
+    shot(page, "15-watchlist-empty")
+    page.goto(base + "/movies/no-such-movie/")
+    shot(page, "16-not-found")
+
     # Small screens: the movie page stacks into one column.
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(base + "/movies/?q=heat")

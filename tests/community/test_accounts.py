@@ -262,3 +262,20 @@ def test_pages_for_members_redirect_anonymous_visitors_to_login(client):
     for name in ["accounts:settings", "accounts:password_change", "accounts:delete", "accounts:onboarding"]:
         response = client.get(reverse(name))
         assert response.status_code == 302 and reverse("accounts:login") in response.url
+
+
+def test_onboarding_can_also_save_favourite_genres(member_client, user):
+    drama = GenreFactory(name="Drama")
+    movies = [MovieFactory(rating_count=5) for _ in range(5)]
+    data = {f"rating_{m.pk}": "4.0" for m in movies} | {"favourite_genres": [drama.pk]}
+    assert member_client.post(reverse("accounts:onboarding"), data).status_code == 302
+    assert list(user.favourite_genres.all()) == [drama]
+
+
+def test_onboarding_ignores_unknown_movies_and_reports_bad_scores(member_client, user):
+    movie = MovieFactory()
+    response = member_client.post(
+        reverse("accounts:onboarding"), {"rating_999999": "4.0", f"rating_{movie.pk}": "9"}
+    )
+    assert response.status_code == 400 and b"between 0.5 and 5" in response.content
+    assert user.ratings.count() == 0
