@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -49,10 +50,34 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+LOGIN_MAX_FAILURES = 10
+LOGIN_LOCKOUT_SECONDS = 600
+
+
 class LoginView(auth_views.LoginView):
+    """Django's login, refusing for a while after repeated failures from one address for one name."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def _failures_key(self) -> str:
+        username = (self.request.POST.get("username") or "").strip().lower()[:150]
+        address = self.request.META.get("REMOTE_ADDR", "")
+        return f"login-failures:{address}:{username}"
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if cache.get(self._failures_key(), 0) >= LOGIN_MAX_FAILURES:
+            form = self.get_form()
+            form.add_error(None, "Too many failed attempts. Wait a few minutes, then try again.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        key = self._failures_key()
+        cache.add(key, 0, timeout=LOGIN_LOCKOUT_SECONDS)
+        cache.incr(key)
+        return super().form_invalid(form)
 
 
 @login_required

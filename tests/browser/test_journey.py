@@ -23,9 +23,6 @@ from tests.factories import (
     UserFactory,
 )
 
-# playwright's sync API keeps an event loop on this thread; the ORM calls below are plain sync code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -95,8 +92,11 @@ def catalog(transactional_db):
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     from playwright.sync_api import sync_playwright
+
+    # playwright's sync API runs an event loop on this thread; database teardown is plain sync code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:

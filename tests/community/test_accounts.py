@@ -279,3 +279,17 @@ def test_onboarding_ignores_unknown_movies_and_reports_bad_scores(member_client,
     )
     assert response.status_code == 400 and b"between 0.5 and 5" in response.content
     assert user.ratings.count() == 0
+
+
+def test_repeated_failed_logins_are_refused_for_a_while(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    UserFactory(username="target")
+    url = reverse("accounts:login")
+    for _ in range(10):
+        assert client.post(url, {"username": "target", "password": "guess"}).status_code == 200
+    response = client.post(url, {"username": "target", "password": TEST_PASSWORD})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    cache.clear()
+    assert client.post(url, {"username": "target", "password": TEST_PASSWORD}).status_code == 302
