@@ -72,7 +72,9 @@ def test_posting_a_review_stores_it_counts_it_and_sends_review_saved(django_capt
     try:
         user, movie = UserFactory(), MovieFactory()
         with django_capture_on_commit_callbacks(execute=True):
-            review = services.review_post(user=user, movie=movie, body="  Great <b>fun</b>  ", has_spoilers=True)
+            review = services.review_post(
+                user=user, movie=movie, body="  Great <b>fun</b>  ", has_spoilers=True
+            )
     finally:
         events.review_saved.disconnect(receiver)
     assert review.body == "Great <b>fun</b>" and review.has_spoilers

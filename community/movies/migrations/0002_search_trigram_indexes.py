@@ -15,7 +15,7 @@ def forwards(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for column in COLUMNS:
         schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS movies_movie_{column}_trgm '
+            f"CREATE INDEX IF NOT EXISTS movies_movie_{column}_trgm "
             f'ON movies_movie USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
         )
 
