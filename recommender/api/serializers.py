@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.movies.api.serializers import MovieBriefSerializer, MovieListSerializer
@@ -17,10 +18,28 @@ class SimilarMoviesInputSerializer(serializers.Serializer):
 
 class RecommendationSerializer(serializers.ModelSerializer):
     movie = MovieListSerializer(read_only=True)
+    explanation = serializers.SerializerMethodField(
+        help_text="An AI-generated explanation, once written for this pick; null until then."
+    )
 
     class Meta:
         model = Recommendation
-        fields = ["movie", "row", "row_subject", "rank", "score", "reason", "model_version", "created_at"]
+        fields = [
+            "movie",
+            "row",
+            "row_subject",
+            "rank",
+            "score",
+            "reason",
+            "explanation",
+            "model_version",
+            "created_at",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_explanation(self, pick: Recommendation) -> str | None:
+        text = self.context.get("explanations", {}).get(pick.movie_id)
+        return text.text if text is not None else None
 
 
 class TasteProfileSerializer(serializers.ModelSerializer):

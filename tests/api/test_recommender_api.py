@@ -40,7 +40,7 @@ def test_the_recommendation_list_needs_a_fixed_number_of_queries(api, member, dj
     genres = GenreFactory.create_batch(2)
     for rank in range(1, 16):
         recommend(member, MovieFactory(genres=genres), rank=rank)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert len(api.get("/api/v1/me/recommendations/").json()["results"]) == 15
 
 
@@ -165,3 +165,39 @@ def test_a_requested_draft_is_written_by_the_real_task_and_polled_ready(
     assert polled["status"] == "ready"
     assert polled["text"]
     assert polled["model_version"]
+
+
+def test_recommendations_carry_their_ready_explanation(api, member):
+    movie = MovieFactory()
+    recommend(member, movie)
+    now = timezone.now()
+    GeneratedText.objects.create(
+        kind=GeneratedText.Kind.EXPLANATION,
+        user=member,
+        movie=movie,
+        status=GeneratedText.Status.READY,
+        text="You rated three Michael Mann films highly.",
+        created_at=now,
+        updated_at=now,
+    )
+    recommend(member, MovieFactory(), rank=2)
+    results = api.get("/api/v1/me/recommendations/").json()["results"]
+    assert [r["explanation"] for r in results] == ["You rated three Michael Mann films highly.", None]
+
+
+def test_the_latest_draft_can_be_read_back_by_movie(api, other_api, monkeypatch):
+    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: None)
+    movie = MovieFactory()
+    assert api.get(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 404
+    requested = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
+    assert api.get(f"/api/v1/movies/{movie.pk}/review-draft/").json()["id"] == requested["id"]
+    assert other_api.get(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 404
+    assert api.get(f"/api/v1/movies/{movie.pk}/discussion-suggestions/").status_code == 404
+
+
+def test_reading_a_draft_is_not_throttled_like_asking(api, monkeypatch):
+    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: None)
+    monkeypatch.setattr(GenerationRateThrottle, "THROTTLE_RATES", {"generation": "1/hour"})
+    movie = MovieFactory()
+    assert api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 202
+    assert [api.get(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for _ in range(3)] == [200] * 3
