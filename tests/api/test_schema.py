@@ -42,3 +42,9 @@ def test_unknown_api_paths_answer_json_404(anon):
     response = anon.get("/api/v1/no/such/thing/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_a_body_in_an_unsupported_media_type_answers_415(api):
+    response = api.post("/api/v1/me/watchlist/", data="movie_id=1", content_type="text/plain")
+    assert response.status_code == 415
+    assert "detail" in response.json()

@@ -31,6 +31,8 @@ ERROR_RESPONSES: dict[str, dict[str, Any]] = {
     "429": {"description": "Too many requests (throttled)", "content": _DETAIL},
 }
 
+UNSUPPORTED_MEDIA_TYPE = {"description": "The body is not JSON, form or multipart data", "content": _DETAIL}
+
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: document the error answers of every operation."""
@@ -41,4 +43,6 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             responses = operation.setdefault("responses", {})
             for status, response in ERROR_RESPONSES.items():
                 responses.setdefault(status, response)
+            if "requestBody" in operation:
+                responses.setdefault("415", UNSUPPORTED_MEDIA_TYPE)
     return result
