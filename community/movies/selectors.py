@@ -44,7 +44,7 @@ def movie_list(
     year_max: int | None = None,
     sort: str = "",
 ) -> QuerySet[Movie]:
-    """Catalog search and filters. Matches title, director and cast (case-insensitive substring).
+    """Catalog search and filters. Each query word matches title, director or cast (case-insensitive).
 
     On PostgreSQL the substring matches use the pg_trgm GIN indexes (movies migration 0002);
     elsewhere they scan, which is fine for a catalog of this size. With a query and no explicit
@@ -52,9 +52,10 @@ def movie_list(
     """
     movies = Movie.objects.prefetch_related("genres")
     query = " ".join((query or "").split())[:100]
-    if query:
+    # Every word must appear in the title, the directors or the cast ("heat pacino" finds Heat).
+    for word in query.split()[:8]:
         movies = movies.filter(
-            Q(title__icontains=query) | Q(director_names__icontains=query) | Q(cast_names__icontains=query)
+            Q(title__icontains=word) | Q(director_names__icontains=word) | Q(cast_names__icontains=word)
         )
     if genre is not None:
         movies = movies.filter(genres=genre)
