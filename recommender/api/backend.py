@@ -10,27 +10,25 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from community.accounts.models import User
+from community.movies import selectors as movie_selectors
 from community.movies.models import Movie
 from recommender.models import GeneratedText
 
 
 def similar_movies(*, movie: Movie, limit: int) -> list[dict[str, Any]]:
-    """Movies like this one, most similar first, as ``{"movie": Movie, "score": float}``."""
-    genre_ids = list(movie.genres.values_list("pk", flat=True))
-    if not genre_ids:
+    """Movies like this one, most similar first, as ``{"movie": Movie, "score": float}``.
+
+    For now the catalog's same-genre neighbours, scored by the share of this movie's genres
+    they have; the hybrid model's item similarities replace them here once they are stored.
+    """
+    genre_count = movie.genres.count()
+    if not genre_count:
         return []
-    candidates = (
-        Movie.objects.exclude(pk=movie.pk)
-        .annotate(shared=Count("genres", filter=Q(genres__in=genre_ids)))
-        .filter(shared__gt=0)
-        .order_by("-shared", "-rating_count", "pk")
-        .prefetch_related("genres")[:limit]
-    )
-    return [{"movie": m, "score": round(m.shared / len(genre_ids), 3)} for m in candidates]
+    neighbours = movie_selectors.similar_movies(movie=movie, limit=limit)
+    return [{"movie": m, "score": round(m.shared / genre_count, 3)} for m in neighbours]
 
 
 def generated_text_request(*, user: User, movie: Movie, kind: str) -> GeneratedText:

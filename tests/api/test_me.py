@@ -1,7 +1,16 @@
+from decimal import Decimal
+
 import pytest
 
 from community.accounts.models import User
-from tests.factories import TEST_PASSWORD, FollowFactory, GenreFactory, RatingFactory, ReviewFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    FollowFactory,
+    GenreFactory,
+    RatingFactory,
+    ReviewFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +76,73 @@ def test_deleting_the_account_needs_the_password(api, member):
     assert User.objects.filter(pk=member.pk).exists()
     assert api.post("/api/v1/me/delete/", {"password": TEST_PASSWORD}, format="json").status_code == 204
     assert not User.objects.filter(pk=member.pk).exists()
+
+
+def test_a_member_changes_their_password(api, member):
+    response = api.post(
+        "/api/v1/me/password/",
+        {"old_password": TEST_PASSWORD, "new_password": "another-long-passphrase-77"},
+        format="json",
+    )
+    assert response.status_code == 204
+    member.refresh_from_db()
+    assert member.check_password("another-long-passphrase-77")
+
+
+def test_a_wrong_old_password_or_a_weak_new_one_answers_400(api):
+    wrong = api.post("/api/v1/me/password/", {"old_password": "x", "new_password": "y" * 20}, format="json")
+    assert wrong.status_code == 400
+    assert "old_password" in wrong.json()
+    weak = api.post(
+        "/api/v1/me/password/", {"old_password": TEST_PASSWORD, "new_password": "123"}, format="json"
+    )
+    assert weak.status_code == 400
+    assert "new_password" in weak.json()
+
+
+def test_onboarding_completes_after_enough_ratings(api, member):
+    assert api.post("/api/v1/me/onboarding/").status_code == 400
+    for _ in range(5):
+        RatingFactory(user=member)
+    response = api.post("/api/v1/me/onboarding/")
+    assert response.status_code == 200
+    assert response.json()["onboarded_at"] is not None
+
+
+def test_public_profiles_show_stats_and_whether_i_follow(anon, api, member):
+    alice = UserFactory(username="alice", bio="Heists.")
+    RatingFactory(user=alice, score=Decimal("4.0"))
+    FollowFactory(follower=member, followee=alice)
+    body = anon.get("/api/v1/users/alice/").json()
+    assert body["bio"] == "Heists."
+    assert body["stats"] == {"ratings": 1, "reviews": 0, "followers": 1, "following": 0, "average": 4.0}
+    assert body["followed_by_me"] is False
+    assert api.get("/api/v1/users/alice/").json()["followed_by_me"] is True
+
+
+def test_unknown_or_strange_usernames_answer_404(anon):
+    assert anon.get("/api/v1/users/ghost/").status_code == 404
+    assert anon.get("/api/v1/users/%00/").status_code == 404
+    assert anon.get("/api/v1/users/" + "x" * 300 + "/").status_code == 404
+    assert anon.get("/api/v1/users/ghost/reviews/").status_code == 404
+
+
+def test_a_members_reviews_are_listed_in_a_fixed_number_of_queries(anon, django_assert_max_num_queries):
+    alice = UserFactory(username="alice")
+    ReviewFactory.create_batch(8, user=alice)
+    ReviewFactory()
+    with django_assert_max_num_queries(4):
+        response = anon.get("/api/v1/users/alice/reviews/")
+    assert response.json()["count"] == 8
+
+
+def test_the_feed_shows_what_followed_members_did(api, member, anon):
+    alice = UserFactory(username="alice")
+    FollowFactory(follower=member, followee=alice)
+    RatingFactory(user=alice, score=Decimal("5.0"))
+    ReviewFactory(user=alice, body="Loved it.")
+    ReviewFactory(body="A stranger's review.")
+    items = api.get("/api/v1/me/feed/").json()["results"]
+    assert {item["kind"] for item in items} == {"rating", "review"}
+    assert [i["review"]["body"] for i in items if i["kind"] == "review"] == ["Loved it."]
+    assert anon.get("/api/v1/me/feed/").status_code == 401

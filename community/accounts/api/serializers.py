@@ -31,6 +31,11 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
     )
 
 
+class PasswordChangeInputSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=1000, trim_whitespace=False, write_only=True)
+    new_password = serializers.CharField(max_length=1000, trim_whitespace=False, write_only=True)
+
+
 class AccountDeleteInputSerializer(serializers.Serializer):
     password = serializers.CharField(
         max_length=1000, trim_whitespace=False, write_only=True, help_text="Your password, to confirm."
@@ -48,6 +53,35 @@ class UserPublicSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "display_name", "bio"]
+
+
+class UserStatsSerializer(serializers.Serializer):
+    ratings = serializers.IntegerField()
+    reviews = serializers.IntegerField()
+    followers = serializers.IntegerField()
+    following = serializers.IntegerField()
+    average = serializers.FloatField(allow_null=True, help_text="Their average rating.")
+
+
+class PublicProfileSerializer(serializers.ModelSerializer):
+    favourite_genres = GenreSerializer(many=True, read_only=True)
+    stats = UserStatsSerializer(read_only=True)
+    is_imported = serializers.BooleanField(read_only=True, help_text="A MovieLens rater or critic account.")
+    followed_by_me = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "bio",
+            "favourite_genres",
+            "date_joined",
+            "is_imported",
+            "stats",
+            "followed_by_me",
+        ]
 
 
 class ProfileSerializer(serializers.ModelSerializer):

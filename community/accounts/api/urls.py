@@ -8,4 +8,7 @@ urlpatterns = [
     path("me/", views.MeApi.as_view(), name="me"),
     path("me/export/", views.MeExportApi.as_view(), name="me-export"),
     path("me/delete/", views.MeDeleteApi.as_view(), name="me-delete"),
+    path("me/password/", views.PasswordChangeApi.as_view(), name="me-password"),
+    path("me/onboarding/", views.OnboardingCompleteApi.as_view(), name="me-onboarding"),
+    path("users/<str:username>/", views.PublicProfileApi.as_view(), name="user-detail"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
@@ -12,17 +13,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from community.accounts import services
+from community.accounts import selectors, services
 from community.accounts.api.serializers import (
     AccountDeleteInputSerializer,
     AccountExportSerializer,
+    PasswordChangeInputSerializer,
     ProfileSerializer,
     ProfileUpdateInputSerializer,
+    PublicProfileSerializer,
     SignupInputSerializer,
     TokenObtainInputSerializer,
     TokenSerializer,
 )
 from community.accounts.models import User
+from community.core.api.lookups import clean_lookup
 from community.core.api.throttles import LoginRateThrottle
 
 
@@ -148,3 +152,58 @@ class MeDeleteApi(generics.GenericAPIView):
             raise ValidationError({"password": ["Your password was entered incorrectly."]})
         services.account_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [LoginRateThrottle]
+    serializer_class = PasswordChangeInputSerializer
+
+    @extend_schema(
+        tags=["me"],
+        summary="Change your password (your API token stays valid)",
+        request=PasswordChangeInputSerializer,
+        responses={204: None},
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordChangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.user_password_change(user=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            errors = exc.message_dict
+            if "new_password1" in errors:  # the service speaks the web form's field names
+                errors["new_password"] = errors.pop("new_password1")
+            raise ValidationError(errors) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OnboardingCompleteApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ProfileSerializer
+
+    @extend_schema(
+        tags=["me"],
+        summary=f"Finish onboarding (needs {services.ONBOARDING_MIN_RATINGS} ratings)",
+        request=None,
+        responses={200: ProfileSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        user = services.onboarding_complete(user=request.user)
+        return Response(ProfileSerializer(profile_of(user)).data)
+
+
+class PublicProfileApi(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = PublicProfileSerializer
+
+    @extend_schema(
+        tags=["people"], summary="A member's public profile", responses={200: PublicProfileSerializer}
+    )
+    def get(self, request: Request, username: str) -> Response:
+        user = selectors.user_get_public(username=clean_lookup(username))
+        user.stats = selectors.user_stats(user=user)
+        user.followed_by_me = (
+            request.user.is_authenticated and user.followers.filter(follower=request.user).exists()
+        )
+        return Response(PublicProfileSerializer(user).data)

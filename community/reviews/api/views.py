@@ -6,10 +6,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from community.accounts.selectors import user_get_public
+from community.core.api.lookups import clean_lookup
 from community.core.api.permissions import IsOwnerOrReadOnly
 from community.movies.models import Movie
 from community.reviews import services
@@ -182,3 +184,20 @@ class MyRatingListApi(generics.ListAPIView):
             .select_related("movie")
             .order_by("-updated_at", "-pk")
         )
+
+
+class UserReviewListApi(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = ReviewSerializer
+    filter_backends: list = []  # the list is already one member's
+
+    @extend_schema(
+        tags=["people"],
+        summary="A member's reviews, newest first",
+        responses={200: ReviewSerializer(many=True)},
+    )
+    def get(self, request: Request, username: str) -> Response:
+        author = user_get_public(username=clean_lookup(username))
+        reviews = reviews_for(request).filter(user=author)
+        page = self.paginate_queryset(reviews)
+        return self.get_paginated_response(ReviewSerializer(page, many=True).data)

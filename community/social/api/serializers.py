@@ -3,7 +3,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from community.accounts.api.serializers import UserPublicSerializer
-from community.movies.api.serializers import MovieListSerializer
+from community.movies.api.serializers import MovieBriefSerializer, MovieListSerializer
+from community.reviews.api.serializers import AuthorSerializer
 from community.social.models import Follow, WatchlistItem
 
 # --- input ---
@@ -42,3 +43,19 @@ class FollowerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Follow
         fields = ["user", "created_at"]
+
+
+class FeedReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    body = serializers.CharField()
+    has_spoilers = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+
+
+class FeedItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["rating", "review"])
+    user = AuthorSerializer()
+    movie = MovieBriefSerializer()
+    at = serializers.DateTimeField()
+    score = serializers.FloatField(allow_null=True)
+    review = FeedReviewSerializer(allow_null=True)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("me/following/", views.FollowingApi.as_view(), name="following"),
     path("me/following/<str:username>/", views.FollowingItemApi.as_view(), name="following-item"),
     path("me/followers/", views.FollowersApi.as_view(), name="followers"),
+    path("me/feed/", views.FeedApi.as_view(), name="feed"),
 ]

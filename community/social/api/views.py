@@ -13,9 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from community.accounts.models import User
+from community.core.api.lookups import clean_lookup
 from community.movies.models import Movie
-from community.social import services
+from community.social import selectors, services
 from community.social.api.serializers import (
+    FeedItemSerializer,
     FollowerSerializer,
     FollowingSerializer,
     FollowInputSerializer,
@@ -26,9 +28,7 @@ from community.social.models import Follow, WatchlistItem
 
 
 def member_by_username(username: str) -> User:
-    if "\x00" in username or len(username) > 150:
-        raise Http404
-    return get_object_or_404(User, username=username, kind=User.Kind.MEMBER, is_active=True)
+    return get_object_or_404(User, username=clean_lookup(username), kind=User.Kind.MEMBER, is_active=True)
 
 
 class WatchlistApi(generics.GenericAPIView):
@@ -148,3 +148,18 @@ class FollowersApi(generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(FollowerSerializer(page, many=True).data)
+
+
+class FeedApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = FeedItemSerializer
+    filter_backends: list = []  # a merged list, not a queryset
+
+    @extend_schema(
+        tags=["follows"],
+        summary="What the people you follow rated and reviewed, newest first",
+        responses={200: FeedItemSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.feed_items(user=request.user))
+        return self.get_paginated_response(FeedItemSerializer(page, many=True).data)
