@@ -155,3 +155,9 @@ def test_unknown_movie_ids_answer_json_404(anon, movie_id):
     response = anon.get(f"/api/v1/movies/{movie_id}/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."} or "detail" in response.json()
+
+
+def test_a_movie_can_be_found_by_its_site_slug(anon):
+    heat = MovieFactory(title="Heat")
+    MovieFactory(title="Thief")
+    assert [m["id"] for m in anon.get(f"/api/v1/movies/?slug={heat.slug}").json()["results"]] == [heat.pk]

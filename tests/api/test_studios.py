@@ -35,3 +35,11 @@ def test_a_studio_is_closed_to_outsiders_whether_or_not_it_exists(api, other_api
 def test_studios_need_authentication(anon, studio):
     assert anon.get("/api/v1/studios/").status_code == 401
     assert anon.get("/api/v1/studios/northlight/").status_code == 401
+
+
+def test_a_member_lists_their_studios_movies_only(api, other_api, studio, django_assert_max_num_queries):
+    MovieFactory()  # not the studio's
+    with django_assert_max_num_queries(5):
+        response = api.get("/api/v1/studios/northlight/movies/")
+    assert response.json()["count"] == 2
+    assert other_api.get("/api/v1/studios/northlight/movies/").status_code == 403

@@ -33,6 +33,9 @@ class MovieFilter(filters.FilterSet):
     search = filters.CharFilter(
         method="filter_search", max_length=200, help_text="Words in the title, director or cast names."
     )
+    slug = filters.CharFilter(
+        field_name="slug", max_length=320, help_text="The movie's slug, as in site URLs."
+    )
     genre = filters.CharFilter(
         field_name="genres__slug", max_length=40, help_text="A genre slug, e.g. `crime`."
     )

@@ -15,6 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from community.core.api.permissions import IsStudioMember
+from community.movies.api.filters import MovieFilter
+from community.movies.api.serializers import MovieListSerializer
+from community.movies.models import Movie
 from community.studios.api.serializers import StudioSerializer
 from community.studios.models import Studio, StudioMembership
 
@@ -47,3 +50,21 @@ class StudioDetailApi(generics.GenericAPIView):
     def get(self, request: Request, studio_slug: str) -> Response:
         studio = get_object_or_404(studios_of(request.user), slug=studio_slug)
         return Response(StudioSerializer(studio).data)
+
+
+@extend_schema(tags=["studios"], summary="Your studio's movies with their rating numbers")
+class StudioMovieListApi(generics.ListAPIView):
+    """The first studio-scoped list; insight endpoints follow the same pattern."""
+
+    permission_classes = [IsAuthenticated, IsStudioMember]
+    serializer_class = MovieListSerializer
+    filterset_class = MovieFilter
+
+    def get_queryset(self) -> QuerySet[Movie]:
+        if getattr(self, "swagger_fake_view", False):
+            return Movie.objects.none()
+        return (
+            Movie.objects.filter(studios__slug=self.kwargs["studio_slug"])
+            .prefetch_related("genres")
+            .order_by("-rating_count", "title", "pk")
+        )
