@@ -1,0 +1,262 @@
+"""Collaborative filtering on sparse user x item matrices.
+
+Every top-N model follows one small protocol so the evaluation treats them alike:
+``fit(train)`` learns from a csr rating matrix, and ``score(rows)`` returns a dense
+(n_rows x n_items) array of scores for any users given as csr rows of the same item
+space. Scoring from rows (rather than user indices) is what makes fold-in possible: a
+user who rated something a second ago is scored the same way as a training user.
+
+Top-N models read the implicit "rated it" signal (``data.binarize``); the rating
+predictor ``BiasedMF`` reads the ratings themselves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+
+from .data import binarize
+
+
+class Popularity:
+    """Number of users who rated each item; the same list for everyone."""
+
+    name = "Popularity"
+
+    def fit(self, train: sp.csr_matrix) -> Popularity:
+        self.counts = np.asarray((train != 0).sum(axis=0)).ravel().astype(np.float32)
+        return self
+
+    def score(self, rows: sp.csr_matrix) -> np.ndarray:
+        return np.tile(self.counts, (rows.shape[0], 1))
+
+
+class ItemKNN:
+    """Item-item cosine neighbourhood (top-k neighbours per item, with shrinkage)."""
+
+    name = "ItemKNN"
+
+    def __init__(self, *, k: int = 100, shrink: float = 10.0):
+        self.k = k
+        self.shrink = shrink
+
+    def fit(self, train: sp.csr_matrix) -> ItemKNN:
+        x = binarize(train).tocsc()
+        norms = np.sqrt(np.asarray(x.sum(axis=0)).ravel())
+        xt = x.T.tocsr()
+        n = x.shape[1]
+        blocks = []
+        # Column blocks keep memory at n x 2048 even for catalogues of tens of thousands.
+        for start in range(0, n, 2048):
+            stop = min(n, start + 2048)
+            gram = (xt @ x[:, start:stop]).toarray().astype(np.float32)
+            gram[np.arange(start, stop), np.arange(stop - start)] = 0.0
+            sim = gram / (np.outer(norms, norms[start:stop]) + self.shrink + 1e-9)
+            blocks.append(_top_k_columns(sim, self.k))
+        self.similarity = sp.hstack(blocks).tocsr()
+        return self
+
+    def score(self, rows: sp.csr_matrix) -> np.ndarray:
+        return np.asarray((binarize(rows) @ self.similarity).todense())
+
+
+def _top_k_columns(sim: np.ndarray, k: int) -> sp.csr_matrix:
+    """Keep the k largest entries of each column of a dense matrix."""
+    n, m = sim.shape
+    if k >= n:
+        return sp.csr_matrix(sim)
+    idx = np.argpartition(-sim, k, axis=0)[:k]
+    cols = np.tile(np.arange(m), k)
+    vals = sim[idx, np.arange(m)[None, :]].ravel()
+    out = sp.csr_matrix((vals, (idx.ravel(), cols)), shape=sim.shape)
+    out.eliminate_zeros()
+    return out
+
+
+class EASE:
+    """Embarrassingly Shallow Autoencoder (Steck 2019): B = I - P / diag(P), P = (X'X + lI)^-1.
+
+    ``min_count`` restricts the item-item matrix to items with that many training
+    ratings (the cost is cubic in the number of items); the others score zero.
+    """
+
+    name = "EASE"
+
+    def __init__(self, *, l2: float = 300.0, min_count: int = 1):
+        self.l2 = l2
+        self.min_count = min_count
+
+    def fit(self, train: sp.csr_matrix) -> EASE:
+        x = binarize(train)
+        counts = np.asarray(x.sum(axis=0)).ravel()
+        self.items = np.flatnonzero(counts >= self.min_count)
+        xs = x[:, self.items]
+        gram = (xs.T @ xs).toarray().astype(np.float64)
+        gram[np.diag_indices_from(gram)] += self.l2
+        # Cholesky inverse: half the work of a general inverse on an SPD matrix.
+        c, lower = sla.cho_factor(gram, overwrite_a=True, check_finite=False)
+        p = sla.cho_solve((c, lower), np.eye(len(gram)), overwrite_b=True, check_finite=False)
+        b = -p / np.diag(p)[None, :]
+        np.fill_diagonal(b, 0.0)
+        self.weights = b.astype(np.float32)
+        self.n_items = x.shape[1]
+        return self
+
+    def score(self, rows: sp.csr_matrix) -> np.ndarray:
+        x = binarize(rows)[:, self.items]
+        out = np.zeros((rows.shape[0], self.n_items), dtype=np.float32)
+        out[:, self.items] = x @ self.weights
+        return out
+
+
+class ImplicitALS:
+    """Matrix factorisation R ~ U V' for implicit feedback (Hu, Koren, Volinsky 2008).
+
+    Confidence ``1 + alpha * r`` on rated cells, zero preference elsewhere. ``fold_in``
+    solves one user's vector from their row with the item factors fixed, exactly the
+    user half-step of training, so a new rating updates a user in milliseconds.
+    """
+
+    name = "ALS"
+
+    def __init__(self, *, factors: int = 64, l2: float = 0.1, alpha: float = 2.0, iterations: int = 12,
+                 seed: int = 0, rating_confidence: bool = False):
+        self.factors = factors
+        self.l2 = l2
+        self.alpha = alpha
+        self.iterations = iterations
+        self.seed = seed
+        self.rating_confidence = rating_confidence
+
+    def _confidence(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
+        c = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
+        c.data = self.alpha * (c.data if self.rating_confidence else np.ones_like(c.data))
+        return c
+
+    def fit(self, train: sp.csr_matrix, progress=None) -> ImplicitALS:
+        rng = np.random.default_rng(self.seed)
+        conf = self._confidence(train)
+        conf_t = conf.T.tocsr()
+        n_users, n_items = conf.shape
+        self.user_factors = (rng.standard_normal((n_users, self.factors)) * 0.01).astype(np.float32)
+        self.item_factors = (rng.standard_normal((n_items, self.factors)) * 0.01).astype(np.float32)
+        for _ in range(self.iterations):
+            self.user_factors = _als_step(conf, self.item_factors, self.l2)
+            self.item_factors = _als_step(conf_t, self.user_factors, self.l2)
+            if progress is not None:
+                progress()
+        return self
+
+    def fold_in(self, rows: sp.csr_matrix) -> np.ndarray:
+        return _als_step(self._confidence(sp.csr_matrix(rows)), self.item_factors, self.l2)
+
+    def score(self, rows: sp.csr_matrix) -> np.ndarray:
+        return self.fold_in(rows) @ self.item_factors.T
+
+
+def _batched_gram(weights: sp.csr_matrix, fixed: np.ndarray, base: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """For every row u: base + sum_i weights[u, i] * outer(fixed[i], fixed[i]), as (n, k, k).
+
+    One sparse x dense product against the items' flattened outer products replaces a
+    Python loop of small matrix products (tens of times faster on 2 cores).
+    """
+    k = fixed.shape[1]
+    weights = sp.csc_matrix(weights)
+    out = np.zeros((weights.shape[0], k * k))
+    for start in range(0, fixed.shape[0], chunk):  # bounded memory for big catalogues
+        part = fixed[start : start + chunk]
+        outer = np.einsum("ij,ik->ijk", part, part).reshape(len(part), k * k)
+        out += weights[:, start : start + chunk] @ outer
+    out = out.reshape(-1, k, k)
+    out += base[None, :, :]
+    return out
+
+
+def _als_step(conf: sp.csr_matrix, fixed: np.ndarray, l2: float) -> np.ndarray:
+    """Solve every row's factors given the other side (confidence-weighted least squares)."""
+    k = fixed.shape[1]
+    fixed64 = fixed.astype(np.float64)
+    gram = fixed64.T @ fixed64 + l2 * np.eye(k)
+    conf = sp.csr_matrix(conf, dtype=np.float64)
+    a = _batched_gram(conf, fixed64, gram)
+    pref = conf.copy()
+    pref.data = 1.0 + pref.data
+    b = np.asarray(pref @ fixed64)
+    empty = np.diff(conf.indptr) == 0
+    out = np.linalg.solve(a, b[:, :, None])[:, :, 0]
+    out[empty] = 0.0
+    return out.astype(np.float32)
+
+
+class BiasedMF:
+    """Rating predictor r ~ mu + b_u + b_i + p_u . q_i, fitted by alternating least squares.
+
+    Regularisation grows with the number of ratings of each user or item
+    (weighted-lambda, Zhou et al. 2008), which is what lets many factors generalise on
+    small data. ``predict`` clips to the rating scale.
+    """
+
+    name = "BiasedMF"
+
+    def __init__(self, *, factors: int = 50, l2: float = 0.05, bias_l2: float = 5.0, iterations: int = 15,
+                 seed: int = 0, scale: tuple[float, float] = (1.0, 5.0)):
+        self.factors = factors
+        self.l2 = l2
+        self.bias_l2 = bias_l2
+        self.iterations = iterations
+        self.seed = seed
+        self.scale = scale
+
+    def fit(self, train: sp.csr_matrix) -> BiasedMF:
+        rng = np.random.default_rng(self.seed)
+        train = sp.csr_matrix(train, dtype=np.float64)
+        train_t = train.T.tocsr()
+        n_users, n_items = train.shape
+        self.mu = float(train.data.mean())
+        k = self.factors
+        self.p = rng.standard_normal((n_users, k)) * 0.1
+        self.q = rng.standard_normal((n_items, k)) * 0.1
+        self.bu = np.zeros(n_users)
+        self.bi = np.zeros(n_items)
+        for _ in range(self.iterations):
+            self.p, self.bu = _biased_step(train, self.q, self.bi, self.mu, self.l2, self.bias_l2)
+            self.q, self.bi = _biased_step(train_t, self.p, self.bu, self.mu, self.l2, self.bias_l2)
+        return self
+
+    def fold_in(self, rows: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        return _biased_step(sp.csr_matrix(rows, dtype=np.float64), self.q, self.bi, self.mu, self.l2, self.bias_l2)
+
+    def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        pred = self.mu + self.bu[users] + self.bi[items] + np.einsum("ij,ij->i", self.p[users], self.q[items])
+        return np.clip(pred, *self.scale)
+
+
+def _biased_step(r: sp.csr_matrix, fixed: np.ndarray, fixed_bias: np.ndarray, mu: float, l2: float,
+                 bias_l2: float) -> tuple[np.ndarray, np.ndarray]:
+    """Solve [factors, bias] for every row given the other side's factors and biases.
+
+    A loop of small BLAS solves: with ~100 factors it beats the batched outer-product
+    trick used by ``_als_step`` (whose memory and sparse work grow with factors^2).
+    """
+    r = sp.csr_matrix(r, dtype=np.float64)
+    n, k = r.shape[0], fixed.shape[1]
+    out = np.zeros((n, k))
+    bias = np.zeros(n)
+    indptr, indices, data = r.indptr, r.indices, r.data
+    f_all = np.hstack([fixed, np.ones((fixed.shape[0], 1))])
+    diag = np.arange(k)
+    for u in range(n):
+        start, end = indptr[u], indptr[u + 1]
+        m = end - start
+        if m == 0:
+            continue
+        idx = indices[start:end]
+        f = f_all[idx]
+        a = f.T @ f
+        a[diag, diag] += l2 * m
+        a[k, k] += bias_l2
+        sol = sla.solve(a, f.T @ (data[start:end] - mu - fixed_bias[idx]), assume_a="pos", check_finite=False)
+        out[u] = sol[:k]
+        bias[u] = sol[k]
+    return out, bias
