@@ -56,6 +56,8 @@ def test_patch_changes_only_the_fields_sent(api, member):
         {"email": "not-an-email"},
         {"favourite_genres": ["no-such-genre"]},
         {"favourite_genres": 3},
+        {"favourite_genres": ["cri\x00me"]},
+        {"favourite_genres": [["crime"]]},
     ],
 )
 def test_bad_profile_input_answers_400(api, payload):

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from community.accounts.models import User
 from community.accounts.services import BIO_MAX_LENGTH, NAME_MAX_LENGTH, USERNAME_MAX_LENGTH
+from community.core.api.fields import SafeSlugRelatedField
 from community.movies.api.serializers import GenreSerializer
 from community.movies.models import Genre
 
@@ -26,7 +27,7 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False, allow_blank=True)
     bio = serializers.CharField(max_length=BIO_MAX_LENGTH, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    favourite_genres = serializers.SlugRelatedField(
+    favourite_genres = SafeSlugRelatedField(
         slug_field="slug", queryset=Genre.objects.all(), many=True, required=False, help_text="Genre slugs."
     )
 
