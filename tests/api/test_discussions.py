@@ -85,3 +85,11 @@ def test_only_the_author_edits_or_deletes_a_reply(api, other_api, member):
     assert other_api.delete(url).status_code == 403
     assert api.delete(url).status_code == 204
     assert not Reply.objects.exists()
+
+
+def test_replies_are_listed_in_a_fixed_number_of_queries(anon, django_assert_max_num_queries):
+    thread = ThreadFactory()
+    ReplyFactory.create_batch(12, thread=thread)
+    with django_assert_max_num_queries(3):
+        response = anon.get(f"/api/v1/threads/{thread.pk}/replies/")
+    assert response.json()["count"] == 12

@@ -77,3 +77,20 @@ def test_followers_are_listed(api, member):
 def test_follows_are_private(anon):
     assert anon.get("/api/v1/me/following/").status_code == 401
     assert anon.get("/api/v1/me/followers/").status_code == 401
+
+
+@pytest.mark.parametrize("url", ["/api/v1/me/following/", "/api/v1/me/followers/", "/api/v1/me/feed/"])
+def test_follow_lists_and_the_feed_need_a_fixed_number_of_queries(
+    api, member, url, django_assert_max_num_queries
+):
+    from tests.factories import RatingFactory, ReviewFactory
+
+    for _ in range(8):
+        someone = UserFactory()
+        FollowFactory(follower=member, followee=someone)
+        FollowFactory(follower=someone, followee=member)
+        RatingFactory(user=someone)
+        ReviewFactory(user=someone)
+    with django_assert_max_num_queries(5):
+        response = api.get(url)
+    assert response.json()["count"] >= 8
