@@ -161,3 +161,11 @@ def test_a_movie_can_be_found_by_its_site_slug(anon):
     heat = MovieFactory(title="Heat")
     MovieFactory(title="Thief")
     assert [m["id"] for m in anon.get(f"/api/v1/movies/?slug={heat.slug}").json()["results"]] == [heat.pk]
+
+
+def test_a_search_puts_title_matches_first(anon):
+    MovieFactory(title="Collateral", director_names="Michael Mann", rating_count=90)
+    MovieFactory(title="The Mann Act", rating_count=1)
+    assert titles(anon.get("/api/v1/movies/?search=mann")) == ["The Mann Act", "Collateral"]
+    by_popularity = anon.get("/api/v1/movies/?search=mann&ordering=-popularity")
+    assert titles(by_popularity) == ["Collateral", "The Mann Act"]

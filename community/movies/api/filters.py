@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
@@ -56,6 +56,22 @@ class MovieFilter(filters.FilterSet):
     class Meta:
         model = Movie
         fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet[Movie]) -> QuerySet[Movie]:
+        queryset = super().filter_queryset(queryset)
+        query = " ".join(self.form.cleaned_data.get("search", "").split())
+        if query and not self.form.cleaned_data.get("ordering"):
+            # As on the site: title matches first, then popularity.
+            queryset = queryset.annotate(
+                relevance=Case(
+                    When(title__iexact=query, then=Value(0)),
+                    When(title__istartswith=query, then=Value(1)),
+                    When(title__icontains=query, then=Value(2)),
+                    default=Value(3),
+                    output_field=IntegerField(),
+                )
+            ).order_by("relevance", "-rating_count", "title", "pk")
+        return queryset
 
     def filter_search(self, queryset: QuerySet[Movie], name: str, value: str) -> QuerySet[Movie]:
         for word in value.split()[:8]:
