@@ -146,10 +146,17 @@ class Hybrid:
         fit_part = reduce_users(fit_part, cold, keep=COLD_KEEP, seed=self.seed + 2)
         base = self.fit_base(fit_part, progress)
         examples = self._validation_examples(base, fit_part, validation)
-        x = np.vstack([e[0] for e in examples])
-        y = np.concatenate([e[1] for e in examples])
-        start = _fit_logistic(x, y)
-        self.weights = _coordinate_ascent(examples, start)
+        if examples:
+            x = np.vstack([e[0] for e in examples])
+            y = np.concatenate([e[1] for e in examples])
+        if examples and 0 < y.sum() < len(y):
+            self.weights = _coordinate_ascent(examples, _fit_logistic(x, y))
+        else:
+            # Too little data to learn from (a brand-new site): a plain prior blend.
+            self.weights = np.zeros(2 * len(FEATURES), dtype=np.float32)
+            for name, w in (("ease", 1.0), ("content", 0.5), ("popularity", 0.5), ("quality", 0.3)):
+                self.weights[FEATURES.index(name)] = w
+            self.weights[len(FEATURES) + FEATURES.index("popularity")] = 0.5
         if progress:
             progress("blend")
         self.base = self.fit_base(train, progress)

@@ -1,0 +1,396 @@
+"""The trained hybrid as a versioned file, loaded once per process, answering in milliseconds.
+
+Artefact: one ``.npz`` of plain arrays (no pickle, so loading one runs no code) named
+``recommender-<version>.npz`` in a folder, and a ``current`` symlink naming the active
+one. ``save_artifact`` writes to a temporary file, fsyncs, renames it into place and
+then swaps the symlink with ``os.replace``: a reader sees the old model or the new one,
+never half a file. ``load_current`` caches the model per process and reloads only when
+``current`` points at a different file.
+
+``ServingModel`` works in the catalogue's own movie ids. A user is given as a dict
+``{movie_id: rating}``; their vector is folded in on every call (no retrain), which
+is what makes a new rating count within seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from .blend import FEATURES, LIKED_AT, BaseScorers, Hybrid
+from .cf import EASE, ImplicitALS, ItemKNN
+from .content import ContentScorer
+
+FORMAT = 1
+CURRENT = "current"
+
+# Explicit feedback is a product rule, not a learned weight: the blend's scores are in
+# standard-deviation units, so "more like this" lifts a movie as similar as the anchor
+# by about one standard deviation, and a dismissed or panned movie pushes its look-alikes
+# down by about as much.
+MORE_LIKE_THIS_BOOST = 1.0
+DISLIKE_PENALTY = 1.2
+
+
+@dataclass
+class Pick:
+    movie_id: int
+    score: float
+    reason: str = ""
+
+
+class ServingModel:
+    """A fitted ``Hybrid`` plus the catalogue, in movie ids."""
+
+    def __init__(self, hybrid: Hybrid, *, item_ids, titles, genres, version: str, metadata: dict | None = None):
+        self.hybrid = hybrid
+        self.item_ids = np.asarray(item_ids, dtype=np.int64)
+        self.titles = list(titles)
+        self.genres = [list(g) for g in genres]
+        self.version = version
+        self.metadata = metadata or {}
+        self._index = {int(m): i for i, m in enumerate(self.item_ids.tolist())}
+        base = hybrid.base
+        # Item-item similarity for neighbours, reasons and feedback: content cosine
+        # everywhere, plus CF cosine trusted in proportion to how often the item was rated.
+        factors = base.als.item_factors
+        norms = np.linalg.norm(factors, axis=1, keepdims=True)
+        self._cf_unit = (factors / np.maximum(norms, 1e-9)).astype(np.float32)
+        counts = np.expm1(base.log_popularity)
+        self._cf_trust = np.minimum(1.0, counts / 20.0).astype(np.float32)
+
+    # -- ids ----------------------------------------------------------------------
+    @property
+    def n_items(self) -> int:
+        return len(self.item_ids)
+
+    def knows(self, movie_id: int) -> bool:
+        return int(movie_id) in self._index
+
+    def _row(self, ratings: Mapping[int, float]) -> sp.csr_matrix:
+        cols, vals = [], []
+        for movie_id, rating in ratings.items():
+            i = self._index.get(int(movie_id))
+            if i is not None and rating:
+                cols.append(i)
+                vals.append(float(rating))
+        order = np.argsort(cols)
+        return sp.csr_matrix(
+            (np.asarray(vals, dtype=np.float32)[order], np.asarray(cols, dtype=np.int32)[order], [0, len(cols)]),
+            shape=(1, self.n_items),
+        )
+
+    def _indices(self, movie_ids: Iterable[int]) -> np.ndarray:
+        return np.array([self._index[int(m)] for m in movie_ids if int(m) in self._index], dtype=np.int64)
+
+    # -- similarity ---------------------------------------------------------------
+    def item_similarity(self, items: np.ndarray) -> np.ndarray:
+        """(len(items), n_items) similarity in [-1, 1] mixing content and CF cosine."""
+        content = self.hybrid.base.content.vectors
+        c = content[items] @ content.T
+        cf = self._cf_unit[items] @ self._cf_unit.T
+        trust = self._cf_trust[items][:, None] * self._cf_trust[None, :]
+        return (1.0 - 0.5 * trust) * c + 0.5 * trust * cf
+
+    # -- recommending -------------------------------------------------------------
+    def scores(
+        self,
+        ratings: Mapping[int, float],
+        *,
+        more_like: Iterable[int] = (),
+        disliked: Iterable[int] = (),
+    ) -> np.ndarray:
+        """Blended score of every catalogue item for this user, with feedback applied."""
+        row = self._row(ratings)
+        s = self.hybrid.score(row)[0].astype(np.float32)
+        boost = self._indices(more_like)
+        if len(boost):
+            s += MORE_LIKE_THIS_BOOST * np.clip(self.item_similarity(boost).max(axis=0), 0, None)
+        push = self._indices(disliked)
+        if len(push):
+            s -= DISLIKE_PENALTY * np.clip(self.item_similarity(push).max(axis=0), 0, None)
+        return s
+
+    def recommend(
+        self,
+        ratings: Mapping[int, float],
+        *,
+        n: int = 20,
+        exclude: Iterable[int] = (),
+        more_like: Iterable[int] = (),
+        disliked: Iterable[int] = (),
+        candidates: Iterable[int] | None = None,
+    ) -> list[Pick]:
+        """Top ``n`` movies, never one the user rated or excluded (dismissed, say)."""
+        s = self.scores(ratings, more_like=more_like, disliked=disliked)
+        return self._top(s, ratings, exclude=exclude, n=n, candidates=candidates)
+
+    def top(
+        self, user_scores: np.ndarray, ratings: Mapping[int, float], *, n: int = 20, exclude: Iterable[int] = ()
+    ) -> list[Pick]:
+        """Top ``n`` of precomputed ``scores(...)``, skipping rated and excluded movies."""
+        return self._top(user_scores, ratings, exclude=exclude, n=n)
+
+    def _top(self, s, ratings, *, exclude, n, candidates=None) -> list[Pick]:
+        s = s.copy()
+        blocked = np.concatenate([self._indices(ratings.keys()), self._indices(exclude)])
+        if candidates is not None:
+            allowed = np.zeros(self.n_items, dtype=bool)
+            allowed[self._indices(candidates)] = True
+            s[~allowed] = -np.inf
+        s[blocked.astype(np.int64)] = -np.inf
+        n = min(n, int(np.isfinite(s).sum()))
+        if n <= 0:
+            return []
+        top = np.argpartition(-s, n - 1)[:n]
+        top = top[np.argsort(-s[top], kind="stable")]
+        return [Pick(int(self.item_ids[i]), float(s[i])) for i in top]
+
+    def because_you_loved(
+        self,
+        ratings: Mapping[int, float],
+        anchor: int,
+        *,
+        n: int = 10,
+        exclude: Iterable[int] = (),
+        user_scores: np.ndarray | None = None,
+    ) -> list[Pick]:
+        """Movies close to ``anchor`` that this user is also likely to enjoy."""
+        a = self._indices([anchor])
+        if not len(a):
+            return []
+        sim = self.item_similarity(a)[0]
+        user = self.scores(ratings) if user_scores is None else user_scores
+        s = _z(sim) + 0.5 * _z(user)
+        s[a] = -np.inf
+        return self._top(s, ratings, exclude=exclude, n=n)
+
+    def loved_anchors(self, ratings: Mapping[int, float], *, k: int = 2) -> list[int]:
+        """The user's best-rated movies (ties: the more widely seen first)."""
+        pop = self.hybrid.base.log_popularity
+        loved = [
+            (r, float(pop[self._index[int(m)]]), int(m))
+            for m, r in ratings.items()
+            if r >= LIKED_AT and int(m) in self._index
+        ]
+        loved.sort(reverse=True)
+        return [m for _, _, m in loved[:k]]
+
+    def favourite_genres(self, ratings: Mapping[int, float], *, k: int = 3) -> list[str]:
+        """Genres of the movies the user rated highly, most frequent first."""
+        counts: Counter[str] = Counter()
+        for m, r in ratings.items():
+            i = self._index.get(int(m))
+            if i is None:
+                continue
+            weight = r - 3.0
+            for g in self.genres[i]:
+                counts[g] += weight
+        return [g for g, c in counts.most_common() if c > 0][:k]
+
+    def hidden_gems(
+        self,
+        ratings: Mapping[int, float],
+        genre: str,
+        *,
+        n: int = 10,
+        exclude: Iterable[int] = (),
+        user_scores: np.ndarray | None = None,
+    ) -> list[Pick]:
+        """Well-rated, less-seen movies of ``genre``, in the order this user would like them."""
+        base = self.hybrid.base
+        pop = base.log_popularity
+        rated = pop > 0
+        if not rated.any():
+            return []
+        in_genre = np.array([genre in g for g in self.genres])
+        threshold = np.quantile(pop[rated], 0.75)
+        gems = in_genre & rated & (pop <= threshold) & (base.quality >= np.quantile(base.quality[rated], 0.6))
+        user = self.scores(ratings) if user_scores is None else user_scores
+        s = _z(user) + _z(base.quality)
+        return self._top(s, ratings, exclude=exclude, n=n, candidates=self.item_ids[gems].tolist())
+
+    def similar_movies(self, movie_id: int, *, n: int = 10) -> list[Pick]:
+        """Neighbours of one movie; works from content alone for a movie nobody rated."""
+        a = self._indices([movie_id])
+        if not len(a):
+            return []
+        sim = self.item_similarity(a)[0]
+        sim[a] = -np.inf
+        return self._top(sim, {}, exclude=(), n=n)
+
+    def reason(self, ratings: Mapping[int, float], movie_id: int, *, genres: list[str] | None = None) -> str:
+        """One line grounded in the user's own history, e.g.
+        "Because you rated Heat 5 stars and like Crime movies"."""
+        i = self._index.get(int(movie_id))
+        if i is None:
+            return "New in the catalogue"
+        genres = genres if genres is not None else self.favourite_genres(ratings)
+        shared = [g for g in genres if g in self.genres[i]]
+        loved = [(m, r) for m, r in ratings.items() if r >= LIKED_AT and int(m) in self._index]
+        parts = []
+        if loved:
+            idx = self._indices([m for m, _ in loved])
+            sims = self.item_similarity(np.array([i]))[0][idx]
+            best = int(np.argmax(sims))
+            if sims[best] > 0.2:
+                m, r = loved[best]
+                parts.append(f"Because you rated {self.titles[self._index[int(m)]]} {r:g} stars")
+        if shared:
+            parts.append(("and like " if parts else "Because you like ") + f"{shared[0]} movies")
+        if not parts:
+            q = self.hybrid.base.quality[i]
+            return "Popular and highly rated with members" if q >= 3.8 else "Popular with members"
+        return " ".join(parts)
+
+
+def _z(v: np.ndarray) -> np.ndarray:
+    finite = np.isfinite(v)
+    if not finite.any():
+        return v
+    mean, std = v[finite].mean(), v[finite].std()
+    return (v - mean) / max(float(std), 1e-6)
+
+
+# -- artefact on disk ---------------------------------------------------------------
+def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
+    h = model.hybrid
+    b = h.base
+    knn = sp.csr_matrix(b.knn.similarity)
+    meta = {
+        "format": FORMAT,
+        "version": model.version,
+        "features": list(FEATURES),
+        "pool_size": h.pool_size,
+        "als_l2": b.als.l2,
+        "als_alpha": b.als.alpha,
+        "als_rating_confidence": b.als.rating_confidence,
+        "titles": model.titles,
+        "genres": model.genres,
+        "metadata": model.metadata,
+    }
+    return {
+        "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+        "item_ids": model.item_ids,
+        "weights": h.weights,
+        "ease_items": b.ease.items,
+        "ease_weights": b.ease.weights,
+        "als_item_factors": b.als.item_factors,
+        "knn_data": knn.data,
+        "knn_indices": knn.indices,
+        "knn_indptr": knn.indptr,
+        "content": b.content.vectors,
+        "log_popularity": b.log_popularity,
+        "quality": b.quality,
+    }
+
+
+def save_artifact(model: ServingModel, folder: Path) -> Path:
+    """Write ``model`` as ``recommender-<version>.npz`` and point ``current`` at it, atomically."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"recommender-{model.version}.npz"
+    fd, tmp_name = tempfile.mkstemp(prefix=".recommender-", suffix=".npz.part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **_arrays(model))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, final)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    activate(folder, final.name)
+    return final
+
+
+def activate(folder: Path, name: str) -> None:
+    """Point ``folder/current`` at ``name`` with one atomic rename of a fresh symlink."""
+    folder = Path(folder)
+    if not (folder / name).exists():
+        raise FileNotFoundError(folder / name)
+    link_tmp = folder / f".{CURRENT}.{os.getpid()}.{threading.get_ident()}"
+    link_tmp.unlink(missing_ok=True)
+    os.symlink(name, link_tmp)
+    os.replace(link_tmp, folder / CURRENT)
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def load_artifact(path: Path) -> ServingModel:
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(arrays["meta"].tobytes().decode())
+    if meta["format"] != FORMAT:
+        raise ValueError(f"{path} has artefact format {meta['format']}, this code reads {FORMAT}")
+    n_items = len(arrays["item_ids"])
+    ease = EASE.__new__(EASE)
+    ease.items, ease.weights, ease.n_items = arrays["ease_items"], arrays["ease_weights"], n_items
+    als = ImplicitALS(rating_confidence=meta["als_rating_confidence"], l2=meta["als_l2"], alpha=meta["als_alpha"])
+    als.item_factors = arrays["als_item_factors"]
+    als.factors = als.item_factors.shape[1]
+    knn = ItemKNN.__new__(ItemKNN)
+    knn.similarity = sp.csr_matrix(
+        (arrays["knn_data"], arrays["knn_indices"], arrays["knn_indptr"]), shape=(n_items, n_items)
+    )
+    hybrid = Hybrid.__new__(Hybrid)
+    hybrid.weights = arrays["weights"]
+    hybrid.pool_size = meta["pool_size"]
+    hybrid.base = BaseScorers(
+        ease=ease,
+        als=als,
+        knn=knn,
+        content=ContentScorer(arrays["content"]),
+        log_popularity=arrays["log_popularity"],
+        quality=arrays["quality"],
+    )
+    return ServingModel(
+        hybrid,
+        item_ids=arrays["item_ids"],
+        titles=meta["titles"],
+        genres=meta["genres"],
+        version=meta["version"],
+        metadata=meta.get("metadata", {}),
+    )
+
+
+_lock = threading.Lock()
+_loaded: dict[str, tuple[str, ServingModel]] = {}
+
+
+def load_current(folder: Path) -> ServingModel | None:
+    """The active model for this process: loaded once, reloaded only after a swap."""
+    folder = Path(folder)
+    link = folder / CURRENT
+    try:
+        target = os.readlink(link)
+    except (FileNotFoundError, OSError):
+        return None
+    key = str(folder.resolve())
+    cached = _loaded.get(key)
+    if cached and cached[0] == target:
+        return cached[1]
+    with _lock:
+        cached = _loaded.get(key)
+        if cached and cached[0] == target:
+            return cached[1]
+        model = load_artifact(folder / target)
+        _loaded[key] = (target, model)
+        return model
+
+
+def forget_loaded() -> None:
+    """Drop the per-process cache (tests, and after deleting artefacts)."""
+    _loaded.clear()

@@ -1,0 +1,97 @@
+"""Reads for pages and the API: stored recommendation rows and similar movies.
+
+No model runs here except ``similar_movies``, which asks the already-loaded model for a
+movie's neighbours (a few milliseconds) and falls back to shared genres without one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from community.movies.models import Movie
+from community.reviews.models import Rating
+from recommender.models import Recommendation, RecommendationFeedback
+
+ROW_ORDER = [
+    Recommendation.Row.TOP_PICKS,
+    Recommendation.Row.BECAUSE_YOU_LOVED,
+    Recommendation.Row.HIDDEN_GEMS,
+    Recommendation.Row.MORE_LIKE_THIS,
+]
+
+
+@dataclass
+class RecommendationRow:
+    row: str
+    subject: str
+    title: str
+    items: list[Recommendation] = field(default_factory=list)
+
+
+def _row_title(row: str, subject: str) -> str:
+    if row == Recommendation.Row.TOP_PICKS:
+        return "Top picks for you"
+    if row == Recommendation.Row.BECAUSE_YOU_LOVED:
+        return f"Because you loved {subject}"
+    if row == Recommendation.Row.HIDDEN_GEMS:
+        return f"Hidden gems in {subject}"
+    return f"More like {subject}"
+
+
+def recommendation_rows(*, user_id: int, per_row: int = 12) -> list[RecommendationRow]:
+    """The user's stored rows in homepage order, movies and genres loaded in two queries.
+
+    Movies the user has rated or dismissed since the last refresh are filtered out here,
+    so they disappear at once, before the refresh task has run.
+    """
+    rated = Rating.objects.filter(user_id=user_id).values("movie_id")
+    dismissed = RecommendationFeedback.objects.filter(
+        user_id=user_id, kind=RecommendationFeedback.Kind.NOT_INTERESTED
+    ).values("movie_id")
+    picks = (
+        Recommendation.objects.filter(user_id=user_id)
+        .exclude(movie_id__in=rated)
+        .exclude(movie_id__in=dismissed)
+        .select_related("movie")
+        .prefetch_related("movie__genres")
+        .order_by("row", "row_subject", "rank")
+    )
+    rows: dict[tuple[str, str], RecommendationRow] = {}
+    for pick in picks:
+        key = (pick.row, pick.row_subject)
+        if key not in rows:
+            rows[key] = RecommendationRow(pick.row, pick.row_subject, _row_title(pick.row, pick.row_subject))
+        if len(rows[key].items) < per_row:
+            rows[key].items.append(pick)
+    order = {row: i for i, row in enumerate(ROW_ORDER)}
+    return sorted(rows.values(), key=lambda r: (order.get(r.row, 99), r.subject))
+
+
+def similar_movies(*, movie: Movie, limit: int = 10) -> list[dict[str, Any]]:
+    """Movies like this one, most similar first, as ``{"movie": Movie, "score": float}``.
+
+    From the hybrid's item similarity (content + CF), so a movie nobody rated yet still
+    has neighbours; by shared genres when no model has been trained.
+    """
+    from recommender.services.recommendations import current_model
+
+    model = current_model()
+    if model is not None and model.knows(movie.pk):
+        picks = model.similar_movies(movie.pk, n=limit)
+        movies = Movie.objects.in_bulk([p.movie_id for p in picks])
+        return [
+            {"movie": movies[p.movie_id], "score": round(p.score, 3)} for p in picks if p.movie_id in movies
+        ]
+    genre_ids = list(movie.genres.values_list("pk", flat=True))
+    if not genre_ids:
+        return []
+    candidates = (
+        Movie.objects.exclude(pk=movie.pk)
+        .annotate(shared=Count("genres", filter=Q(genres__in=genre_ids)))
+        .filter(shared__gt=0)
+        .order_by("-shared", "-rating_count", "pk")[:limit]
+    )
+    return [{"movie": m, "score": round(m.shared / len(genre_ids), 3)} for m in candidates]

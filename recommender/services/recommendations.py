@@ -1,0 +1,304 @@
+"""Ranking movies for a user: stored rows with reasons, feedback, and full retrains.
+
+The maths lives in ``recommender.hybrid`` (plain arrays); this module is the bridge to
+the database. Pages never run a model: they read the rows ``recommendations_refresh``
+stores (``recommender.selectors``).
+
+What a user's history says, as the model sees it:
+- a rating counts as given, nudged by the sentiment of the user's review of the same
+  movie (a glowing review makes a 3.5 say a little more, a scathing one a little less);
+- a review without a rating counts as an implied rating from its sentiment;
+- a negative review, a rating of 2 or less, and "Not interested" push look-alike movies
+  down; "More like this" pulls them up; dismissed and rated movies are never shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from community.movies.models import Movie
+from community.reviews.models import Rating
+from recommender.hybrid import data as hdata
+from recommender.hybrid.blend import Hybrid
+from recommender.hybrid.content import cached_embeddings, item_vectors, tfidf_text_vectors
+from recommender.hybrid.serving import ServingModel, load_current, save_artifact
+from recommender.models import ModelArtifact, Recommendation, RecommendationFeedback, ReviewAnalysis
+
+log = logging.getLogger(__name__)
+
+ROW_SIZE = 12
+ANCHORS = 2
+SENTIMENT_NUDGE = 0.5  # stars a fully positive/negative review adds to / takes from its rating
+DISLIKED_RATING = 2.0
+MODEL_NAME = "hybrid-ease-als-knn-content"
+
+
+def model_dir() -> Path:
+    return Path(getattr(settings, "RECOMMENDER_MODEL_DIR", settings.CACHE_DIR / "models" / "recommender"))
+
+
+def current_model() -> ServingModel | None:
+    """The active model of this process (loaded once, reloaded after a swap), or None."""
+    return load_current(model_dir())
+
+
+@dataclass
+class History:
+    ratings: dict[int, float] = field(default_factory=dict)
+    disliked: set[int] = field(default_factory=set)
+    not_interested: set[int] = field(default_factory=set)
+    more_like: list[int] = field(default_factory=list)
+
+
+def user_history(*, user_id: int) -> History:
+    """What the model needs to know about one user, in three queries."""
+    history = History()
+    for movie_id, score in Rating.objects.filter(user_id=user_id).values_list("movie_id", "score"):
+        history.ratings[movie_id] = float(score)
+    analysed = ReviewAnalysis.objects.filter(review__user_id=user_id).values_list(
+        "review__movie_id", "label", "score"
+    )
+    for movie_id, label, sentiment in analysed:
+        if movie_id in history.ratings:
+            nudged = history.ratings[movie_id] + SENTIMENT_NUDGE * sentiment
+            history.ratings[movie_id] = float(np.clip(nudged, 0.5, 5.0))
+        else:
+            history.ratings[movie_id] = float(np.clip(3.0 + 2.0 * sentiment, 0.5, 5.0))
+        if label == ReviewAnalysis.Label.NEGATIVE:
+            history.disliked.add(movie_id)
+    history.disliked.update(m for m, r in history.ratings.items() if r <= DISLIKED_RATING)
+    feedback = RecommendationFeedback.objects.filter(user_id=user_id).order_by("-created_at")
+    for movie_id, kind in feedback.values_list("movie_id", "kind"):
+        if kind == RecommendationFeedback.Kind.NOT_INTERESTED:
+            history.not_interested.add(movie_id)
+        elif kind == RecommendationFeedback.Kind.MORE_LIKE_THIS:
+            history.more_like.append(movie_id)
+    return history
+
+
+def _rows_for(model: ServingModel, history: History) -> list[tuple[str, str, list]]:
+    """(row, subject, picks with reasons) for one user, best rows first."""
+    ratings = history.ratings
+    exclude = history.not_interested
+    scores = model.scores(
+        ratings, more_like=history.more_like, disliked=history.disliked | history.not_interested
+    )
+    genres = model.favourite_genres(ratings)
+    rows: list[tuple[str, str, list]] = []
+    top = model.top(scores, ratings, n=ROW_SIZE, exclude=exclude)
+    for pick in top:
+        pick.reason = model.reason(ratings, pick.movie_id, genres=genres)
+    rows.append((Recommendation.Row.TOP_PICKS, "", top))
+    titles = dict(zip(model.item_ids.tolist(), model.titles, strict=True))
+    for anchor in model.loved_anchors(ratings, k=ANCHORS):
+        picks = model.because_you_loved(ratings, anchor, n=ROW_SIZE, exclude=exclude, user_scores=scores)
+        for pick in picks:
+            pick.reason = f"Because you rated {titles[anchor]} {ratings[anchor]:g} stars"
+        rows.append((Recommendation.Row.BECAUSE_YOU_LOVED, titles[anchor], picks))
+    if genres:
+        gems = model.hidden_gems(ratings, genres[0], n=ROW_SIZE, exclude=exclude, user_scores=scores)
+        for pick in gems:
+            pick.reason = f"A well-rated, lesser-known {genres[0]} movie; you like {genres[0]} movies"
+        rows.append((Recommendation.Row.HIDDEN_GEMS, genres[0], gems))
+    if history.more_like:
+        anchor = history.more_like[0]
+        if model.knows(anchor):
+            picks = model.because_you_loved(ratings, anchor, n=ROW_SIZE, exclude=exclude, user_scores=scores)
+            for pick in picks:
+                pick.reason = f"You asked for more like {titles[anchor]}"
+            rows.append((Recommendation.Row.MORE_LIKE_THIS, titles[anchor], picks))
+    return rows
+
+
+def recommendations_refresh(*, user_id: int) -> int:
+    """Replace the user's stored rows with fresh ones from the current model.
+
+    Folds the user's latest ratings, reviews and feedback into the model (no retrain),
+    so it reflects a new rating within seconds. Rated and dismissed movies never appear.
+    Safe to run twice. Returns the number of rows stored; 0 (and rows left as they are)
+    when no model has been trained yet.
+    """
+    from django.contrib.auth import get_user_model
+
+    model = current_model()
+    if model is None:
+        log.info("no recommender model yet; user %s keeps their rows", user_id)
+        return 0
+    history = user_history(user_id=user_id)
+    rows = _rows_for(model, history)
+    now = timezone.now()
+    objects = []
+    for row, subject, picks in rows:
+        for rank, pick in enumerate(picks, start=1):
+            objects.append(
+                Recommendation(
+                    user_id=user_id,
+                    movie_id=pick.movie_id,
+                    row=row,
+                    row_subject=subject[:300],
+                    rank=rank,
+                    score=float(pick.score),
+                    reason=pick.reason[:300],
+                    model_version=model.version,
+                    created_at=now,
+                )
+            )
+    with transaction.atomic():
+        # Lock the user row: two refreshes of one user write one after the other.
+        if not get_user_model().objects.select_for_update().filter(pk=user_id).exists():
+            return 0
+        Recommendation.objects.filter(user_id=user_id).delete()
+        Recommendation.objects.bulk_create(objects)
+    return len(objects)
+
+
+def recommendation_feedback_record(*, user_id: int, movie_id: int, kind: str) -> RecommendationFeedback:
+    """Store "Not interested" / "More like this" and act on it at once.
+
+    "Not interested" removes the movie from every stored row before returning; both
+    kinds queue a refresh of the user's rows after commit.
+    """
+    with transaction.atomic():
+        feedback, _ = RecommendationFeedback.objects.get_or_create(
+            user_id=user_id, movie_id=movie_id, kind=kind, defaults={"created_at": timezone.now()}
+        )
+        opposite = (
+            RecommendationFeedback.Kind.MORE_LIKE_THIS
+            if kind == RecommendationFeedback.Kind.NOT_INTERESTED
+            else RecommendationFeedback.Kind.NOT_INTERESTED
+        )
+        RecommendationFeedback.objects.filter(user_id=user_id, movie_id=movie_id, kind=opposite).delete()
+        if kind == RecommendationFeedback.Kind.NOT_INTERESTED:
+            Recommendation.objects.filter(user_id=user_id, movie_id=movie_id).delete()
+        transaction.on_commit(lambda: _queue_refresh(user_id))
+    return feedback
+
+
+def _queue_refresh(user_id: int) -> None:
+    from recommender.tasks.recommendations import recommendations_refresh as task
+
+    task.delay(user_id)
+
+
+# -- training ---------------------------------------------------------------------
+def movie_text(movie: dict) -> str:
+    """The text a movie is embedded from: title, year, genres, people and plot."""
+    parts = [f"{movie['title']} ({movie['year']})" if movie["year"] else movie["title"]]
+    if movie["genres"]:
+        parts.append("Genres: " + ", ".join(movie["genres"]))
+    if movie["director_names"]:
+        parts.append("Directed by " + movie["director_names"])
+    if movie["cast_names"]:
+        parts.append("Starring " + movie["cast_names"])
+    if movie["plot"]:
+        parts.append(movie["plot"])
+    return ". ".join(parts)
+
+
+def _catalogue() -> list[dict]:
+    movies = {
+        m["pk"]: {**m, "genres": []}
+        for m in Movie.objects.values("pk", "title", "year", "director_names", "cast_names", "plot")
+    }
+    for movie_id, name in Movie.genres.through.objects.values_list("movie_id", "genre__name"):
+        movies[movie_id]["genres"].append(name)
+    return [movies[k] for k in sorted(movies)]
+
+
+def _content_vectors(texts: list[str], *, content: str) -> tuple[np.ndarray, str]:
+    """MiniLM embeddings (cached per exact texts) or TF-IDF when asked or when MiniLM is missing."""
+    if content == "minilm":
+        try:
+            from recommender.llm.embeddings import embed_texts, embedding_version
+
+            version = embedding_version()
+            vectors = cached_embeddings(
+                texts, embed_texts, cache_dir=Path(settings.CACHE_DIR) / "embeddings", version=version
+            )
+            return vectors, f"minilm:{version}"
+        except Exception:  # a missing model must not stop a retrain: fall back and say so
+            log.exception("MiniLM embeddings unavailable; using TF-IDF for content")
+    return tfidf_text_vectors(texts), "tfidf"
+
+
+def recommender_train(
+    *, content: str = "minilm", progress: Callable[[str], None] | None = None, seed: int = 0
+) -> ModelArtifact:
+    """Train the hybrid on every rating in the database, swap it in atomically, record it.
+
+    Pages keep using the previous model until the new file is complete; the swap is one
+    rename of a symlink. Returns the active ``ModelArtifact``.
+    """
+    started = time.perf_counter()
+    catalogue = _catalogue()
+    ratings = list(Rating.objects.values_list("user_id", "movie_id", "score"))
+    if progress:
+        progress("data")
+    users = np.array([r[0] for r in ratings], dtype=np.int64)
+    items = np.array([r[1] for r in ratings], dtype=np.int64)
+    values = np.array([float(r[2]) for r in ratings], dtype=np.float32)
+    frame = hdata.from_triples(
+        users,
+        items,
+        values,
+        titles={m["pk"]: m["title"] for m in catalogue},
+        genres={m["pk"]: m["genres"] for m in catalogue},
+        years={m["pk"]: m["year"] for m in catalogue},
+        name="cinecircle",
+    )
+    by_id = {m["pk"]: m for m in catalogue}
+    texts = [movie_text(by_id[int(i)]) for i in frame.item_ids.tolist()]
+    text_vectors, content_kind = _content_vectors(texts, content=content)
+    vectors, _ = item_vectors(genres=frame.genres, years=frame.years, text_vectors=text_vectors)
+    if progress:
+        progress("content")
+    hybrid = Hybrid(content_vectors=vectors, seed=seed).fit(frame.matrix, progress=progress)
+    seconds = time.perf_counter() - started
+    digest = hashlib.sha256(frame.matrix.data.tobytes() + frame.item_ids.tobytes()).hexdigest()[:8]
+    version = timezone.now().strftime("%Y%m%d%H%M%S") + f"-{digest}"
+    metrics = {
+        "ratings": int(frame.matrix.nnz),
+        "users": int(frame.n_users),
+        "movies": int(frame.n_items),
+        "content": content_kind,
+        "train_seconds": round(seconds, 2),
+        "weights": hybrid.describe_weights(),
+    }
+    model = ServingModel(
+        hybrid,
+        item_ids=frame.item_ids,
+        titles=frame.titles,
+        genres=frame.genres,
+        version=version,
+        metadata=metrics,
+    )
+    path = save_artifact(model, model_dir())
+    if progress:
+        progress("saved")
+    with transaction.atomic():
+        ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True).update(is_active=False)
+        artifact = ModelArtifact.objects.create(
+            kind=ModelArtifact.Kind.RECOMMENDER,
+            version=version,
+            path=str(path),
+            is_active=True,
+            metrics=metrics,
+            created_at=timezone.now(),
+        )
+    log.info("recommender %s trained in %.1fs on %s ratings", version, seconds, frame.matrix.nnz)
+    return artifact
+
+
+def active_user_ids() -> list[int]:
+    """Users with at least one rating (the ones whose rows a retrain should refresh)."""
+    return list(Rating.objects.order_by().values_list("user_id", flat=True).distinct())

@@ -1,0 +1,63 @@
+"""Background ranking: a user's rows after they rate or review, and the scheduled retrain.
+
+Tasks take ids, call one service and are safe to run twice (a refresh replaces the
+user's rows; a retrain writes a new version and swaps it in atomically).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from recommender.services import recommendations
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+REFRESH_BATCH = 200
+
+
+@shared_task(
+    name="recommender.tasks.recommendations.recommendations_refresh",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=6,
+)
+def recommendations_refresh(user_id: int) -> int:
+    """Fold the user's latest history into the current model and store their rows."""
+    return recommendations.recommendations_refresh(user_id=user_id)
+
+
+@shared_task(
+    name="recommender.tasks.recommendations.recommendations_refresh_many",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_jitter=True,
+    max_retries=6,
+)
+def recommendations_refresh_many(user_ids: list[int]) -> int:
+    return sum(recommendations.recommendations_refresh(user_id=u) for u in user_ids)
+
+
+@shared_task(
+    name="recommender.tasks.recommendations.recommender_retrain",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=60,
+    retry_jitter=True,
+    max_retries=3,
+)
+def recommender_retrain(refresh_users: bool = True) -> str:
+    """Full retrain and atomic swap; then queue every rating user's rows in batches."""
+    artifact = recommendations.recommender_train()
+    if refresh_users:
+        users = recommendations.active_user_ids()
+        for start in range(0, len(users), REFRESH_BATCH):
+            recommendations_refresh_many.delay(users[start : start + REFRESH_BATCH])
+    return artifact.version

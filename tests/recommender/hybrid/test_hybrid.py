@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from recommender.hybrid import cf, data
+from recommender.hybrid.evaluation import evaluate_top_n
+from recommender.hybrid.serving import ServingModel
+
+from .conftest import GENRES
+
+
+def _serving(world, hybrid) -> ServingModel:
+    return ServingModel(hybrid, item_ids=world.item_ids, titles=world.titles, genres=world.genres, version="t1")
+
+
+def test_the_holdout_split_is_seeded_and_keeps_every_user_in_train(world):
+    train_a, test_a = data.holdout_split(world.matrix, seed=3)
+    train_b, test_b = data.holdout_split(world.matrix, seed=3)
+    assert (train_a != train_b).nnz == 0 and (test_a != test_b).nnz == 0
+    assert train_a.nnz + test_a.nnz == world.matrix.nnz
+    assert (np.diff(train_a.indptr) > 0).all()
+    share = test_a.nnz / world.matrix.nnz
+    assert 0.15 < share < 0.25
+
+
+def test_the_hybrid_beats_popularity_on_held_out_ratings(trained):
+    hybrid, train, test = trained
+    popularity = cf.Popularity().fit(train)
+    assert evaluate_top_n(hybrid, train, test).ndcg > 1.2 * evaluate_top_n(popularity, train, test).ndcg
+
+
+def test_a_user_who_loves_one_genre_gets_that_genre(world, trained):
+    hybrid, _, _ = trained
+    model = _serving(world, hybrid)
+    horror = [int(m) for m, g in zip(world.item_ids, world.genres, strict=True) if g == ["Horror"]]
+    ratings = {m: 5.0 for m in horror[:6]}
+    picks = model.recommend(ratings, n=10)
+    genres = [world.genres[model._index[p.movie_id]][0] for p in picks]
+    assert genres.count("Horror") >= 7
+    assert not set(ratings) & {p.movie_id for p in picks}
+
+
+def test_a_cold_start_user_gets_recommendations_from_popularity_and_content(world, trained):
+    hybrid, _, _ = trained
+    model = _serving(world, hybrid)
+    assert len(model.recommend({}, n=10)) == 10
+    comedy = [int(m) for m, g in zip(world.item_ids, world.genres, strict=True) if g == ["Comedy"]]
+    picks = model.recommend({comedy[0]: 5.0}, n=10)
+    assert len(picks) == 10
+    assert [world.genres[model._index[p.movie_id]][0] for p in picks].count("Comedy") >= 5
+
+
+def test_a_brand_new_movie_without_ratings_has_similar_movies_from_content(world):
+    from recommender.hybrid.blend import Hybrid
+
+    from .conftest import toy_vectors
+
+    # Movie 80 loses all its ratings: it is in the catalogue, nobody has rated it.
+    matrix = sp.lil_matrix(world.matrix)
+    matrix[:, world.n_items - 1] = 0
+    matrix = sp.csr_matrix(matrix)
+    matrix.eliminate_zeros()
+    hybrid = Hybrid(content_vectors=toy_vectors(world), als_factors=8, als_iterations=4, pool_size=30).fit(matrix)
+    model = _serving(world, hybrid)
+    new_id = int(world.item_ids[-1])
+    similar = model.similar_movies(new_id, n=5)
+    assert len(similar) == 5
+    genre = world.genres[-1][0]
+    assert all(world.genres[model._index[p.movie_id]][0] == genre for p in similar)
+    # and it can be recommended to someone whose taste matches
+    same_genre = [int(m) for m, g in zip(world.item_ids, world.genres, strict=True) if g == [genre]][:8]
+    scores = model.scores({m: 5.0 for m in same_genre})
+    assert np.isfinite(scores[-1])
+    assert (scores[-1] > np.median(scores))
+
+
+def test_a_disliked_movie_pushes_its_look_alikes_down(world, trained):
+    hybrid, _, _ = trained
+    model = _serving(world, hybrid)
+    crime = [int(m) for m, g in zip(world.item_ids, world.genres, strict=True) if g == ["Crime"]]
+    ratings = {crime[0]: 4.0}
+    before = model.scores(ratings)
+    after = model.scores(ratings, disliked=[crime[1]])
+    idx = [model._index[m] for m in crime[2:]]
+    assert (after[idx] < before[idx]).all()
+
+
+def test_every_feature_of_the_blend_has_a_learned_weight(trained):
+    hybrid, _, _ = trained
+    weights = hybrid.describe_weights()
+    assert len(weights) == 2 * 9
+    assert any(abs(w) > 0 for w in weights.values())
+
+
+def test_genres_in_the_toy_world_are_the_expected_ones(world):
+    assert {g[0] for g in world.genres} == set(GENRES)
