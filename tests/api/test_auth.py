@@ -117,3 +117,17 @@ def test_signed_in_clients_are_throttled_per_user_not_per_ip(api, monkeypatch):
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"anon": "1/min", "user": "2/min"})
     statuses = [api.get("/api/v1/genres/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_session_writes_need_the_csrf_token_but_token_writes_do_not(member, api):
+    from rest_framework.test import APIClient
+
+    from tests.factories import MovieFactory
+
+    movie = MovieFactory()
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(member)
+    refused = browser.put(f"/api/v1/movies/{movie.pk}/rating/", {"score": 4}, format="json")
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+    assert api.put(f"/api/v1/movies/{movie.pk}/rating/", {"score": 4}, format="json").status_code == 200
