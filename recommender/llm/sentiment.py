@@ -371,6 +371,7 @@ class TrainConfig:
     head_lr: float = 1e-3
     use_extra_snippets: bool = True
     seed: int = 13
+    short_only: bool = False  # a second network for the short-text ensemble
     # For tests: cut every split down to this many rows per source (0 = use all).
     sample: int = 0
     evaluate: bool = True
@@ -440,7 +441,9 @@ def train_sentiment(
     train, val = _sample(train, cfg.sample, cfg.seed), _sample(val, cfg.sample, cfg.seed)
 
     long_train = train[train.source == "imdb"]
-    if cfg.imdb_train and len(long_train) > cfg.imdb_train:
+    if cfg.short_only:
+        long_train = long_train.iloc[:0]
+    elif cfg.imdb_train and len(long_train) > cfg.imdb_train:
         long_train = long_train.sample(cfg.imdb_train, random_state=cfg.seed)
     short_train = train[train.source != "imdb"]
     if cfg.use_extra_snippets:
@@ -614,47 +617,93 @@ def _label_for(score: float, spread: bool = False) -> str:
     return "positive" if score > 0 else "negative"
 
 
+class _Member:
+    """One fine-tuned MiniLM with its Platt calibration per length bucket."""
+
+    def __init__(self, path: Path) -> None:
+        import torch
+        from transformers import AutoTokenizer
+
+        meta = json.loads((path / "meta.json").read_text())
+        self.version = meta["version"]
+        self.calibration = meta["calibration"]
+        self.eval_max_length = int(meta["config"].get("eval_max_length", 256))
+        self.tokenizer = AutoTokenizer.from_pretrained(str(path / "encoder"))
+        self.net = _build_net(path / "encoder")
+        self.net.head.load_state_dict(torch.load(path / "head.pt", map_location="cpu"))
+        self.net.eval()
+
+    def proba(
+        self, texts: Sequence[str], bucket: str, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        logits = _nn_logits(
+            self.net, self.tokenizer, texts, max_length=self.eval_max_length, progress=progress
+        )
+        c = self.calibration[bucket]
+        return _sigmoid(c["a"] * logits + c["b"])
+
+
 class SentimentModel:
-    """A loaded sentiment version: `predict_proba` and `analyse`."""
+    """A loaded sentiment version: `predict_proba` and `analyse`.
+
+    A version is either one trained folder (one MiniLM + its TF-IDF model) or a
+    combination (`meta["members"]`) of several trained folders plus a TF-IDF model for
+    short texts, with weights per length bucket picked on the validation split.
+    """
 
     def __init__(self, path: Path) -> None:
         import joblib
         import torch
-        from transformers import AutoTokenizer
 
         torch.set_num_threads(_torch_threads())
         self.path = path
         self.meta = json.loads((path / "meta.json").read_text())
         self.version: str = self.meta["version"]
-        self.tokenizer = AutoTokenizer.from_pretrained(str(path / "encoder"))
-        self.net = _build_net(path / "encoder")
-        self.net.head.load_state_dict(torch.load(path / "head.pt", map_location="cpu"))
-        self.net.eval()
-        self.tfidf = joblib.load(path / "tfidf.joblib")
-        self.eval_max_length = int(self.meta["config"].get("eval_max_length", 256))
+        if "members" in self.meta:
+            folders = [path.parent / m for m in self.meta["members"]]
+            self.weights = self.meta["weights"]
+        else:
+            folders = [path]
+            self.weights = {
+                b: {"nn": [c["w"]], "tfidf": 1 - c["w"], "tfidf_short": 0.0}
+                for b, c in self.meta["calibration"].items()
+            }
+        self.members = [_Member(folder) for folder in folders]
+        self.tfidf = joblib.load(folders[0] / "tfidf.joblib")
+        short = path / "tfidf_short.joblib"
+        self.tfidf_short = joblib.load(short) if short.exists() else None
 
     def predict_components(
         self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """P(positive) from the fine-tuned MiniLM, from TF-IDF, and their weighted average."""
+        """P(positive) from the fine-tuned MiniLM(s), from TF-IDF, and the weighted ensemble."""
         texts = [clean_text(t) or "." for t in texts]
+        n = len(texts)
+        p_nn, p_tf, out = np.zeros(n), np.zeros(n), np.zeros(n)
         if not texts:
-            empty = np.zeros(0, dtype=np.float64)
-            return empty, empty, empty
-        logits = _nn_logits(
-            self.net, self.tokenizer, texts, max_length=self.eval_max_length, progress=progress
-        )
-        p_tf = self.tfidf.predict_proba(texts)[:, 1]
-        p_nn = np.zeros(len(texts), dtype=np.float64)
-        out = np.zeros(len(texts), dtype=np.float64)
+            return p_nn, p_tf, out
+        p_tf[:] = self.tfidf.predict_proba(texts)[:, 1]
         buckets = _bucket(texts)
+        reported = False
         for bucket in ("short", "long"):
-            sel = buckets == bucket
-            if not sel.any():
+            idx = np.flatnonzero(buckets == bucket)
+            if not len(idx):
                 continue
-            c = self.meta["calibration"][bucket]
-            p_nn[sel] = _sigmoid(c["a"] * logits[sel] + c["b"])
-            out[sel] = c["w"] * p_nn[sel] + (1 - c["w"]) * p_tf[sel]
+            w = self.weights[bucket]
+            part = [texts[i] for i in idx]
+            nn_sum, nn_weight = np.zeros(len(idx)), 0.0
+            for member, weight in zip(self.members, w["nn"], strict=False):
+                if weight <= 0:
+                    continue
+                # progress counts texts once, whatever the number of networks
+                p = member.proba(part, bucket, progress=None if reported else progress)
+                reported = True
+                nn_sum += weight * p
+                nn_weight += weight
+            p_nn[idx] = nn_sum / nn_weight if nn_weight else 0.5
+            out[idx] = nn_sum + w["tfidf"] * p_tf[idx]
+            if self.tfidf_short is not None and w.get("tfidf_short", 0) > 0:
+                out[idx] += w["tfidf_short"] * self.tfidf_short.predict_proba(part)[:, 1]
         return p_nn, p_tf, out
 
     def predict_proba(
@@ -706,6 +755,115 @@ class SentimentModel:
 
     def analyse(self, text: str) -> Analysis:
         return self.analyse_many([text])[0]
+
+
+def train_tfidf_short(texts: Sequence[str], labels: Sequence[int]):
+    """Word and character n-grams: short snippets have few words, so sub-word cues help."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    features = make_union(
+        TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, strip_accents="unicode"),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True),
+    )
+    model = make_pipeline(features, LogisticRegression(C=4.0, max_iter=2000, solver="liblinear"))
+    model.fit(list(texts), list(labels))
+    return model
+
+
+def _compositions(k: int, total: int) -> list[list[int]]:
+    if k == 1:
+        return [[total]]
+    return [[first, *rest] for first in range(total + 1) for rest in _compositions(k - 1, total - first)]
+
+
+def _simplex(k: int, steps: int) -> np.ndarray:
+    """Every weight vector of k non-negative multiples of 1/steps summing to 1."""
+    return np.array(_compositions(k, steps), dtype=np.float64) / steps
+
+
+def combine_versions(
+    versions: Sequence[str],
+    *,
+    root: Path | None = None,
+    make_current: bool = True,
+    csv_path: Path | None = None,
+) -> str:
+    """Combine trained versions into one: their networks and two TF-IDF models, averaged.
+
+    Short texts get weights for every network, the TF-IDF model of the first version
+    and a short-text TF-IDF model trained here; long texts keep the first version's own
+    weights (one network on long reviews is where the CPU time goes). Weights are
+    picked on the validation split, preferring even weights on ties.
+    """
+    import joblib
+    import pandas as pd
+
+    root = root or sentiment_root()
+    df = load_labelled(csv_path)
+    train, val, _test = split_labelled(df)
+    val_short = val[_bucket(list(val.text)) == "short"]
+    texts, labels = list(val_short.text), val_short.label.to_numpy()
+    members = [_Member(root / v) for v in versions]
+    columns = [m.proba(texts, "short") for m in members]
+    primary_tfidf = joblib.load(root / versions[0] / "tfidf.joblib")
+    columns.append(primary_tfidf.predict_proba(texts)[:, 1])
+    short_train = train[_bucket(list(train.text)) == "short"]
+    extra = extra_snippets(df.text[df.source != "imdb"])
+    short_train = pd.concat([short_train, extra], ignore_index=True)
+    tfidf_short = train_tfidf_short(list(short_train.text), list(short_train.label))
+    columns.append(tfidf_short.predict_proba(texts)[:, 1])
+    matrix = np.vstack(columns).T  # (n, k)
+    grid = _simplex(matrix.shape[1], 20)
+    acc = (((matrix @ grid.T) >= 0.5) == labels[:, None]).mean(axis=0)
+    best = np.flatnonzero(acc >= acc.max() - 1e-9)
+    chosen = grid[best[np.argmin((grid[best] ** 2).sum(axis=1))]]
+    single = {
+        f"{m.version}": float(((c >= 0.5) == labels).mean()) for m, c in zip(members, columns, strict=False)
+    }
+
+    primary_long = json.loads((root / versions[0] / "meta.json").read_text())["calibration"]["long"]["w"]
+    weights = {
+        "short": {
+            "nn": [float(w) for w in chosen[: len(members)]],
+            "tfidf": float(chosen[-2]),
+            "tfidf_short": float(chosen[-1]),
+        },
+        "long": {
+            "nn": [primary_long] + [0.0] * (len(members) - 1),
+            "tfidf": 1 - primary_long,
+            "tfidf_short": 0.0,
+        },
+    }
+    digest = hashlib.sha256(json.dumps([list(versions), weights], sort_keys=True).encode()).hexdigest()[:8]
+    version = f"minilm-sentiment-ensemble-{time.strftime('%Y%m%d%H%M%S')}-{digest}"
+    tmp = root / (version + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    joblib.dump(tfidf_short, tmp / "tfidf_short.joblib")
+    meta = {
+        "version": version,
+        "members": list(versions),
+        "weights": weights,
+        "config": {"eval_max_length": members[0].eval_max_length},
+        "val": {
+            "short": {
+                "n": len(texts),
+                "ensemble": float(acc.max()),
+                "members": single,
+                "tfidf": float(((columns[-2] >= 0.5) == labels).mean()),
+                "tfidf_short": float(((columns[-1] >= 0.5) == labels).mean()),
+            }
+        },
+        "split_seed": SPLIT_SEED,
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
+    tmp.rename(root / version)
+    if make_current:
+        (root / "current").write_text(version)
+        load_sentiment.cache_clear()
+    return version
 
 
 def sentiment_root() -> Path:

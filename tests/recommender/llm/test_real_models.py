@@ -61,3 +61,28 @@ def test_the_packaged_qwen_writes_a_few_tokens_offline():
     assert 0 < out.new_tokens <= 8
     assert out.text.strip()
     assert backend.version.startswith("qwen2.5-coder-0.5b-instruct-q4_k_m@1d9614638d18")
+
+
+def test_two_real_fine_tunes_combine_into_one_ensemble_version(tmp_path, monkeypatch):
+    from recommender.llm import sentiment
+
+    from .tiny import tiny_config
+
+    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(make_tiny_cache(tmp_path / "cache")))
+    first = sentiment.current_version()
+    second = sentiment.train_sentiment(config=tiny_config(), make_current=False).version
+
+    version = sentiment.combine_versions([first, second])
+
+    assert sentiment.current_version() == version
+    model = sentiment.load_sentiment()
+    assert len(model.members) == 2
+    weights = model.meta["weights"]
+    assert (
+        abs(sum(weights["short"]["nn"]) + weights["short"]["tfidf"] + weights["short"]["tfidf_short"] - 1)
+        < 1e-6
+    )
+    assert weights["long"]["nn"][1] == 0.0  # long reviews run one network only
+    p_nn, p_tf, p = model.predict_components(["a joyless mess", "A tense film. " * 80])
+    assert p.shape == (2,) and ((p >= 0) & (p <= 1)).all()
+    sentiment.load_sentiment.cache_clear()
