@@ -232,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "GeneratedTextKindEnum": "recommender.models.GeneratedText.Kind",
+        "RecommendationFeedbackKindEnum": "recommender.models.RecommendationFeedback.Kind",
+    },
     "TAGS": [
         {"name": "auth", "description": "Obtain or revoke a token (`Authorization: Token <key>`), sign up."},
         {"name": "movies", "description": "The catalog: search, filters, details, statistics."},

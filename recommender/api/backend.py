@@ -10,25 +10,20 @@ import uuid
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from community.accounts.models import User
-from community.movies import selectors as movie_selectors
 from community.movies.models import Movie
+from recommender import selectors as recommender_selectors
 from recommender.models import GeneratedText
 
 
 def similar_movies(*, movie: Movie, limit: int) -> list[dict[str, Any]]:
-    """Movies like this one, most similar first, as ``{"movie": Movie, "score": float}``.
-
-    For now the catalog's same-genre neighbours, scored by the share of this movie's genres
-    they have; the hybrid model's item similarities replace them here once they are stored.
-    """
-    genre_count = movie.genres.count()
-    if not genre_count:
-        return []
-    neighbours = movie_selectors.similar_movies(movie=movie, limit=limit)
-    return [{"movie": m, "score": round(m.shared / genre_count, 3)} for m in neighbours]
+    """Movies like this one, most similar first, as ``{"movie": Movie, "score": float}``."""
+    similar = recommender_selectors.similar_movies(movie=movie, limit=limit)
+    prefetch_related_objects([item["movie"] for item in similar], "genres")
+    return similar
 
 
 def generated_text_request(*, user: User, movie: Movie, kind: str) -> GeneratedText:

@@ -4,13 +4,25 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.movies.api.serializers import MovieBriefSerializer, MovieListSerializer
-from recommender.models import GeneratedText, Recommendation, TasteProfile
+from recommender.models import GeneratedText, Recommendation, RecommendationFeedback, TasteProfile
 
 # --- input ---
 
 
 class SimilarMoviesInputSerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=50, default=10, required=False)
+
+
+class RecommendationRowsInputSerializer(serializers.Serializer):
+    row = serializers.ChoiceField(
+        choices=Recommendation.Row.choices, required=False, help_text="Only this row."
+    )
+    per_row = serializers.IntegerField(min_value=1, max_value=50, default=12, required=False)
+
+
+class RecommendationFeedbackInputSerializer(serializers.Serializer):
+    movie_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    kind = serializers.ChoiceField(choices=RecommendationFeedback.Kind.choices)
 
 
 # --- output ---
@@ -24,22 +36,27 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Recommendation
-        fields = [
-            "movie",
-            "row",
-            "row_subject",
-            "rank",
-            "score",
-            "reason",
-            "explanation",
-            "model_version",
-            "created_at",
-        ]
+        fields = ["movie", "rank", "score", "reason", "explanation", "model_version", "created_at"]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_explanation(self, pick: Recommendation) -> str | None:
         text = self.context.get("explanations", {}).get(pick.movie_id)
         return text.text if text is not None else None
+
+
+class RecommendationRowSerializer(serializers.Serializer):
+    row = serializers.ChoiceField(choices=Recommendation.Row.choices)
+    subject = serializers.CharField(help_text="The anchor movie or genre of the row, if any.")
+    title = serializers.CharField(help_text='As the homepage shows it, e.g. "Because you loved Heat".')
+    items = RecommendationSerializer(many=True)
+
+
+class RecommendationFeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecommendationFeedback
+        fields = ["movie_id", "kind", "created_at"]
+        read_only_fields = fields
+        extra_kwargs = {"movie_id": {"read_only": True}}
 
 
 class TasteProfileSerializer(serializers.ModelSerializer):

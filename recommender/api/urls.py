@@ -3,7 +3,12 @@ from django.urls import path
 from recommender.api import views
 
 urlpatterns = [
-    path("me/recommendations/", views.RecommendationListApi.as_view(), name="recommendations"),
+    path("me/recommendations/", views.RecommendationRowsApi.as_view(), name="recommendations"),
+    path(
+        "me/recommendations/feedback/",
+        views.RecommendationFeedbackApi.as_view(),
+        name="recommendation-feedback",
+    ),
     path("me/taste-profile/", views.TasteProfileApi.as_view(), name="taste-profile"),
     path("movies/<int:movie_id>/similar/", views.SimilarMoviesApi.as_view(), name="similar-movies"),
     path("movies/<int:movie_id>/review-draft/", views.ReviewDraftRequestApi.as_view(), name="review-draft"),

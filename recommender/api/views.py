@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,50 +14,68 @@ from rest_framework.throttling import BaseThrottle
 
 from community.core.api.throttles import GenerationRateThrottle
 from community.movies.models import Movie
+from recommender import selectors as recommender_selectors
 from recommender import selectors_llm
 from recommender.api import backend
-from recommender.api.filters import RecommendationFilter
 from recommender.api.serializers import (
     GeneratedTextSerializer,
-    RecommendationSerializer,
+    RecommendationFeedbackInputSerializer,
+    RecommendationFeedbackSerializer,
+    RecommendationRowSerializer,
+    RecommendationRowsInputSerializer,
     SimilarMovieSerializer,
     SimilarMoviesInputSerializer,
     TasteProfileSerializer,
 )
-from recommender.models import GeneratedText, Recommendation, TasteProfile
-
-# Rows come in the order the homepage shows them: top picks first.
-ROW_ORDER = Case(
-    *(When(row=value, then=Value(i)) for i, value in enumerate(Recommendation.Row.values)),
-    default=Value(len(Recommendation.Row.values)),
-    output_field=IntegerField(),
-)
+from recommender.models import GeneratedText, TasteProfile
+from recommender.services.recommendations import recommendation_feedback_record
 
 
-@extend_schema(tags=["recommendations"], summary="Your recommendations, row by row, each with its reason")
-class RecommendationListApi(generics.ListAPIView):
+class RecommendationRowsApi(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
-    serializer_class = RecommendationSerializer
-    filterset_class = RecommendationFilter
+    serializer_class = RecommendationRowSerializer
+    filter_backends: list = []  # rows come from a selector, filtered by the input serializer
+    pagination_class = None  # bounded by per_row
 
-    def get_queryset(self) -> QuerySet[Recommendation]:
-        if getattr(self, "swagger_fake_view", False):
-            return Recommendation.objects.none()
-        return (
-            Recommendation.objects.filter(user=self.request.user)
-            .select_related("movie")
-            .prefetch_related("movie__genres")
-            .annotate(row_order=ROW_ORDER)
-            .order_by("row_order", "rank", "pk")
+    @extend_schema(
+        tags=["recommendations"],
+        summary="Your recommendation rows, in homepage order, each pick with its reason",
+        description="Movies you rated or marked not interested since the last refresh are left out.",
+        parameters=[RecommendationRowsInputSerializer],
+        responses={200: RecommendationRowSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        params = RecommendationRowsInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        rows = recommender_selectors.recommendation_rows(
+            user_id=request.user.pk, per_row=params.validated_data["per_row"]
         )
+        if "row" in params.validated_data:
+            rows = [r for r in rows if r.row == params.validated_data["row"]]
+        movie_ids = {pick.movie_id for row in rows for pick in row.items}
+        explanations = selectors_llm.explanations(user_id=request.user.pk, movie_ids=movie_ids)
+        data = RecommendationRowSerializer(rows, many=True, context={"explanations": explanations}).data
+        return Response(data)
 
-    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        explanations = selectors_llm.explanations(
-            user_id=request.user.pk, movie_ids={p.movie_id for p in page}
-        )
-        data = RecommendationSerializer(page, many=True, context={"explanations": explanations}).data
-        return self.get_paginated_response(data)
+
+class RecommendationFeedbackApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = RecommendationFeedbackSerializer
+
+    @extend_schema(
+        tags=["recommendations"],
+        summary='Tell the recommender "not interested" or "more like this" about a movie',
+        description="Not interested removes the movie from your rows at once; both refresh your rows soon.",
+        request=RecommendationFeedbackInputSerializer,
+        responses={201: RecommendationFeedbackSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = RecommendationFeedbackInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not Movie.objects.filter(pk=data.validated_data["movie_id"]).exists():
+            raise ValidationError({"movie_id": ["No movie with this id."]})
+        feedback = recommendation_feedback_record(user_id=request.user.pk, **data.validated_data)
+        return Response(RecommendationFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
 
 
 class TasteProfileApi(generics.GenericAPIView):

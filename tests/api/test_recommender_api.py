@@ -22,26 +22,66 @@ def recommend(user, movie, row=Recommendation.Row.TOP_PICKS, rank=1, reason="Bec
     )
 
 
-def test_recommendations_come_with_reasons_for_the_signed_in_user_only(api, member, other):
+def test_recommendations_come_as_rows_with_reasons_for_the_signed_in_user_only(api, member, other):
     genres = GenreFactory.create_batch(2)
     for rank in range(1, 11):
         recommend(member, MovieFactory(genres=genres), rank=rank)
     recommend(member, MovieFactory(), row=Recommendation.Row.HIDDEN_GEMS, reason="Loved by few")
     recommend(other, MovieFactory())
-    body = api.get("/api/v1/me/recommendations/").json()
-    assert body["count"] == 11
-    assert body["results"][0]["reason"] == "Because you love heists"
-    assert body["results"][0]["movie"]["genres"]
-    gems = api.get("/api/v1/me/recommendations/?row=hidden_gems").json()["results"]
-    assert [r["reason"] for r in gems] == ["Loved by few"]
+    rows = api.get("/api/v1/me/recommendations/").json()
+    assert [(r["row"], r["title"], len(r["items"])) for r in rows] == [
+        ("top_picks", "Top picks for you", 10),
+        ("hidden_gems", "Hidden gems in ", 1),
+    ]
+    first = rows[0]["items"][0]
+    assert (first["rank"], first["reason"]) == (1, "Because you love heists")
+    assert first["movie"]["genres"]
+    gems = api.get("/api/v1/me/recommendations/?row=hidden_gems&per_row=5").json()
+    assert [item["reason"] for row in gems for item in row["items"]] == ["Loved by few"]
+    assert len(api.get("/api/v1/me/recommendations/?per_row=3").json()[0]["items"]) == 3
 
 
-def test_the_recommendation_list_needs_a_fixed_number_of_queries(api, member, django_assert_max_num_queries):
+def test_rated_and_dismissed_movies_leave_the_rows_at_once(api, member):
+    from decimal import Decimal
+
+    from tests.factories import RatingFactory
+
+    rated, dismissed, kept = MovieFactory(), MovieFactory(), MovieFactory()
+    for rank, movie in enumerate([rated, dismissed, kept], start=1):
+        recommend(member, movie, rank=rank)
+    RatingFactory(user=member, movie=rated, score=Decimal("4.0"))
+    response = api.post(
+        "/api/v1/me/recommendations/feedback/",
+        {"movie_id": dismissed.pk, "kind": "not_interested"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["kind"] == "not_interested"
+    items = api.get("/api/v1/me/recommendations/").json()[0]["items"]
+    assert [item["movie"]["id"] for item in items] == [kept.pk]
+
+
+@pytest.mark.parametrize(
+    "payload", [{}, {"movie_id": 424242, "kind": "more_like_this"}, {"movie_id": 1, "kind": "love"}]
+)
+def test_bad_feedback_answers_400(api, payload):
+    response = api.post("/api/v1/me/recommendations/feedback/", payload, format="json")
+    assert response.status_code == 400
+
+
+def test_feedback_needs_authentication(anon):
+    response = anon.post("/api/v1/me/recommendations/feedback/", {"movie_id": 1, "kind": "more_like_this"})
+    assert response.status_code == 401
+
+
+def test_the_recommendation_rows_need_a_fixed_number_of_queries(api, member, django_assert_max_num_queries):
     genres = GenreFactory.create_batch(2)
     for rank in range(1, 16):
         recommend(member, MovieFactory(genres=genres), rank=rank)
+        recommend(member, MovieFactory(genres=genres), rank=rank, row=Recommendation.Row.HIDDEN_GEMS)
     with django_assert_max_num_queries(5):
-        assert len(api.get("/api/v1/me/recommendations/").json()["results"]) == 15
+        rows = api.get("/api/v1/me/recommendations/?per_row=20").json()
+    assert [len(r["items"]) for r in rows] == [15, 15]
 
 
 def test_recommendations_need_authentication_and_a_known_row(anon, api):
@@ -181,8 +221,8 @@ def test_recommendations_carry_their_ready_explanation(api, member):
         updated_at=now,
     )
     recommend(member, MovieFactory(), rank=2)
-    results = api.get("/api/v1/me/recommendations/").json()["results"]
-    assert [r["explanation"] for r in results] == ["You rated three Michael Mann films highly.", None]
+    items = api.get("/api/v1/me/recommendations/").json()[0]["items"]
+    assert [i["explanation"] for i in items] == ["You rated three Michael Mann films highly.", None]
 
 
 def test_the_latest_draft_can_be_read_back_by_movie(api, other_api, monkeypatch):
