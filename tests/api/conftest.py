@@ -18,6 +18,13 @@ def _fresh_throttles():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_trained_recommender(settings, tmp_path):
+    """API tests see the recommender without a trained model (its documented fallbacks), whatever
+    a developer trained into the shared cache folder."""
+    settings.RECOMMENDER_MODEL_DIR = tmp_path / "no-recommender-model"
+
+
 @pytest.fixture
 def anon() -> APIClient:
     return APIClient()
