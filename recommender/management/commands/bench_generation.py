@@ -35,8 +35,8 @@ ASPECTS = ["story", "acting", "characters", "visuals", "music", "pacing", "humou
 def _movies(n: int, seed: int) -> list[MovieFacts]:
     db = sqlite3.connect(data_file("wikidata-movies.db", quiet=True))
     rows = db.execute(
-        "SELECT Title, Year, Genre, Director, Cast FROM omdb WHERE Cast != '' AND Director != '' "
-        "AND Genre != '' ORDER BY imdbVotes DESC LIMIT ?",
+        """SELECT Title, Year, Genre, Director, "Cast" FROM omdb
+        WHERE "Cast" != '' AND Director != '' AND Genre != '' ORDER BY imdbVotes DESC LIMIT ?""",
         (max(200, n * 4),),
     ).fetchall()
     rng = random.Random(seed)
