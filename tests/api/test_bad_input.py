@@ -43,3 +43,13 @@ def test_odd_json_bodies_answer_400(api, body):
     movie = MovieFactory()
     response = api.post(f"/api/v1/movies/{movie.pk}/reviews/", data=body, content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/api/v1/movies/", "/api/v1/movies/{movie}/reviews/", "/api/v1/me/ratings/"])
+@pytest.mark.parametrize("ordering", [",", ",,-", " "])
+def test_empty_ordering_keys_are_ignored_or_refused_never_500(api, url, ordering):
+    from tests.factories import MovieFactory
+
+    movie = MovieFactory()
+    response = api.get(url.format(movie=movie.pk), {"ordering": ordering})
+    assert response.status_code in (200, 400)

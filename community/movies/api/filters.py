@@ -1,32 +1,18 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django_filters import rest_framework as filters
-from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from community.core.api.filters import OrderingFilter
 from community.movies.models import Movie
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
-
-
-class NullsLastOrderingFilter(filters.OrderingFilter):
-    """Ordering with unrated movies last either way, and the id as a tie-breaker for stable pages."""
-
-    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
-        if value in EMPTY_VALUES:
-            return qs
-        fields = [self.get_ordering_value(param) for param in value]
-        exprs = [
-            F(name[1:]).desc(nulls_last=True) if name.startswith("-") else F(name).asc(nulls_last=True)
-            for name in fields
-        ]
-        return qs.order_by(*exprs, "pk")
 
 
 class MovieFilter(filters.FilterSet):
@@ -42,7 +28,7 @@ class MovieFilter(filters.FilterSet):
     year = IntegerFilter(field_name="year", min_value=1800, max_value=2200)
     year_min = IntegerFilter(field_name="year", lookup_expr="gte", min_value=1800, max_value=2200)
     year_max = IntegerFilter(field_name="year", lookup_expr="lte", min_value=1800, max_value=2200)
-    ordering = NullsLastOrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("title", "title"),
             ("year", "year"),
