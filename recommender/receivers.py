@@ -22,3 +22,16 @@ def _refresh_taste_profile(sender, user_id: int, **kwargs) -> None:
     from recommender.tasks.analysis import taste_profile_refresh
 
     taste_profile_refresh.delay(user_id)
+
+
+# --- a user's recommendation rows (recommender.tasks.recommendations) ---
+
+
+@receiver(events.rating_saved, dispatch_uid="recommender.rows_after_rating")
+@receiver(events.rating_deleted, dispatch_uid="recommender.rows_after_rating_deleted")
+@receiver(events.review_saved, dispatch_uid="recommender.rows_after_review")
+@receiver(events.review_deleted, dispatch_uid="recommender.rows_after_review_deleted")
+def _refresh_recommendations(sender, user_id: int, **kwargs) -> None:
+    from recommender.tasks.recommendations import recommendations_refresh
+
+    recommendations_refresh.delay(user_id)

@@ -30,6 +30,7 @@ class TopNResult:
     coverage: float
     train_seconds: float
     users: int
+    cpu_seconds: float = 0.0
 
     def row(self) -> list[str]:
         return [
@@ -40,6 +41,8 @@ class TopNResult:
             f"{self.hit_rate:.4f}",
             f"{self.coverage:.3f}",
             f"{self.train_seconds:.1f}",
+            f"{self.cpu_seconds:.1f}",
+            str(self.users),
         ]
 
 
@@ -59,6 +62,7 @@ def evaluate_top_n(
     k: int = K,
     batch: int = 256,
     train_seconds: float = 0.0,
+    cpu_seconds: float = 0.0,
 ) -> TopNResult:
     """Score a fitted ``model`` (anything with ``score(rows)``) on held-out relevant items."""
     train = sp.csr_matrix(train)
@@ -94,14 +98,16 @@ def evaluate_top_n(
         hit_rate=float(np.mean(hits)),
         coverage=len(recommended) / train.shape[1],
         train_seconds=train_seconds,
+        cpu_seconds=cpu_seconds,
         users=len(candidates),
     )
 
 
 def fit_timed(make: Callable[[], object], train: sp.csr_matrix):
-    start = time.perf_counter()
+    """(fitted model, wall seconds, CPU seconds of this process across its threads)."""
+    start, cpu = time.perf_counter(), time.process_time()
     model = make().fit(train)
-    return model, time.perf_counter() - start
+    return model, time.perf_counter() - start, time.process_time() - cpu
 
 
 def rating_cv(make: Callable[[], object], matrix: sp.csr_matrix, *, folds: int = 5, seed: int = 0):
@@ -147,7 +153,7 @@ def surprise_svd_cv(matrix: sp.csr_matrix, *, folds: int = 5, seed: int = 0):
 
 
 def format_table(title: str, results: list[TopNResult]) -> str:
-    header = ["method", "NDCG@10", "Recall@10", "Prec@10", "HR@10", "coverage", "train s"]
+    header = ["method", "NDCG@10", "Recall@10", "Prec@10", "HR@10", "coverage", "train s", "cpu s", "users"]
     rows = [header] + [r.row() for r in results]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [title]

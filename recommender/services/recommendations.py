@@ -100,8 +100,12 @@ def _rows_for(model: ServingModel, history: History) -> list[tuple[str, str, lis
         pick.reason = model.reason(ratings, pick.movie_id, genres=genres)
     rows.append((Recommendation.Row.TOP_PICKS, "", top))
     titles = dict(zip(model.item_ids.tolist(), model.titles, strict=True))
+    used: set[int] = set()  # a movie appears once per row kind (one_pick_per_row)
     for anchor in model.loved_anchors(ratings, k=ANCHORS):
-        picks = model.because_you_loved(ratings, anchor, n=ROW_SIZE, exclude=exclude, user_scores=scores)
+        picks = model.because_you_loved(
+            ratings, anchor, n=ROW_SIZE, exclude=exclude | used, user_scores=scores
+        )
+        used.update(p.movie_id for p in picks)
         for pick in picks:
             pick.reason = f"Because you rated {titles[anchor]} {ratings[anchor]:g} stars"
         rows.append((Recommendation.Row.BECAUSE_YOU_LOVED, titles[anchor], picks))
@@ -262,10 +266,11 @@ def recommender_train(
     vectors, _ = item_vectors(genres=frame.genres, years=frame.years, text_vectors=text_vectors)
     if progress:
         progress("content")
-    hybrid = Hybrid(content_vectors=vectors, seed=seed).fit(frame.matrix, progress=progress)
+    options = getattr(settings, "RECOMMENDER_TRAIN_OPTIONS", {})
+    hybrid = Hybrid(content_vectors=vectors, seed=seed, **options).fit(frame.matrix, progress=progress)
     seconds = time.perf_counter() - started
     digest = hashlib.sha256(frame.matrix.data.tobytes() + frame.item_ids.tobytes()).hexdigest()[:8]
-    version = timezone.now().strftime("%Y%m%d%H%M%S") + f"-{digest}"
+    version = timezone.now().strftime("%Y%m%d-%H%M%S-%f") + f"-{digest}"
     metrics = {
         "ratings": int(frame.matrix.nnz),
         "users": int(frame.n_users),

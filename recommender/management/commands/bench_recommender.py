@@ -1,0 +1,83 @@
+"""Latency of recommending for one user from the loaded model (no database on the timed path).
+
+    manage.py bench_recommender [--users 300] [--dataset ml-latest-small | --from-db]
+
+Without ``--from-db`` it trains a model on a MovieLens set first (outside the timing),
+so it runs on a fresh machine. Reports p50/p95/p99 of ``ServingModel.recommend`` (top
+20, fold-in included) and of a full row refresh computation (four rows with reasons).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from recommender.hybrid import data
+from recommender.hybrid.blend import Hybrid
+from recommender.hybrid.serving import ServingModel
+
+
+def _percentiles(samples: list[float]) -> str:
+    ms = np.array(samples) * 1000
+    return f"p50 {np.percentile(ms, 50):.2f} ms  p95 {np.percentile(ms, 95):.2f} ms  p99 {np.percentile(ms, 99):.2f} ms"
+
+
+class Command(BaseCommand):
+    help = "Benchmark per-user recommendation latency of the hybrid."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--users", type=int, default=300)
+        parser.add_argument("--dataset", default="ml-latest-small", choices=sorted(data.LOADERS))
+        parser.add_argument("--from-db", action="store_true", help="use the active model and the site's users")
+
+    def handle(self, *args, **opts):
+        from recommender.services import recommendations
+
+        if opts["from_db"]:
+            model = recommendations.current_model()
+            if model is None:
+                self.stderr.write("no trained model: run manage.py train_recommender first")
+                return
+            from community.reviews.models import Rating
+
+            user_ids = list(Rating.objects.order_by().values_list("user_id", flat=True).distinct()[: opts["users"]])
+            histories = [recommendations.user_history(user_id=u) for u in user_ids]
+        else:
+            from recommender.management.commands.evaluate_recommender import content_vectors
+
+            ratings = data.LOADERS[opts["dataset"]]()
+            vectors, _ = content_vectors(ratings, content="tfidf")
+            start = time.perf_counter()
+            hybrid = Hybrid(content_vectors=vectors).fit(ratings.matrix)
+            self.stdout.write(f"trained on {ratings.name} in {time.perf_counter() - start:.1f}s")
+            model = ServingModel(
+                hybrid, item_ids=ratings.item_ids, titles=ratings.titles, genres=ratings.genres, version="bench"
+            )
+            rng = np.random.default_rng(0)
+            rows = rng.choice(ratings.n_users, size=min(opts["users"], ratings.n_users), replace=False)
+            histories = []
+            for u in rows:
+                r = ratings.matrix[u]
+                hist = recommendations.History(
+                    ratings={int(ratings.item_ids[i]): float(v) for i, v in zip(r.indices, r.data, strict=True)}
+                )
+                histories.append(hist)
+        model.recommend(histories[0].ratings, n=20)  # warm caches
+        recommend, rows_total = [], []
+        for hist in tqdm(histories, desc="users", file=sys.stderr):
+            start = time.perf_counter()
+            model.recommend(hist.ratings, n=20, exclude=hist.not_interested, disliked=hist.disliked)
+            recommend.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            recommendations._rows_for(model, hist)
+            rows_total.append(time.perf_counter() - start)
+        sizes = [len(h.ratings) for h in histories]
+        self.stdout.write(
+            f"{len(histories)} users (median {int(np.median(sizes))} ratings), {model.n_items} movies\n"
+            f"recommend top-20 (fold-in + blend): {_percentiles(recommend)}\n"
+            f"all rows with reasons:              {_percentiles(rows_total)}"
+        )

@@ -1,0 +1,43 @@
+"""Full retrain of the hybrid from the site's ratings, swapped in atomically.
+
+    manage.py train_recommender [--content minilm|tfidf] [--refresh-users]
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from recommender.services import recommendations
+
+STAGES = ["data", "content", "ease", "als", "knn", "blend", "ease", "als", "knn", "saved"]
+
+
+class Command(BaseCommand):
+    help = "Train the hybrid recommender on every rating in the database and make it the active model."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--content", choices=["minilm", "tfidf"], default="minilm")
+        parser.add_argument("--refresh-users", action="store_true", help="then refresh every rating user's rows")
+        parser.add_argument("--seed", type=int, default=0)
+
+    def handle(self, *args, **opts):
+        with tqdm(total=len(STAGES), desc="train recommender", file=sys.stderr) as bar:
+
+            def progress(stage: str) -> None:
+                bar.set_postfix_str(stage)
+                bar.update(1)
+
+            artifact = recommendations.recommender_train(content=opts["content"], progress=progress, seed=opts["seed"])
+        m = artifact.metrics
+        self.stdout.write(
+            f"recommender {artifact.version}: {m['ratings']} ratings, {m['users']} users, {m['movies']} movies, "
+            f"content={m['content']}, {m['train_seconds']}s -> {artifact.path}"
+        )
+        if opts["refresh_users"]:
+            users = recommendations.active_user_ids()
+            for user_id in tqdm(users, desc="refresh rows", file=sys.stderr):
+                recommendations.recommendations_refresh(user_id=user_id)
+            self.stdout.write(f"refreshed rows of {len(users)} users")

@@ -1,0 +1,196 @@
+"""Recommendation rows, feedback and retraining against the real database (small world)."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from community.movies.models import Movie
+from recommender import selectors
+from recommender.hybrid import serving
+from recommender.models import ModelArtifact, Recommendation, RecommendationFeedback, ReviewAnalysis
+from recommender.services import recommendations
+from recommender.tasks.recommendations import recommendations_refresh as refresh_task
+from tests.factories import GenreFactory, MovieFactory, RatingFactory, ReviewFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GENRES = ["Crime", "Comedy", "Horror"]
+
+
+@pytest.fixture
+def model_dir(tmp_path, settings):
+    settings.RECOMMENDER_MODEL_DIR = tmp_path / "models"
+    settings.RECOMMENDER_TRAIN_OPTIONS = {"als_factors": 8, "als_iterations": 4, "pool_size": 30}
+    # 30 members with real password hashing would dominate the run time
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    serving.forget_loaded()
+    yield settings.RECOMMENDER_MODEL_DIR
+    serving.forget_loaded()
+
+
+@pytest.fixture
+def world(model_dir):
+    """30 members who each love one genre, 36 movies, and a trained model."""
+    rng = np.random.default_rng(0)
+    genres = {name: GenreFactory(name=name) for name in GENRES}
+    movies = {name: [] for name in GENRES}
+    for i in range(36):
+        name = GENRES[i % 3]
+        movies[name].append(MovieFactory(title=f"{name} story {i}", genres=[genres[name]]))
+    users = []
+    for u in range(30):
+        user = UserFactory()
+        users.append(user)
+        fav = GENRES[u % 3]
+        for name in GENRES:
+            for movie in movies[name]:
+                if rng.random() < (0.55 if name == fav else 0.08):
+                    score = Decimal("4.5") if name == fav else Decimal("2.0")
+                    RatingFactory(user=user, movie=movie, score=score)
+    artifact = recommendations.recommender_train(content="tfidf")
+    return {"movies": movies, "users": users, "artifact": artifact}
+
+
+def _rated(user, movies, score="5.0"):
+    for movie in movies:
+        RatingFactory(user=user, movie=movie, score=Decimal(score))
+
+
+def test_training_records_one_active_artifact_and_points_current_at_it(world, model_dir):
+    artifact = world["artifact"]
+    assert artifact.is_active and artifact.kind == ModelArtifact.Kind.RECOMMENDER
+    assert os.readlink(model_dir / "current") == os.path.basename(artifact.path)
+    second = recommendations.recommender_train(content="tfidf")
+    assert ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True).get() == second
+    assert recommendations.current_model().version == second.version
+
+
+def test_a_refresh_stores_top_picks_with_reasons_and_never_a_rated_movie(world):
+    user = UserFactory()
+    crime = world["movies"]["Crime"]
+    _rated(user, crime[:4])
+    stored = recommendations.recommendations_refresh(user_id=user.pk)
+    assert stored > 0
+    top = Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank")
+    assert top.exists()
+    assert not top.filter(movie__in=crime[:4]).exists()
+    assert all(r.reason for r in top)
+    assert top.first().model_version == world["artifact"].version
+    genres = [r.movie.genres.get().name for r in top[:5]]
+    assert genres.count("Crime") >= 4
+    loved = Recommendation.objects.filter(user=user, row=Recommendation.Row.BECAUSE_YOU_LOVED)
+    assert loved.exists() and loved.first().reason.startswith("Because you rated")
+
+
+def test_not_interested_removes_a_movie_at_once_and_it_never_comes_back(world):
+    user = UserFactory()
+    _rated(user, world["movies"]["Comedy"][:3])
+    recommendations.recommendations_refresh(user_id=user.pk)
+    target = Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank").first()
+
+    recommendations.recommendation_feedback_record(
+        user_id=user.pk, movie_id=target.movie_id, kind=RecommendationFeedback.Kind.NOT_INTERESTED
+    )
+
+    assert not Recommendation.objects.filter(user=user, movie_id=target.movie_id).exists()
+    shown = [p.movie_id for row in selectors.recommendation_rows(user_id=user.pk) for p in row.items]
+    assert target.movie_id not in shown
+    recommendations.recommendations_refresh(user_id=user.pk)
+    assert not Recommendation.objects.filter(user=user, movie_id=target.movie_id).exists()
+
+
+def test_a_movie_rated_since_the_last_refresh_disappears_from_the_rows_at_once(world):
+    user = UserFactory()
+    _rated(user, world["movies"]["Horror"][:3])
+    recommendations.recommendations_refresh(user_id=user.pk)
+    first = Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank").first()
+    RatingFactory(user=user, movie=first.movie, score=Decimal("4.0"))
+    shown = [p.movie_id for row in selectors.recommendation_rows(user_id=user.pk) for p in row.items]
+    assert first.movie_id not in shown
+
+
+def test_a_negative_review_lowers_similar_movies(world):
+    user = UserFactory()
+    crime, comedy = world["movies"]["Crime"], world["movies"]["Comedy"]
+    _rated(user, comedy[:2])
+    _rated(user, crime[:1], score="3.5")
+    model = recommendations.current_model()
+
+    def crime_scores():
+        h = recommendations.user_history(user_id=user.pk)
+        s = model.scores(h.ratings, more_like=h.more_like, disliked=h.disliked | h.not_interested)
+        return np.array([s[model._index[m.pk]] for m in crime[1:]])
+
+    before = crime_scores()
+    review = ReviewFactory(user=user, movie=crime[0], body="Dull, cruel and far too long.")
+    ReviewAnalysis.objects.create(
+        review=review, label="negative", score=-0.9, confidence=0.9, text_hash="x",
+        model_name="test", model_version="1", analysed_at=timezone.now(),
+    )
+    after = crime_scores()
+    assert (after < before).all()
+
+
+def test_more_like_this_adds_a_row_about_that_movie(world):
+    user = UserFactory()
+    _rated(user, world["movies"]["Comedy"][:2])
+    horror = world["movies"]["Horror"][5]
+    recommendations.recommendation_feedback_record(
+        user_id=user.pk, movie_id=horror.pk, kind=RecommendationFeedback.Kind.MORE_LIKE_THIS
+    )
+    recommendations.recommendations_refresh(user_id=user.pk)
+    row = Recommendation.objects.filter(user=user, row=Recommendation.Row.MORE_LIKE_THIS)
+    assert row.exists()
+    assert row.first().row_subject == horror.title
+    assert [r.movie.genres.get().name for r in row.order_by("rank")[:3]] == ["Horror"] * 3
+
+
+def test_a_member_without_ratings_gets_recommendations(world):
+    user = UserFactory()
+    assert recommendations.recommendations_refresh(user_id=user.pk) > 0
+    assert Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).count() == 12
+
+
+def test_the_refresh_task_is_safe_to_run_twice_and_skips_a_deleted_user(world):
+    user = UserFactory()
+    _rated(user, world["movies"]["Crime"][:3])
+    first = refresh_task.run(user.pk)
+    second = refresh_task.run(user.pk)
+    assert first == second == Recommendation.objects.filter(user=user).count()
+    user_id = user.pk
+    user.delete()
+    assert refresh_task.run(user_id) == 0
+
+
+def test_without_a_trained_model_a_refresh_leaves_rows_alone(model_dir):
+    user = UserFactory()
+    assert recommendations.recommendations_refresh(user_id=user.pk) == 0
+
+
+def test_homepage_rows_load_in_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    user = world["users"][0]
+    recommendations.recommendations_refresh(user_id=user.pk)
+    with django_assert_max_num_queries(3):
+        rows = selectors.recommendation_rows(user_id=user.pk)
+        titles = [(row.title, [p.movie.title for p in row.items], [list(p.movie.genres.all()) for p in row.items])
+                  for row in rows]
+    assert titles[0][0] == "Top picks for you"
+
+
+def test_similar_movies_come_from_the_model_and_work_for_an_unrated_movie(world):
+    crime = world["movies"]["Crime"][0]
+    similar = selectors.similar_movies(movie=crime, limit=5)
+    assert len(similar) == 5
+    assert sum(s["movie"].genres.get().name == "Crime" for s in similar) >= 4
+    genre = crime.genres.get()
+    newcomer = MovieFactory(title="Crime story brand new", genres=[genre])
+    recommendations.recommender_train(content="tfidf")
+    assert not newcomer.ratings.exists()
+    similar_new = selectors.similar_movies(movie=newcomer, limit=5)
+    assert sum(s["movie"].genres.get().name == "Crime" for s in similar_new) >= 4
+    assert isinstance(similar_new[0]["movie"], Movie)
