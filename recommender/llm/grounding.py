@@ -230,7 +230,11 @@ def _known(word: str, allowed: set[str]) -> bool:
     w = word.lower().replace("’", "'").strip("'")
     if w.endswith("'s"):
         w = w[:-2]
-    return w in allowed or w in _COMMON
+    if w in allowed or w in _COMMON:
+        return True
+    # "Oscar-worthy", "Mann-directed": the capitalised head decides
+    head, _, tail = w.partition("-")
+    return bool(tail) and (head in allowed or head in _COMMON)
 
 
 def unknown_names(text: str, facts: Facts) -> list[str]:

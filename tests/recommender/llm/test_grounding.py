@@ -122,3 +122,8 @@ def test_fallback_questions_are_three_and_about_the_movie(facts):
     assert result.is_fallback
     assert len(result.payload["questions"]) == 3
     assert all("Collateral" in q for q in result.payload["questions"])
+
+
+def test_hyphenated_words_built_on_known_names_are_not_names(facts):
+    text = "You gave Heat 5 stars; Collateral is another Mann-directed, Oscar-worthy crime thriller."
+    assert grounding.check_output("explanation", text, facts).ok
