@@ -122,18 +122,22 @@ class Command(BaseCommand):
                         f"--- {kind} / {f.movie.label} [{label}] {result.problems}\n{result.text}"
                     )
             gen_s = sum(secs)
-            summary.append(
-                (
-                    kind,
-                    len(facts),
-                    first / len(facts),
-                    final / len(facts),
-                    fallbacks,
-                    float(np.percentile(secs, 50)),
-                    float(np.percentile(secs, 95)),
-                    tokens / gen_s if gen_s else 0.0,
-                )
+            row = (
+                kind,
+                len(facts),
+                first / len(facts),
+                final / len(facts),
+                fallbacks,
+                float(np.percentile(secs, 50)),
+                float(np.percentile(secs, 95)),
+                tokens / gen_s if gen_s else 0.0,
             )
+            summary.append(row)
+            self.stdout.write(
+                f"done {kind}: pass@1={row[2]:.2f} pass@2={row[3]:.2f} p50={row[5]:.1f}s "
+                f"p95={row[6]:.1f}s tok/s={row[7]:.2f} rss={_rss_mb():.0f}MB"
+            )
+            self.stdout.flush()
         self.stdout.write("")
         self.stdout.write(
             f"{'kind':24} {'n':>4} {'pass@1':>7} {'pass@2':>7} {'fallbk':>6} "
