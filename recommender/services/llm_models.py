@@ -84,17 +84,53 @@ def artifact_record(
     return artifact
 
 
-def sentiment_train(*, config=None, progress: Callable[[str, int, int], Any] | None = None) -> ModelArtifact:
-    """Train a sentiment version into the cache, make it current and record it."""
+def sentiment_train(
+    *, config=None, second_network: bool = True, progress: Callable[[str, int, int], Any] | None = None
+) -> ModelArtifact:
+    """Train a sentiment version into the cache, make it current and record it.
+
+    With `second_network`, a second MiniLM is fine-tuned on the short snippets only (a
+    different seed, two passes) and combined with the first: averaging two networks
+    and the TF-IDF models reads short critic snippets better than one network.
+    """
     from recommender.llm import sentiment
 
-    result = sentiment.train_sentiment(config=config, progress=progress)
-    return artifact_record(
-        kind=ModelArtifact.Kind.SENTIMENT,
-        version=result.version,
-        path=result.path,
-        metrics={"validation": result.val, "seconds": result.seconds, "n_train_nn": result.n_train_nn},
-    )
+    result = sentiment.train_sentiment(config=config, progress=progress, make_current=not second_network)
+    metrics: dict[str, Any] = {
+        "validation": result.val,
+        "seconds": result.seconds,
+        "n_train_nn": result.n_train_nn,
+    }
+    version, path = result.version, result.path
+    if second_network:
+        base = config or sentiment.TrainConfig()
+        extra_config = sentiment.TrainConfig(
+            short_only=True,
+            short_epochs=2,
+            seed=base.seed + 16,
+            val_long_limit=100,
+            sample=base.sample,
+            short_max_length=base.short_max_length,
+            eval_max_length=base.eval_max_length,
+            use_extra_snippets=base.use_extra_snippets,
+        )
+        extra = sentiment.train_sentiment(
+            config=extra_config,
+            make_current=False,
+            progress=(lambda stage, done, total: progress(f"{stage} (2nd network)", done, total))
+            if progress
+            else None,
+        )
+        version = sentiment.combine_versions([result.version, extra.version])
+        path = sentiment.sentiment_root() / version
+        meta = sentiment.load_sentiment().meta
+        metrics = {
+            "validation": meta["val"],
+            "members": meta["members"],
+            "weights": meta["weights"],
+            "seconds": result.seconds + extra.seconds,
+        }
+    return artifact_record(kind=ModelArtifact.Kind.SENTIMENT, version=version, path=path, metrics=metrics)
 
 
 def models_prepare(

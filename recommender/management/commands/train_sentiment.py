@@ -34,6 +34,9 @@ class Command(BaseCommand):
             help="torch threads (1 is fastest on a busy 2-core machine)",
         )
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--single", action="store_true", help="one network only (skip the short-snippet second network)"
+        )
 
     def handle(self, *args, **o):
         os.environ["TORCH_THREADS"] = str(o["threads"])
@@ -45,7 +48,7 @@ class Command(BaseCommand):
             use_extra_snippets=not o["no_extra"],
         )
         bars = StageBars(disable=o["no_progress"])
-        artifact = sentiment_train(config=config, progress=bars)
+        artifact = sentiment_train(config=config, second_network=not o["single"], progress=bars)
         bars.close()
         self.stdout.write(json.dumps(artifact.metrics, indent=2))
         self.stdout.write(self.style.SUCCESS(f"sentiment model {artifact.version} saved to {artifact.path}"))

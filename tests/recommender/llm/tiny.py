@@ -27,8 +27,8 @@ def tiny_config():
     )
 
 
-def make_tiny_cache(root: Path) -> Path:
-    """Return a cache folder with a current tiny sentiment model (trained on first call)."""
+def link_cache(root: Path) -> Path:
+    """An empty model cache that shares the real cache's downloaded wheels and data files."""
     real = cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     for name in ("wheels", "data"):
@@ -36,8 +36,14 @@ def make_tiny_cache(root: Path) -> Path:
         if not link.exists():
             (real / name).mkdir(parents=True, exist_ok=True)
             link.symlink_to(real / name)
+    (root / "models").mkdir(exist_ok=True)
+    return root
+
+
+def make_tiny_cache(root: Path) -> Path:
+    """Return a cache folder with a current tiny sentiment model (trained on first call)."""
+    link_cache(root)
     models = root / "models"
-    models.mkdir(exist_ok=True)
     if (models / "sentiment" / "current").exists():
         return root
     previous = os.environ.get("CINECIRCLE_CACHE_DIR")
