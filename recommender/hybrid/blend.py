@@ -36,6 +36,7 @@ class BaseScorers:
     """The fitted parts of the hybrid and the item priors they share."""
 
     ease: EASE
+    ease_loved: EASE
     als: ImplicitALS
     knn: ItemKNN
     content: ContentScorer
@@ -44,7 +45,18 @@ class BaseScorers:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-FEATURES = ("ease", "ease_liked", "ease_disliked", "als", "knn", "knn_liked", "content", "popularity", "quality")
+FEATURES = (
+    "ease",
+    "ease_liked",
+    "ease_disliked",
+    "ease_loved",
+    "als",
+    "knn",
+    "knn_liked",
+    "content",
+    "popularity",
+    "quality",
+)
 LIKED_AT = 4.0
 DISLIKED_AT = 2.5
 
@@ -91,8 +103,8 @@ class Hybrid:
         content_vectors: np.ndarray,
         ease_l2: float = 300.0,
         ease_min_count: int = 3,
-        als_factors: int = 64,
-        als_iterations: int = 10,
+        als_factors: int = 32,
+        als_iterations: int = 8,
         knn_k: int = 100,
         validation_fraction: float = 0.2,
         cold_share: float = 0.3,
@@ -115,6 +127,9 @@ class Hybrid:
         timings = {}
         steps = [
             ("ease", lambda: EASE(l2=self.ease_l2, min_count=self.ease_min_count).fit(train)),
+            # EASE on loved movies only: "people who loved these also loved", the held-out target
+            ("ease_loved", lambda: EASE(l2=self.ease_l2 / 2, min_count=self.ease_min_count).fit(
+                split_by_rating(train)[0])),
             ("als", lambda: ImplicitALS(factors=self.als_factors, iterations=self.als_iterations,
                                         seed=self.seed).fit(train)),
             ("knn", lambda: ItemKNN(k=self.knn_k).fit(train)),
@@ -129,6 +144,7 @@ class Hybrid:
         counts = np.diff(sp.csr_matrix(train).tocsc().indptr).astype(np.float32)
         return BaseScorers(
             ease=fitted["ease"],
+            ease_loved=fitted["ease_loved"],
             als=fitted["als"],
             knn=fitted["knn"],
             content=ContentScorer(self.content_vectors),
@@ -192,6 +208,7 @@ class Hybrid:
             "ease": base.ease.score(rows),
             "ease_liked": base.ease.score(liked),
             "ease_disliked": base.ease.score(disliked),
+            "ease_loved": base.ease_loved.score(liked),
             "als": base.als.score(rows),
             "knn": base.knn.score(rows),
             "knn_liked": base.knn.score(liked),

@@ -284,6 +284,8 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
         "weights": h.weights,
         "ease_items": b.ease.items,
         "ease_weights": b.ease.weights,
+        "ease_loved_items": b.ease_loved.items,
+        "ease_loved_weights": b.ease_loved.weights,
         "als_item_factors": b.als.item_factors,
         "knn_data": knn.data,
         "knn_indices": knn.indices,
@@ -338,6 +340,9 @@ def load_artifact(path: Path) -> ServingModel:
     n_items = len(arrays["item_ids"])
     ease = EASE.__new__(EASE)
     ease.items, ease.weights, ease.n_items = arrays["ease_items"], arrays["ease_weights"], n_items
+    ease_loved = EASE.__new__(EASE)
+    ease_loved.items, ease_loved.weights = arrays["ease_loved_items"], arrays["ease_loved_weights"]
+    ease_loved.n_items = n_items
     als = ImplicitALS(rating_confidence=meta["als_rating_confidence"], l2=meta["als_l2"], alpha=meta["als_alpha"])
     als.item_factors = arrays["als_item_factors"]
     als.factors = als.item_factors.shape[1]
@@ -350,6 +355,7 @@ def load_artifact(path: Path) -> ServingModel:
     hybrid.pool_size = meta["pool_size"]
     hybrid.base = BaseScorers(
         ease=ease,
+        ease_loved=ease_loved,
         als=als,
         knn=knn,
         content=ContentScorer(arrays["content"]),

@@ -89,7 +89,7 @@ def test_a_disliked_movie_pushes_its_look_alikes_down(world, trained):
 def test_every_feature_of_the_blend_has_a_learned_weight(trained):
     hybrid, _, _ = trained
     weights = hybrid.describe_weights()
-    assert len(weights) == 2 * 9
+    assert len(weights) == 2 * 10
     assert any(abs(w) > 0 for w in weights.values())
 
 
