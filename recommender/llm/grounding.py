@@ -207,7 +207,8 @@ class Check:
 
 
 def _tokens(text: str) -> set[str]:
-    return {w.lower().replace("’", "'") for w in _WORD.findall(text)}
+    words = {w.lower().replace("’", "'") for w in _WORD.findall(text)}
+    return words | {w[:-2] for w in words if w.endswith("'s")}
 
 
 def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
@@ -228,6 +229,8 @@ def allowed_name_tokens(facts: Facts) -> set[str]:
 
 def _known(word: str, allowed: set[str]) -> bool:
     w = word.lower().replace("’", "'").strip("'")
+    if w in allowed or w in _COMMON:
+        return True
     if w.endswith("'s"):
         w = w[:-2]
     if w in allowed or w in _COMMON:

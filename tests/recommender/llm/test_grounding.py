@@ -127,3 +127,9 @@ def test_fallback_questions_are_three_and_about_the_movie(facts):
 def test_hyphenated_words_built_on_known_names_are_not_names(facts):
     text = "You gave Heat 5 stars; Collateral is another Mann-directed, Oscar-worthy crime thriller."
     assert grounding.check_output("explanation", text, facts).ok
+
+
+def test_possessive_names_from_the_facts_are_allowed(facts):
+    facts.user.ratings.append(("National Lampoon's Van Wilder", 1.5))
+    text = "You disliked National Lampoon's Van Wilder but gave Heat 5 stars, so Collateral suits you."
+    assert grounding.check_output("explanation", text, facts).ok
