@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("community.reviews.urls")),
     path("", include("community.discussions.urls")),
     path("", include("community.social.urls")),
+    path("", include("recommender.urls")),
 ]

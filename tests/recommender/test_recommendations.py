@@ -194,3 +194,32 @@ def test_similar_movies_come_from_the_model_and_work_for_an_unrated_movie(world)
     similar_new = selectors.similar_movies(movie=newcomer, limit=5)
     assert sum(s["movie"].genres.get().name == "Crime" for s in similar_new) >= 4
     assert isinstance(similar_new[0]["movie"], Movie)
+
+
+def test_the_homepage_shows_rows_with_reasons_and_the_feedback_buttons_act(world, client):
+    user = UserFactory()
+    _rated(user, world["movies"]["Crime"][:3])
+    recommendations.recommendations_refresh(user_id=user.pk)
+    client.force_login(user)
+    page = client.get("/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Top picks for you" in body
+    assert "Because you rated" in body
+    first = Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank").first()
+    response = client.post(
+        "/recommendations/feedback/", {"movie_id": first.movie_id, "kind": "not_interested", "next": "/"}
+    )
+    assert response.status_code == 302
+    assert RecommendationFeedback.objects.filter(user=user, movie_id=first.movie_id).exists()
+    assert f'value="{first.movie_id}"' not in client.get("/").content.decode()
+
+
+def test_a_movie_page_lists_similar_movies_from_the_model(world, client):
+    movie = world["movies"]["Horror"][0]
+    page = client.get(movie.get_absolute_url())
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Similar movies" in body
+    neighbours = [s["movie"].title for s in selectors.similar_movies(movie=movie, limit=8)]
+    assert neighbours and neighbours[0] in body
