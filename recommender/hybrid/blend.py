@@ -128,10 +128,18 @@ class Hybrid:
         steps = [
             ("ease", lambda: EASE(l2=self.ease_l2, min_count=self.ease_min_count).fit(train)),
             # EASE on loved movies only: "people who loved these also loved", the held-out target
-            ("ease_loved", lambda: EASE(l2=self.ease_l2 / 2, min_count=self.ease_min_count).fit(
-                split_by_rating(train)[0])),
-            ("als", lambda: ImplicitALS(factors=self.als_factors, iterations=self.als_iterations,
-                                        seed=self.seed).fit(train)),
+            (
+                "ease_loved",
+                lambda: EASE(l2=self.ease_l2 / 2, min_count=self.ease_min_count).fit(
+                    split_by_rating(train)[0]
+                ),
+            ),
+            (
+                "als",
+                lambda: ImplicitALS(
+                    factors=self.als_factors, iterations=self.als_iterations, seed=self.seed
+                ).fit(train),
+            ),
             ("knn", lambda: ItemKNN(k=self.knn_k).fit(train)),
         ]
         fitted = {}

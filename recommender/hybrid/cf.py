@@ -124,8 +124,16 @@ class ImplicitALS:
 
     name = "ALS"
 
-    def __init__(self, *, factors: int = 64, l2: float = 0.1, alpha: float = 2.0, iterations: int = 12,
-                 seed: int = 0, rating_confidence: bool = False):
+    def __init__(
+        self,
+        *,
+        factors: int = 64,
+        l2: float = 0.1,
+        alpha: float = 2.0,
+        iterations: int = 12,
+        seed: int = 0,
+        rating_confidence: bool = False,
+    ):
         self.factors = factors
         self.l2 = l2
         self.alpha = alpha
@@ -159,7 +167,9 @@ class ImplicitALS:
         return self.fold_in(rows) @ self.item_factors.T
 
 
-def _batched_gram(weights: sp.csr_matrix, fixed: np.ndarray, base: np.ndarray, chunk: int = 1024) -> np.ndarray:
+def _batched_gram(
+    weights: sp.csr_matrix, fixed: np.ndarray, base: np.ndarray, chunk: int = 1024
+) -> np.ndarray:
     """For every row u: base + sum_i weights[u, i] * outer(fixed[i], fixed[i]), as (n, k, k).
 
     One sparse x dense product against the items' flattened outer products replaces a
@@ -218,8 +228,16 @@ class BiasedMF:
 
     name = "BiasedMF"
 
-    def __init__(self, *, factors: int = 50, l2: float = 0.05, bias_l2: float = 5.0, iterations: int = 15,
-                 seed: int = 0, scale: tuple[float, float] = (1.0, 5.0)):
+    def __init__(
+        self,
+        *,
+        factors: int = 50,
+        l2: float = 0.05,
+        bias_l2: float = 5.0,
+        iterations: int = 15,
+        seed: int = 0,
+        scale: tuple[float, float] = (1.0, 5.0),
+    ):
         self.factors = factors
         self.l2 = l2
         self.bias_l2 = bias_l2
@@ -244,15 +262,18 @@ class BiasedMF:
         return self
 
     def fold_in(self, rows: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        return _biased_step(sp.csr_matrix(rows, dtype=np.float64), self.q, self.bi, self.mu, self.l2, self.bias_l2)
+        return _biased_step(
+            sp.csr_matrix(rows, dtype=np.float64), self.q, self.bi, self.mu, self.l2, self.bias_l2
+        )
 
     def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
         pred = self.mu + self.bu[users] + self.bi[items] + np.einsum("ij,ij->i", self.p[users], self.q[items])
         return np.clip(pred, *self.scale)
 
 
-def _biased_step(r: sp.csr_matrix, fixed: np.ndarray, fixed_bias: np.ndarray, mu: float, l2: float,
-                 bias_l2: float) -> tuple[np.ndarray, np.ndarray]:
+def _biased_step(
+    r: sp.csr_matrix, fixed: np.ndarray, fixed_bias: np.ndarray, mu: float, l2: float, bias_l2: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Solve [factors, bias] for every row given the other side's factors and biases.
 
     A loop of small BLAS solves: with ~100 factors it beats the batched outer-product

@@ -93,7 +93,9 @@ def genre_matrix(genres: Sequence[Sequence[str]], vocab: Sequence[str]) -> sp.cs
             if name in col:
                 rows.append(i)
                 cols.append(col[name])
-    return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(genres), len(vocab)))
+    return sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(genres), len(vocab))
+    )
 
 
 class ContentScorer:

@@ -145,7 +145,9 @@ def surprise_svd_cv(matrix: sp.csr_matrix, *, folds: int = 5, seed: int = 0):
         algo = SVD(random_state=seed)
         algo.fit(trainset)
         te = test.tocoo()
-        pred = np.array([algo.predict(u, i).est for u, i in zip(te.row.tolist(), te.col.tolist(), strict=True)])
+        pred = np.array(
+            [algo.predict(u, i).est for u, i in zip(te.row.tolist(), te.col.tolist(), strict=True)]
+        )
         err = pred - te.data
         rmses.append(float(np.sqrt(np.mean(err**2))))
         maes.append(float(np.mean(np.abs(err))))
@@ -158,7 +160,11 @@ def format_table(title: str, results: list[TopNResult]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [title]
     for n, r in enumerate(rows):
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+        lines.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)

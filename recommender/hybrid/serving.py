@@ -51,7 +51,9 @@ class Pick:
 class ServingModel:
     """A fitted ``Hybrid`` plus the catalogue, in movie ids."""
 
-    def __init__(self, hybrid: Hybrid, *, item_ids, titles, genres, version: str, metadata: dict | None = None):
+    def __init__(
+        self, hybrid: Hybrid, *, item_ids, titles, genres, version: str, metadata: dict | None = None
+    ):
         self.hybrid = hybrid
         self.item_ids = np.asarray(item_ids, dtype=np.int64)
         self.titles = list(titles)
@@ -85,7 +87,11 @@ class ServingModel:
                 vals.append(float(rating))
         order = np.argsort(cols)
         return sp.csr_matrix(
-            (np.asarray(vals, dtype=np.float32)[order], np.asarray(cols, dtype=np.int32)[order], [0, len(cols)]),
+            (
+                np.asarray(vals, dtype=np.float32)[order],
+                np.asarray(cols, dtype=np.int32)[order],
+                [0, len(cols)],
+            ),
             shape=(1, self.n_items),
         )
 
@@ -135,7 +141,12 @@ class ServingModel:
         return self._top(s, ratings, exclude=exclude, n=n, candidates=candidates)
 
     def top(
-        self, user_scores: np.ndarray, ratings: Mapping[int, float], *, n: int = 20, exclude: Iterable[int] = ()
+        self,
+        user_scores: np.ndarray,
+        ratings: Mapping[int, float],
+        *,
+        n: int = 20,
+        exclude: Iterable[int] = (),
     ) -> list[Pick]:
         """Top ``n`` of precomputed ``scores(...)``, skipping rated and excluded movies."""
         return self._top(user_scores, ratings, exclude=exclude, n=n)
@@ -343,7 +354,9 @@ def load_artifact(path: Path) -> ServingModel:
     ease_loved = EASE.__new__(EASE)
     ease_loved.items, ease_loved.weights = arrays["ease_loved_items"], arrays["ease_loved_weights"]
     ease_loved.n_items = n_items
-    als = ImplicitALS(rating_confidence=meta["als_rating_confidence"], l2=meta["als_l2"], alpha=meta["als_alpha"])
+    als = ImplicitALS(
+        rating_confidence=meta["als_rating_confidence"], l2=meta["als_l2"], alpha=meta["als_alpha"]
+    )
     als.item_factors = arrays["als_item_factors"]
     als.factors = als.item_factors.shape[1]
     knn = ItemKNN.__new__(ItemKNN)

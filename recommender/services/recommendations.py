@@ -291,7 +291,9 @@ def recommender_train(
     if progress:
         progress("saved")
     with transaction.atomic():
-        ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True).update(is_active=False)
+        ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True).update(
+            is_active=False
+        )
         artifact = ModelArtifact.objects.create(
             kind=ModelArtifact.Kind.RECOMMENDER,
             version=version,

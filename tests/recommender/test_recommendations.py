@@ -91,7 +91,9 @@ def test_not_interested_removes_a_movie_at_once_and_it_never_comes_back(world):
     user = UserFactory()
     _rated(user, world["movies"]["Comedy"][:3])
     recommendations.recommendations_refresh(user_id=user.pk)
-    target = Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank").first()
+    target = (
+        Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank").first()
+    )
 
     recommendations.recommendation_feedback_record(
         user_id=user.pk, movie_id=target.movie_id, kind=RecommendationFeedback.Kind.NOT_INTERESTED
@@ -108,7 +110,9 @@ def test_a_movie_rated_since_the_last_refresh_disappears_from_the_rows_at_once(w
     user = UserFactory()
     _rated(user, world["movies"]["Horror"][:3])
     recommendations.recommendations_refresh(user_id=user.pk)
-    first = Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank").first()
+    first = (
+        Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank").first()
+    )
     RatingFactory(user=user, movie=first.movie, score=Decimal("4.0"))
     shown = [p.movie_id for row in selectors.recommendation_rows(user_id=user.pk) for p in row.items]
     assert first.movie_id not in shown
@@ -129,8 +133,14 @@ def test_a_negative_review_lowers_similar_movies(world):
     before = crime_scores()
     review = ReviewFactory(user=user, movie=crime[0], body="Dull, cruel and far too long.")
     ReviewAnalysis.objects.create(
-        review=review, label="negative", score=-0.9, confidence=0.9, text_hash="x",
-        model_name="test", model_version="1", analysed_at=timezone.now(),
+        review=review,
+        label="negative",
+        score=-0.9,
+        confidence=0.9,
+        text_hash="x",
+        model_name="test",
+        model_version="1",
+        analysed_at=timezone.now(),
     )
     after = crime_scores()
     assert (after < before).all()
@@ -177,8 +187,10 @@ def test_homepage_rows_load_in_a_fixed_number_of_queries(world, django_assert_ma
     recommendations.recommendations_refresh(user_id=user.pk)
     with django_assert_max_num_queries(3):
         rows = selectors.recommendation_rows(user_id=user.pk)
-        titles = [(row.title, [p.movie.title for p in row.items], [list(p.movie.genres.all()) for p in row.items])
-                  for row in rows]
+        titles = [
+            (row.title, [p.movie.title for p in row.items], [list(p.movie.genres.all()) for p in row.items])
+            for row in rows
+        ]
     assert titles[0][0] == "Top picks for you"
 
 
@@ -206,7 +218,9 @@ def test_the_homepage_shows_rows_with_reasons_and_the_feedback_buttons_act(world
     body = page.content.decode()
     assert "Top picks for you" in body
     assert "Because you rated" in body
-    first = Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank").first()
+    first = (
+        Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank").first()
+    )
     response = client.post(
         "/recommendations/feedback/", {"movie_id": first.movie_id, "kind": "not_interested", "next": "/"}
     )

@@ -69,7 +69,9 @@ def run_table(methods: dict, train, test, *, users=None, bar=None) -> list[evalu
     results = []
     for name, make in methods.items():
         model, seconds, cpu = evaluation.fit_timed(make, train)
-        result = evaluation.evaluate_top_n(model, train, test, users=users, train_seconds=seconds, cpu_seconds=cpu)
+        result = evaluation.evaluate_top_n(
+            model, train, test, users=users, train_seconds=seconds, cpu_seconds=cpu
+        )
         result.method = name
         results.append(result)
         if bar is not None:
@@ -107,14 +109,17 @@ class Command(BaseCommand):
                 ratios[name] = ratio(results)
                 tables.append(
                     evaluation.format_table(
-                        f"\n{name}: {ratings.n_users} users, {ratings.n_items} items, {ratings.matrix.nnz} ratings; "
+                        f"\n{name}: {ratings.n_users} users, {ratings.n_items} items, "
+                        f"{ratings.matrix.nnz} ratings; "
                         f"content={kind}; hybrid / best baseline = {ratios[name]:.3f}",
                         results,
                     )
                 )
                 if not opts["skip_cold"]:
                     rng = np.random.default_rng(seed + 100)
-                    cold = rng.choice(ratings.n_users, size=int(opts["cold_share"] * ratings.n_users), replace=False)
+                    cold = rng.choice(
+                        ratings.n_users, size=int(opts["cold_share"] * ratings.n_users), replace=False
+                    )
                     cold_train = data.reduce_users(train, cold, keep=5, seed=seed + 101)
                     cold_results = run_table(methods, cold_train, test, users=np.sort(cold), bar=bar)
                     cold_ratios[name] = ratio(cold_results)
@@ -131,8 +136,10 @@ class Command(BaseCommand):
             rmse, mae, secs = evaluation.rating_cv(
                 lambda: cf.BiasedMF(factors=100, l2=0.12, seed=seed), ml100k.matrix, seed=seed
             )
-            lines = ["\nml-100k rating prediction, 5-fold CV (same folds)",
-                     f"BiasedMF (ALS, ours)   RMSE {rmse:.4f}  MAE {mae:.4f}  {secs:.1f}s"]
+            lines = [
+                "\nml-100k rating prediction, 5-fold CV (same folds)",
+                f"BiasedMF (ALS, ours)   RMSE {rmse:.4f}  MAE {mae:.4f}  {secs:.1f}s",
+            ]
             surprise_result = evaluation.surprise_svd_cv(ml100k.matrix, seed=seed)
             if surprise_result is None:
                 lines.append("scikit-surprise SVD    not installed (pip install scikit-surprise)")

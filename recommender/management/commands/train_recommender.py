@@ -1,6 +1,6 @@
 """Full retrain of the hybrid from the site's ratings, swapped in atomically.
 
-    manage.py train_recommender [--content minilm|tfidf] [--refresh-users]
+manage.py train_recommender [--content minilm|tfidf] [--refresh-users]
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--content", choices=["minilm", "tfidf"], default="minilm")
-        parser.add_argument("--refresh-users", action="store_true", help="then refresh every rating user's rows")
+        parser.add_argument(
+            "--refresh-users", action="store_true", help="then refresh every rating user's rows"
+        )
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args, **opts):
@@ -30,10 +32,13 @@ class Command(BaseCommand):
                 bar.set_postfix_str(stage)
                 bar.update(1)
 
-            artifact = recommendations.recommender_train(content=opts["content"], progress=progress, seed=opts["seed"])
+            artifact = recommendations.recommender_train(
+                content=opts["content"], progress=progress, seed=opts["seed"]
+            )
         m = artifact.metrics
         self.stdout.write(
-            f"recommender {artifact.version}: {m['ratings']} ratings, {m['users']} users, {m['movies']} movies, "
+            f"recommender {artifact.version}: {m['ratings']} ratings, {m['users']} users, "
+            f"{m['movies']} movies, "
             f"content={m['content']}, {m['train_seconds']}s -> {artifact.path}"
         )
         if opts["refresh_users"]:

@@ -58,5 +58,7 @@ def trained(world):
     from recommender.hybrid.blend import Hybrid
 
     train, test = data.holdout_split(world.matrix, seed=0)
-    hybrid = Hybrid(content_vectors=toy_vectors(world), als_factors=8, als_iterations=5, pool_size=30).fit(train)
+    hybrid = Hybrid(content_vectors=toy_vectors(world), als_factors=8, als_iterations=5, pool_size=30).fit(
+        train
+    )
     return hybrid, train, test

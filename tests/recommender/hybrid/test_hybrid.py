@@ -11,7 +11,9 @@ from .conftest import GENRES
 
 
 def _serving(world, hybrid) -> ServingModel:
-    return ServingModel(hybrid, item_ids=world.item_ids, titles=world.titles, genres=world.genres, version="t1")
+    return ServingModel(
+        hybrid, item_ids=world.item_ids, titles=world.titles, genres=world.genres, version="t1"
+    )
 
 
 def test_the_holdout_split_is_seeded_and_keeps_every_user_in_train(world):
@@ -61,7 +63,9 @@ def test_a_brand_new_movie_without_ratings_has_similar_movies_from_content(world
     matrix[:, world.n_items - 1] = 0
     matrix = sp.csr_matrix(matrix)
     matrix.eliminate_zeros()
-    hybrid = Hybrid(content_vectors=toy_vectors(world), als_factors=8, als_iterations=4, pool_size=30).fit(matrix)
+    hybrid = Hybrid(content_vectors=toy_vectors(world), als_factors=8, als_iterations=4, pool_size=30).fit(
+        matrix
+    )
     model = _serving(world, hybrid)
     new_id = int(world.item_ids[-1])
     similar = model.similar_movies(new_id, n=5)
@@ -72,7 +76,7 @@ def test_a_brand_new_movie_without_ratings_has_similar_movies_from_content(world
     same_genre = [int(m) for m, g in zip(world.item_ids, world.genres, strict=True) if g == [genre]][:8]
     scores = model.scores({m: 5.0 for m in same_genre})
     assert np.isfinite(scores[-1])
-    assert (scores[-1] > np.median(scores))
+    assert scores[-1] > np.median(scores)
 
 
 def test_a_disliked_movie_pushes_its_look_alikes_down(world, trained):

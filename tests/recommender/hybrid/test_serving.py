@@ -8,7 +8,9 @@ from recommender.hybrid.serving import ServingModel, load_current, save_artifact
 
 
 def _model(world, hybrid, version):
-    return ServingModel(hybrid, item_ids=world.item_ids, titles=world.titles, genres=world.genres, version=version)
+    return ServingModel(
+        hybrid, item_ids=world.item_ids, titles=world.titles, genres=world.genres, version=version
+    )
 
 
 def test_a_saved_model_loads_back_and_ranks_the_same(tmp_path, world, trained):
