@@ -17,7 +17,10 @@ WARMUP_TASKS = (
     # (task name, why) - sent by name so community never imports recommender code.
     ("community.movies.refresh_movie_stats", "check the worker answers"),
     ("recommender.prepare_models", "download, assemble, convert and train the models in the background"),
-    ("recommender.retrain_recommender", "train the recommender on the imported ratings"),
+    (
+        "recommender.tasks.recommendations.recommender_retrain",
+        "train the recommender on the imported ratings",
+    ),
 )
 
 
