@@ -30,7 +30,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--no-worker", action="store_true", help="do not start a Celery worker")
-        parser.add_argument("--concurrency", type=int, default=1, help="worker processes (default 1)")
+        parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=2,
+            help="worker processes (default 2: one can prepare models while the other serves short tasks)",
+        )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=1)
