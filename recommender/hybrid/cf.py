@@ -58,7 +58,22 @@ class ItemKNN:
         return self
 
     def score(self, rows: sp.csr_matrix) -> np.ndarray:
-        return np.asarray((binarize(rows) @ self.similarity).todense())
+        rows = sp.csr_matrix(rows)
+        if rows.shape[0] > 32:
+            return np.asarray((binarize(rows) @ self.similarity).todense())
+        sim = self.similarity
+        n = sim.shape[1]
+        out = np.zeros((rows.shape[0], n), dtype=np.float32)
+        for r in range(rows.shape[0]):
+            # Gather the neighbour lists of the user's movies and add them up.
+            items = rows.indices[rows.indptr[r] : rows.indptr[r + 1]]
+            if len(items) == 0:
+                continue
+            starts = sim.indptr[items]
+            lengths = sim.indptr[items + 1] - starts
+            take = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+            out[r] = np.bincount(sim.indices[take], weights=sim.data[take], minlength=n)
+        return out
 
 
 def _top_k_columns(sim: np.ndarray, k: int) -> sp.csr_matrix:
@@ -103,14 +118,27 @@ class EASE:
         p = sla.cho_solve((c, lower), np.eye(len(gram)), overwrite_b=True, check_finite=False)
         b = -p / np.diag(p)[None, :]
         np.fill_diagonal(b, 0.0)
-        self.weights = b.astype(np.float32)
-        self.n_items = x.shape[1]
+        # C order: scipy copies a Fortran-ordered right-hand side on every product
+        self.weights = np.ascontiguousarray(b, dtype=np.float32)
         return self
 
     def score(self, rows: sp.csr_matrix) -> np.ndarray:
-        x = binarize(rows)[:, self.items]
+        rows = sp.csr_matrix(rows)
         out = np.zeros((rows.shape[0], self.n_items), dtype=np.float32)
-        out[:, self.items] = x @ self.weights
+        if rows.shape[0] <= 32:
+            # Serving: add up the weight rows of the user's few movies (no sparse machinery).
+            position = getattr(self, "_position", None)
+            if position is None or len(position) != self.n_items:
+                position = np.full(self.n_items, -1, dtype=np.int64)
+                position[self.items] = np.arange(len(self.items))
+                self._position = position
+            for r in range(rows.shape[0]):
+                idx = position[rows.indices[rows.indptr[r] : rows.indptr[r + 1]]]
+                idx = idx[idx >= 0]
+                if len(idx):
+                    out[r, self.items] = self.weights[idx].sum(axis=0)
+            return out
+        out[:, self.items] = binarize(rows)[:, self.items] @ self.weights
         return out
 
 
@@ -161,7 +189,15 @@ class ImplicitALS:
         return self
 
     def fold_in(self, rows: sp.csr_matrix) -> np.ndarray:
-        return _als_step(self._confidence(sp.csr_matrix(rows)), self.item_factors, self.l2)
+        gram = getattr(self, "_gram", None)
+        if gram is None or gram[0] is not self.item_factors:
+            # Y'Y + lI is the same for every user: compute it once per set of item factors.
+            f = self.item_factors.astype(np.float64)
+            self._gram = gram = (self.item_factors, f, f.T @ f + self.l2 * np.eye(f.shape[1]))
+        conf = sp.csr_matrix(self._confidence(sp.csr_matrix(rows)), dtype=np.float64)
+        if conf.shape[0] <= 32:
+            return _als_rows(conf, gram[1], gram[2])
+        return _als_step(conf, self.item_factors, self.l2)
 
     def score(self, rows: sp.csr_matrix) -> np.ndarray:
         return self.fold_in(rows) @ self.item_factors.T

@@ -117,6 +117,9 @@ class ContentScorer:
 
     def profiles(self, rows: sp.csr_matrix) -> np.ndarray:
         rows = sp.csr_matrix(rows, dtype=np.float32)
+        if rows.shape[0] == 1:  # serving: plain numpy, no sparse overhead
+            w = rows.data - (rows.data.mean() if rows.nnz else 0.0) + self.offset
+            return _normalise_rows((w @ self.vectors[rows.indices])[None, :])
         weights = rows.copy()
         counts = np.diff(rows.indptr)
         sums = np.asarray(rows.sum(axis=1)).ravel()

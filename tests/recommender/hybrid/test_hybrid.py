@@ -99,3 +99,13 @@ def test_every_feature_of_the_blend_has_a_learned_weight(trained):
 
 def test_genres_in_the_toy_world_are_the_expected_ones(world):
     assert {g[0] for g in world.genres} == set(GENRES)
+
+
+def test_the_single_user_fast_paths_score_like_the_batch_paths(world, trained):
+    hybrid, train, _ = trained
+    base = hybrid.base
+    batch = train[:40]
+    for scorer in (base.ease, base.ease_loved, base.knn, base.content, base.als):
+        many = scorer.score(batch)
+        for u in (0, 7, 39):
+            np.testing.assert_allclose(scorer.score(train[u]), many[u : u + 1], rtol=1e-3, atol=1e-4)
