@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -6,24 +7,38 @@ from community.core.viewutils import template_tag_available
 from community.movies import selectors as movie_selectors
 from community.reviews import selectors as review_selectors
 
+RECENT_REVIEWS_SECONDS = 30
+
+
+def _recent_reviews() -> list:
+    """The same for every visitor, so computed at most every 30 s per process."""
+
+    def compute() -> list:
+        recent = list(review_selectors.recent_reviews(limit=6))
+        if len(recent) < 6:  # a young site: fill up with the imported critic snippets
+            recent += review_selectors.critic_highlights(limit=6 - len(recent))
+        return recent
+
+    return cache.get_or_set("home:recent-reviews", compute, RECENT_REVIEWS_SECONDS)
+
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    recent = list(review_selectors.recent_reviews(limit=6))
-    if len(recent) < 6:  # a young site: fill up with the imported critic snippets
-        recent += review_selectors.critic_highlights(limit=6 - len(recent))
+    recent = _recent_reviews()
     context: dict[str, object] = {
         "recent_reviews": recent,
         "liked_ids": review_selectors.liked_review_ids(user=user, review_ids=[r.pk for r in recent]),
     }
     if user.is_authenticated:
+        use_tag = template_tag_available("recommender", "recommendation_rows")
         favourite = list(user.favourite_genres.all())
         context.update(
             {
                 "needs_onboarding": user.onboarded_at is None,
                 # Filled by the recommender's template tag once it exists; see templates/home.html.
-                "use_recommendation_tag": template_tag_available("recommender", "recommendation_rows"),
+                "use_recommendation_tag": use_tag,
                 "favourite_genres": favourite,
+                # Shown instead of recommendations while a member has none yet (or without the tag).
                 "for_you": movie_selectors.popular_movies(
                     limit=12, genres=favourite or None, exclude_user=user
                 ),

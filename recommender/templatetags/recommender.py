@@ -21,7 +21,13 @@ def recommendation_rows(context, user, per_row: int = 12):
         for pick in row.items:
             text = explanations.get(pick.movie_id)
             pick.explanation = text.text if text else ""
-    return {"rows": rows, "request": context.get("request"), "csrf_token": context.get("csrf_token")}
+    return {
+        "rows": rows,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+        # community's popular-in-your-genres row, shown while the member has no picks yet
+        "fallback_movies": context.get("for_you") or [],
+    }
 
 
 @register.inclusion_tag("recommender/similar.html")

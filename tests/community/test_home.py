@@ -27,6 +27,7 @@ def test_members_get_popular_movies_in_their_favourite_genres_until_recommendati
     RatingFactory(user=user, movie=seen)
     response = member_client.get(reverse("home"))
     assert [m.title for m in response.context["for_you"]] == ["Drama hit"]
+    assert b"Drama hit" in response.content  # shown in the recommendations slot while it is empty
     assert b"Rate movies" in response.content  # not onboarded yet
 
 
