@@ -171,6 +171,7 @@ class CheckedText:
     seconds: float = 0.0
     new_tokens: int = 0
     passed_first: bool = False
+    rejected: list[str] = field(default_factory=list)  # texts that failed the checks, for debugging
 
 
 def _max_new_tokens(kind: str) -> int:
@@ -188,6 +189,7 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
     """
     backend = backend or get_backend()
     problems: list[list[str]] = []
+    rejected: list[str] = []
     seconds, tokens = 0.0, 0
     for attempt, strict in enumerate((False, True), start=1):
         messages = prompts.messages_for(kind, facts, strict=strict)
@@ -212,11 +214,25 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
                 seconds,
                 tokens,
                 passed_first=attempt == 1,
+                rejected=rejected,
             )
         log.info("generated %s failed checks (attempt %s): %s", kind, attempt, check.problems)
         problems.append(check.problems)
+        rejected.append(text)
     text, payload = prompts.fallback_text(kind, facts)
-    return CheckedText(kind, text, payload, True, 2, problems, backend.name, backend.version, seconds, tokens)
+    return CheckedText(
+        kind,
+        text,
+        payload,
+        True,
+        2,
+        problems,
+        backend.name,
+        backend.version,
+        seconds,
+        tokens,
+        rejected=rejected,
+    )
 
 
 def tidy(kind: str, text: str) -> str:

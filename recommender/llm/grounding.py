@@ -195,8 +195,9 @@ _NAME_SPAN = re.compile(
 _WORD = re.compile(r"[\w'’]+")
 _URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+")
 _META = re.compile(
-    r"<<<|>>>|\bFACTS\b|\bTASK\b|\bas an ai\b|\blanguage model\b|\binstructions?\b|\bsystem prompt\b",
-    re.IGNORECASE,
+    # "instructions" alone is an ordinary word (a jury gets instructions); these phrases are not
+    r"<<<|>>>|\bFACTS\b|\bTASK\b|\b[Aa]s an AI\b|\blanguage model\b|\bsystem prompt\b"
+    r"|\b(previous|above|these|following|my|your) instructions\b",
 )
 
 

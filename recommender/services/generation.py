@@ -171,7 +171,11 @@ def generated_text_produce(*, text_id: int, task_id: str | None = None, backend=
     facts = facts_for(kind=row.kind, user_id=row.user_id, movie=row.movie)
     result = generate_checked(row.kind, facts, backend=backend)
     payload = dict(result.payload)
-    payload["checks"] = {"attempts": result.attempts, "problems": result.problems}
+    payload["checks"] = {
+        "attempts": result.attempts,
+        "problems": result.problems,
+        "rejected": result.rejected,
+    }
     if row.kind == Kind.DISCUSSION_SUGGESTIONS:
         payload["similar_thread_ids"] = similar_threads(user_id=row.user_id, movie_id=row.movie_id)
     with transaction.atomic():

@@ -85,7 +85,7 @@ def artifact_record(
 
 
 def sentiment_train(
-    *, config=None, second_network: bool = False, progress: Callable[[str, int, int], Any] | None = None
+    *, config=None, second_network: bool = True, progress: Callable[[str, int, int], Any] | None = None
 ) -> ModelArtifact:
     """Train a sentiment version into the cache, make it current and record it.
 

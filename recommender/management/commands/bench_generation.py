@@ -121,6 +121,8 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"--- {kind} / {f.movie.label} [{label}] {result.problems}\n{result.text}"
                     )
+                    for text in result.rejected:
+                        self.stdout.write(f"    rejected: {text!r}")
             gen_s = sum(secs)
             row = (
                 kind,
