@@ -684,7 +684,6 @@ class SentimentModel:
             return p_nn, p_tf, out
         p_tf[:] = self.tfidf.predict_proba(texts)[:, 1]
         buckets = _bucket(texts)
-        reported = False
         for bucket in ("short", "long"):
             idx = np.flatnonzero(buckets == bucket)
             if not len(idx):
@@ -692,10 +691,11 @@ class SentimentModel:
             w = self.weights[bucket]
             part = [texts[i] for i in idx]
             nn_sum, nn_weight = np.zeros(len(idx)), 0.0
+            reported = False
             for member, weight in zip(self.members, w["nn"], strict=False):
                 if weight <= 0:
                     continue
-                # progress counts texts once, whatever the number of networks
+                # progress counts each text once, whatever the number of networks
                 p = member.proba(part, bucket, progress=None if reported else progress)
                 reported = True
                 nn_sum += weight * p
