@@ -12,7 +12,9 @@ Training (``Hybrid.fit``):
    user's loved and disliked movies separately, so ratings (not only "watched") count.
 3. Learn the weights: a logistic regression (label: the held-out movie was rated >= 4)
    gives the starting point, then coordinate ascent maximises validation NDCG@10
-   directly (Metzler & Croft 2007). No weight is set by hand.
+   directly (Metzler & Croft 2007). Thin profiles (<= 10 ratings) get a second weight
+   vector learned the same way on the thin validation users alone. No weight is set by
+   hand.
 4. Refit the base scorers on all training ratings and keep the learned weights.
 
 Scoring is a weighted sum of standardised scores inside the candidate pool, so it
@@ -179,16 +181,35 @@ class Hybrid:
             y = np.concatenate([e[1] for e in examples])
         if examples and 0 < y.sum() < len(y):
             self.weights = _coordinate_ascent(examples, _fit_logistic(x, y))
+            self.thin_weights = self._fit_thin([e for e in examples if e[3]])
         else:
             # Too little data to learn from (a brand-new site): a plain prior blend.
             self.weights = np.zeros(2 * len(FEATURES), dtype=np.float32)
             for name, w in (("ease", 1.0), ("content", 0.5), ("popularity", 0.5), ("quality", 0.3)):
                 self.weights[FEATURES.index(name)] = w
             self.weights[len(FEATURES) + FEATURES.index("popularity")] = 0.5
+            self.thin_weights = self.weights.copy()
         if progress:
             progress("blend")
         self.base = self.fit_base(train, progress)
         return self
+
+    def _fit_thin(self, examples) -> np.ndarray:
+        """A second blend for thin profiles (<= 2 x COLD_KEEP ratings), learned on those alone.
+
+        Starts from the best of: the general blend, popularity alone, and a logistic
+        regression on thin profiles; then coordinate ascent on their validation NDCG@10.
+        """
+        if len(examples) < 20:
+            return self.weights.copy()
+        popularity = np.zeros_like(self.weights)
+        popularity[FEATURES.index("popularity")] = 1.0
+        starts = [self.weights, popularity]
+        y = np.concatenate([e[1] for e in examples])
+        if 0 < y.sum() < len(y):
+            starts.append(_fit_logistic(np.vstack([e[0] for e in examples]), y))
+        best = max(starts, key=lambda w: _ndcg(examples, w / max(1e-9, np.abs(w).max())))
+        return _coordinate_ascent(examples, best)
 
     def _validation_examples(self, base, fit_part, validation):
         """Per validation user: (features of pooled candidates, labels, ideal DCG@10)."""
@@ -201,6 +222,7 @@ class Hybrid:
             scores = self.base_scores(base, rows)
             feats = self._features_from(scores, rows)
             pool = self.pool(scores, rows)
+            thin = np.diff(rows.indptr) <= 2 * COLD_KEEP
             for j, u in enumerate(batch):
                 val = validation[u]
                 positives = val.indices[val.data >= 4]
@@ -209,7 +231,7 @@ class Hybrid:
                 items = np.flatnonzero(pool[j])
                 labels = np.isin(items, positives).astype(np.float32)
                 ideal = discounts[: min(len(positives), 10)].sum()
-                examples.append((feats[j, items], labels, ideal))
+                examples.append((feats[j, items], labels, ideal, bool(thin[j])))
         return examples
 
     # -- scoring ------------------------------------------------------------------
@@ -253,7 +275,11 @@ class Hybrid:
     def score(self, rows: sp.csr_matrix) -> np.ndarray:
         rows = sp.csr_matrix(rows, dtype=np.float32)
         scores = self.base_scores(self.base, rows)
-        blended = self._features_from(scores, rows) @ self.weights
+        feats = self._features_from(scores, rows)
+        blended = feats @ self.weights
+        thin = np.diff(rows.indptr) <= 2 * COLD_KEEP
+        if thin.any():
+            blended[thin] = feats[thin] @ getattr(self, "thin_weights", self.weights)
         pool = self.pool(scores, rows)
         # Outside the candidate pool the blend was never trained: rank those items last.
         return np.where(pool, blended, blended.min(axis=1, keepdims=True) - 1.0 - np.abs(blended))
@@ -264,9 +290,10 @@ class Hybrid:
 
 
 def _ndcg(examples, w: np.ndarray) -> float:
+    """Mean validation NDCG@10 of the blend ``w`` over the examples' users."""
     discounts = 1.0 / np.log2(np.arange(2, 12))
     total = 0.0
-    for x, labels, ideal in examples:
+    for x, labels, ideal, _thin in examples:
         s = x @ w
         k = min(10, len(s))
         top = np.argpartition(-s, k - 1)[:k]

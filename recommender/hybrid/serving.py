@@ -293,6 +293,7 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
         "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
         "item_ids": model.item_ids,
         "weights": h.weights,
+        "thin_weights": getattr(h, "thin_weights", h.weights),
         "ease_items": b.ease.items,
         "ease_weights": b.ease.weights,
         "ease_loved_items": b.ease_loved.items,
@@ -365,6 +366,7 @@ def load_artifact(path: Path) -> ServingModel:
     )
     hybrid = Hybrid.__new__(Hybrid)
     hybrid.weights = arrays["weights"]
+    hybrid.thin_weights = arrays.get("thin_weights", arrays["weights"])
     hybrid.pool_size = meta["pool_size"]
     hybrid.base = BaseScorers(
         ease=ease,
