@@ -12,7 +12,8 @@ from tqdm import tqdm
 
 from recommender.services import recommendations
 
-STAGES = ["data", "content", "ease", "als", "knn", "blend", "ease", "als", "knn", "saved"]
+BASE = ["ease", "ease_loved", "als", "knn"]
+STAGES = ["data", "content", *BASE, "blend", *BASE, "saved"]
 
 
 class Command(BaseCommand):
