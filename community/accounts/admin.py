@@ -10,7 +10,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("kind", "is_staff", "is_active")
     search_fields = ("username", "email", "external_id")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("CineCircle", {"fields": ("kind", "external_id", "bio", "favourite_genres", "onboarded_at")}),
     )
     filter_horizontal = ("favourite_genres", "groups", "user_permissions")

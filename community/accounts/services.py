@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import password_validation
@@ -122,7 +123,7 @@ def user_password_change(*, user: User, old_password: str, new_password: str) ->
 def onboarding_complete(
     *,
     user: User,
-    scores: Mapping[int, object] | None = None,
+    scores: Mapping[int, Decimal | float | str] | None = None,
     favourite_genres: Iterable[Genre] | None = None,
 ) -> User:
     """Save onboarding choices and mark the user onboarded once they rated ONBOARDING_MIN_RATINGS movies.

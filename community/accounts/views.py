@@ -22,6 +22,7 @@ from community.accounts.forms import (
     ProfileForm,
     SignupForm,
 )
+from community.core.members import signed_in_member
 from community.core.viewutils import call_service, paginate
 from community.movies.selectors import onboarding_movies
 from community.reviews import selectors as review_selectors
@@ -100,7 +101,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_member(request)
     initial = {
         "first_name": user.first_name,
         "last_name": user.last_name,
@@ -120,9 +121,10 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def export(request: HttpRequest) -> HttpResponse:
-    data = services.account_export(user=request.user)
+    member = signed_in_member(request)
+    data = services.account_export(user=member)
     response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="cinecircle-{request.user.pk}.json"'
+    response["Content-Disposition"] = f'attachment; filename="cinecircle-{member.pk}.json"'
     return response
 
 
@@ -130,7 +132,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def delete(request: HttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        user = request.user
+        user = signed_in_member(request)
         logout(request)
         services.account_delete(user=user)
         messages.success(request, "Your account and everything you wrote were deleted.")
@@ -172,18 +174,18 @@ def follow_list(request: HttpRequest, username: str, which: str) -> HttpResponse
 @login_required
 def onboarding(request: HttpRequest) -> HttpResponse:
     """Rate at least five movies from a varied grid so recommendations have a start."""
-    user = request.user
+    user = signed_in_member(request)
     movies = onboarding_movies()
-    selected = review_selectors.scores_by_movie(user=user, movie_ids=[m.pk for m in movies])
-    selected = {movie_id: f"{score:.1f}" for movie_id, score in selected.items()}
+    scores = review_selectors.scores_by_movie(user=user, movie_ids=[m.pk for m in movies])
+    selected = {movie_id: f"{score:.1f}" for movie_id, score in scores.items()}
     error = ""
     genre_form = OnboardingGenresForm(
         request.POST or None, initial={"favourite_genres": user.favourite_genres.all()}
     )
     if request.method == "POST":
-        posted = {}
+        posted: dict[int, str] = {}
         for key, value in request.POST.items():
-            if key.startswith("rating_") and key[7:].isdigit() and value:
+            if key.startswith("rating_") and key[7:].isdigit() and isinstance(value, str) and value:
                 posted[int(key[7:])] = value
         selected.update(posted)
         genres = genre_form.cleaned_data["favourite_genres"] if genre_form.is_valid() else None

@@ -19,7 +19,8 @@ def _recent_reviews() -> list:
             recent += review_selectors.critic_highlights(limit=6 - len(recent))
         return recent
 
-    return cache.get_or_set("home:recent-reviews", compute, RECENT_REVIEWS_SECONDS)
+    # get_or_set() returns compute()'s list when the key is missing: `or []` only narrows the type.
+    return cache.get_or_set("home:recent-reviews", compute, RECENT_REVIEWS_SECONDS) or []
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from community.core.members import signed_in_member
 from community.core.viewutils import call_service, paginate
 from community.discussions import selectors, services
 from community.discussions.forms import ReplyForm, ThreadForm
@@ -90,7 +91,7 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def thread_delete(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _own(selectors.thread_get(pk=pk), request)
     if request.method == "POST":
-        services.thread_delete(thread=thread, user=request.user)
+        services.thread_delete(thread=thread, user=signed_in_member(request))
         messages.success(request, "Your discussion was deleted.")
         return redirect("discussions:movie", slug=thread.movie.slug)
     return render(
@@ -120,7 +121,7 @@ def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
     reply = _own(selectors.reply_get(pk=pk), request)
     if request.method == "POST":
-        services.reply_delete(reply=reply, user=request.user)
+        services.reply_delete(reply=reply, user=signed_in_member(request))
         messages.success(request, "Your reply was deleted.")
         return redirect(reply.thread)
     return render(

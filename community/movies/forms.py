@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from community.movies.selectors import SORTS, genres_all
@@ -17,8 +19,9 @@ class CatalogFilterForm(forms.Form):
         choices=[("", "Best match")] + [(k, label) for k, label in SORTS.values()],
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("year_min"), data.get("year_max")
         if low is not None and high is not None and low > high:
             self.add_error("year_max", "The end year is before the start year.")

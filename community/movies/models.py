@@ -28,7 +28,9 @@ class Movie(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     slug = models.SlugField(max_length=320, unique=True)
     genres = models.ManyToManyField(Genre, blank=True, related_name="movies")
-    people = models.ManyToManyField(Person, through="Credit", related_name="movies")
+    people: "models.ManyToManyField[Person, Credit]" = models.ManyToManyField(
+        Person, through="Credit", related_name="movies"
+    )
     runtime_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     imdb_id = models.CharField(max_length=16, blank=True, db_index=True)
     movielens_id = models.PositiveIntegerField(unique=True, null=True, blank=True)

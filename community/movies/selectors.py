@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from community.movies.models import Genre, Movie
@@ -27,13 +27,14 @@ def genres_all() -> QuerySet[Genre]:
     return Genre.objects.exclude(name__in=NO_GENRE_NAMES).order_by("name")
 
 
-def _ordering(sort: str) -> list:
-    return {
+def _ordering(sort: str) -> list[OrderBy | str]:
+    orderings: dict[str, list[OrderBy | str]] = {
         "rating": [F("rating_average").desc(nulls_last=True), "-rating_count", "title"],
         "newest": [F("year").desc(nulls_last=True), "-rating_count", "title"],
         "oldest": [F("year").asc(nulls_last=True), "-rating_count", "title"],
         "title": ["title", "year"],
-    }.get(sort, ["-rating_count", "title"])
+    }
+    return orderings.get(sort, ["-rating_count", "title"])
 
 
 def movie_list(

@@ -41,7 +41,9 @@ def movie_list(request: HttpRequest) -> HttpResponse:
 
 def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
     movie = selectors.movie_get(slug=slug)
-    order = request.GET.get("order") if request.GET.get("order") in REVIEW_ORDERS else "newest"
+    order = request.GET.get("order", "")
+    if order not in REVIEW_ORDERS:
+        order = "newest"
     reviews = paginate(request, review_selectors.movie_reviews(movie=movie, order=order), per_page=10)
     own_review = review_selectors.review_for(user=request.user, movie=movie)
     threads = thread_list(movie=movie)

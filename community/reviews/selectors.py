@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 
 from community.accounts.models import User
@@ -55,19 +56,19 @@ def user_rating_histogram(*, user: User) -> list[HistogramBar]:
     return histogram_bars({float(row["score"]): row["n"] for row in rows})
 
 
-def rating_for(*, user: User, movie: Movie) -> Rating | None:
+def rating_for(*, user: User | AnonymousUser, movie: Movie) -> Rating | None:
     if not user.is_authenticated:
         return None
     return Rating.objects.filter(user=user, movie=movie).first()
 
 
-def review_for(*, user: User, movie: Movie) -> Review | None:
+def review_for(*, user: User | AnonymousUser, movie: Movie) -> Review | None:
     if not user.is_authenticated:
         return None
     return Review.objects.filter(user=user, movie=movie).first()
 
 
-def scores_by_movie(*, user: User, movie_ids: Iterable[int]) -> dict[int, float]:
+def scores_by_movie(*, user: User | AnonymousUser, movie_ids: Iterable[int]) -> dict[int, float]:
     """The user's scores for these movies, in one query."""
     if not user.is_authenticated:
         return {}
@@ -79,7 +80,7 @@ def scores_by_movie(*, user: User, movie_ids: Iterable[int]) -> dict[int, float]
     }
 
 
-def liked_review_ids(*, user: User, review_ids: Iterable[int]) -> set[int]:
+def liked_review_ids(*, user: User | AnonymousUser, review_ids: Iterable[int]) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(

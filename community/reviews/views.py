@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from community.core.members import signed_in_member
 from community.core.viewutils import call_service, paginate, redirect_back, wants_json
 from community.movies.selectors import movie_get
 from community.reviews import selectors, services
@@ -20,7 +21,9 @@ def rate(request: HttpRequest, slug: str) -> HttpResponse:
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            rating = services.rating_set(user=request.user, movie=movie, score=form.cleaned_data["score"])
+            rating = services.rating_set(
+                user=signed_in_member(request), movie=movie, score=form.cleaned_data["score"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -45,7 +48,7 @@ def rate(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def rating_clear(request: HttpRequest, slug: str) -> HttpResponse:
     movie = movie_get(slug=slug)
-    services.rating_clear(user=request.user, movie=movie)
+    services.rating_clear(user=signed_in_member(request), movie=movie)
     messages.success(request, f"Your rating of {movie.title} was removed.")
     return redirect_back(request, movie.get_absolute_url())
 
@@ -111,7 +114,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
     review = _own_review(request, pk)
     if request.method == "POST":
-        services.review_delete(review=review, user=request.user)
+        services.review_delete(review=review, user=signed_in_member(request))
         messages.success(request, "Your review was deleted.")
         return redirect(review.movie.get_absolute_url())
     return render(
@@ -126,7 +129,7 @@ def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def review_like(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(pk=pk)
     try:
-        liked = services.review_like_toggle(review=review, user=request.user)
+        liked = services.review_like_toggle(review=review, user=signed_in_member(request))
     except ValidationError as exc:
         if wants_json(request):
             return JsonResponse({"error": " ".join(exc.messages)}, status=400)

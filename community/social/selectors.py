@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from community.accounts.models import User
@@ -25,7 +26,7 @@ def watchlist_items(*, user: User) -> QuerySet[WatchlistItem]:
     )
 
 
-def watchlisted_movie_ids(*, user: User, movie_ids: Iterable[int]) -> set[int]:
+def watchlisted_movie_ids(*, user: User | AnonymousUser, movie_ids: Iterable[int]) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(
@@ -35,7 +36,7 @@ def watchlisted_movie_ids(*, user: User, movie_ids: Iterable[int]) -> set[int]:
     )
 
 
-def is_following(*, follower: User, followee: User) -> bool:
+def is_following(*, follower: User | AnonymousUser, followee: User) -> bool:
     if not follower.is_authenticated:
         return False
     return Follow.objects.filter(follower=follower, followee=followee).exists()

@@ -1,12 +1,17 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 
 class Studio(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     movies = models.ManyToManyField("movies.Movie", blank=True, related_name="studios")
-    members = models.ManyToManyField(
+    members: "models.ManyToManyField[User, StudioMembership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="StudioMembership", related_name="studios"
     )
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from community.core.api.throttles import GenerationRateThrottle
+from community.core.members import signed_in_member
 from community.movies.models import Movie
 from recommender import selectors as recommender_selectors
 from recommender import selectors_llm
@@ -45,15 +46,16 @@ class RecommendationRowsApi(generics.GenericAPIView):
         responses={200: RecommendationRowSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
+        member = signed_in_member(request)
         params = RecommendationRowsInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         rows = recommender_selectors.recommendation_rows(
-            user_id=request.user.pk, per_row=params.validated_data["per_row"]
+            user_id=member.pk, per_row=params.validated_data["per_row"]
         )
         if "row" in params.validated_data:
             rows = [r for r in rows if r.row == params.validated_data["row"]]
         movie_ids = {pick.movie_id for row in rows for pick in row.items}
-        explanations = selectors_llm.explanations(user_id=request.user.pk, movie_ids=movie_ids)
+        explanations = selectors_llm.explanations(user_id=member.pk, movie_ids=movie_ids)
         data = RecommendationRowSerializer(rows, many=True, context={"explanations": explanations}).data
         return Response(data)
 
@@ -74,7 +76,7 @@ class RecommendationFeedbackApi(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         if not Movie.objects.filter(pk=data.validated_data["movie_id"]).exists():
             raise ValidationError({"movie_id": ["No movie with this id."]})
-        feedback = recommendation_feedback_record(user_id=request.user.pk, **data.validated_data)
+        feedback = recommendation_feedback_record(user_id=signed_in_member(request).pk, **data.validated_data)
         return Response(RecommendationFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
 
 
@@ -88,9 +90,11 @@ class TasteProfileApi(generics.GenericAPIView):
         responses={200: TasteProfileSerializer},
     )
     def get(self, request: Request) -> Response:
-        profile = selectors_llm.taste_profile(user_id=request.user.pk)
+        member = signed_in_member(request)
+        profile = selectors_llm.taste_profile(user_id=member.pk)
         if profile is None:
-            profile = TasteProfile(user=request.user, preferences={}, summary="", updated_at=None)
+            # Never saved, so updated_at stays None (the serializer shows null).
+            profile = TasteProfile(user=member, preferences={}, summary="")
         return Response(TasteProfileSerializer(profile).data)
 
 
@@ -130,14 +134,16 @@ class GenerationRequestApi(generics.GenericAPIView):
 
     def get(self, request: Request, movie_id: int) -> Response:
         movie = get_object_or_404(Movie, pk=movie_id)
-        text = selectors_llm.generated_text(user_id=request.user.pk, movie_id=movie.pk, kind=self.kind)
+        text = selectors_llm.generated_text(
+            user_id=signed_in_member(request).pk, movie_id=movie.pk, kind=self.kind
+        )
         if text is None:
             raise Http404
         return Response(GeneratedTextSerializer(text).data)
 
     def post(self, request: Request, movie_id: int) -> Response:
         movie = get_object_or_404(Movie, pk=movie_id)
-        text = backend.generated_text_request(user=request.user, movie=movie, kind=self.kind)
+        text = backend.generated_text_request(user=signed_in_member(request), movie=movie, kind=self.kind)
         return Response(GeneratedTextSerializer(text).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -194,5 +200,7 @@ class GeneratedTextDetailApi(generics.GenericAPIView):
         responses={200: GeneratedTextSerializer},
     )
     def get(self, request: Request, text_id: int) -> Response:
-        text = get_object_or_404(GeneratedText.objects.select_related("movie"), pk=text_id, user=request.user)
+        text = get_object_or_404(
+            GeneratedText.objects.select_related("movie"), pk=text_id, user=signed_in_member(request)
+        )
         return Response(GeneratedTextSerializer(text).data)

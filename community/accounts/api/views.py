@@ -28,15 +28,17 @@ from community.accounts.api.serializers import (
 from community.accounts.models import User
 from community.core.api.lookups import clean_lookup
 from community.core.api.throttles import LoginRateThrottle
+from community.core.members import signed_in_member
 
 
 def profile_of(user: User) -> User:
     """The user with the counts the profile shows (separate COUNTs: joins would multiply rows)."""
     profile = User.objects.prefetch_related("favourite_genres").get(pk=user.pk)
-    profile.rating_count = profile.ratings.count()
-    profile.review_count = profile.reviews.count()
-    profile.follower_count = profile.followers.count()
-    profile.following_count = profile.following.count()
+    # Extra attributes only ProfileSerializer reads; the model does not declare them.
+    profile.rating_count = profile.ratings.count()  # type: ignore[attr-defined]
+    profile.review_count = profile.reviews.count()  # type: ignore[attr-defined]
+    profile.follower_count = profile.followers.count()  # type: ignore[attr-defined]
+    profile.following_count = profile.following.count()  # type: ignore[attr-defined]
     return profile
 
 
@@ -72,7 +74,7 @@ class TokenApi(generics.GenericAPIView):
 
     @extend_schema(tags=["auth"], summary="Revoke your API token", request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        Token.objects.filter(user=signed_in_member(request)).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -101,7 +103,7 @@ class MeApi(generics.GenericAPIView):
 
     @extend_schema(tags=["me"], summary="Your profile", responses={200: ProfileSerializer})
     def get(self, request: Request) -> Response:
-        return Response(ProfileSerializer(profile_of(request.user)).data)
+        return Response(ProfileSerializer(profile_of(signed_in_member(request))).data)
 
     @extend_schema(
         tags=["me"],
@@ -112,7 +114,7 @@ class MeApi(generics.GenericAPIView):
     def patch(self, request: Request) -> Response:
         data = ProfileUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = request.user
+        user = signed_in_member(request)
         current = {
             "first_name": user.first_name,
             "last_name": user.last_name,
@@ -132,7 +134,7 @@ class MeExportApi(generics.GenericAPIView):
         tags=["me"], summary="Download all your data as JSON", responses={200: AccountExportSerializer}
     )
     def get(self, request: Request) -> Response:
-        return Response(AccountExportSerializer(services.account_export(user=request.user)).data)
+        return Response(AccountExportSerializer(services.account_export(user=signed_in_member(request))).data)
 
 
 class MeDeleteApi(generics.GenericAPIView):
@@ -148,9 +150,10 @@ class MeDeleteApi(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         data = AccountDeleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if not request.user.check_password(data.validated_data["password"]):
+        user = signed_in_member(request)
+        if not user.check_password(data.validated_data["password"]):
             raise ValidationError({"password": ["Your password was entered incorrectly."]})
-        services.account_delete(user=request.user)
+        services.account_delete(user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -169,7 +172,7 @@ class PasswordChangeApi(generics.GenericAPIView):
         data = PasswordChangeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.user_password_change(user=request.user, **data.validated_data)
+            services.user_password_change(user=signed_in_member(request), **data.validated_data)
         except DjangoValidationError as exc:
             errors = exc.message_dict
             if "new_password1" in errors:  # the service speaks the web form's field names
@@ -189,7 +192,7 @@ class OnboardingCompleteApi(generics.GenericAPIView):
         responses={200: ProfileSerializer},
     )
     def post(self, request: Request) -> Response:
-        user = services.onboarding_complete(user=request.user)
+        user = services.onboarding_complete(user=signed_in_member(request))
         return Response(ProfileSerializer(profile_of(user)).data)
 
 
@@ -202,8 +205,9 @@ class PublicProfileApi(generics.GenericAPIView):
     )
     def get(self, request: Request, username: str) -> Response:
         user = selectors.user_get_public(username=clean_lookup(username))
-        user.stats = selectors.user_stats(user=user)
-        user.followed_by_me = (
+        # Extra attributes only PublicProfileSerializer reads; the model does not declare them.
+        user.stats = selectors.user_stats(user=user)  # type: ignore[attr-defined]
+        user.followed_by_me = (  # type: ignore[attr-defined]
             request.user.is_authenticated and user.followers.filter(follower=request.user).exists()
         )
         return Response(PublicProfileSerializer(user).data)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from community.core.api.permissions import IsOwnerOrReadOnly
+from community.core.members import signed_in_member
 from community.discussions import services
 from community.discussions.api.serializers import (
     ReplyInputSerializer,
@@ -54,7 +55,7 @@ class MovieThreadListApi(generics.GenericAPIView):
         movie = get_object_or_404(Movie, pk=movie_id)
         data = ThreadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        thread = services.thread_create(user=request.user, movie=movie, **data.validated_data)
+        thread = services.thread_create(user=signed_in_member(request), movie=movie, **data.validated_data)
         return Response(ThreadSerializer(thread).data, status=status.HTTP_201_CREATED)
 
 
@@ -84,7 +85,7 @@ class ThreadDetailApi(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         thread = services.thread_update(
             thread=thread,
-            user=request.user,
+            user=signed_in_member(request),
             title=data.validated_data.get("title", thread.title),
             body=data.validated_data.get("body", thread.body),
         )
@@ -92,7 +93,7 @@ class ThreadDetailApi(generics.GenericAPIView):
 
     @extend_schema(tags=["discussions"], summary="Delete your thread and its replies", responses={204: None})
     def delete(self, request: Request, thread_id: int) -> Response:
-        services.thread_delete(thread=self.get_object(), user=request.user)
+        services.thread_delete(thread=self.get_object(), user=signed_in_member(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -129,7 +130,7 @@ class ThreadReplyListApi(generics.GenericAPIView):
         thread = get_object_or_404(Thread, pk=thread_id)
         data = ReplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        reply = services.reply_create(user=request.user, thread=thread, **data.validated_data)
+        reply = services.reply_create(user=signed_in_member(request), thread=thread, **data.validated_data)
         return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
@@ -157,10 +158,10 @@ class ReplyDetailApi(generics.GenericAPIView):
         reply = self.get_object()
         data = ReplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        reply = services.reply_update(reply=reply, user=request.user, **data.validated_data)
+        reply = services.reply_update(reply=reply, user=signed_in_member(request), **data.validated_data)
         return Response(ReplySerializer(reply).data)
 
     @extend_schema(tags=["discussions"], summary="Delete your reply", responses={204: None})
     def delete(self, request: Request, reply_id: int) -> Response:
-        services.reply_delete(reply=self.get_object(), user=request.user)
+        services.reply_delete(reply=self.get_object(), user=signed_in_member(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 
 register = template.Library()
@@ -27,13 +29,17 @@ def hue(value: object) -> int:
 
 @register.inclusion_tag("partials/star_input.html")
 def star_input(
-    name: str, current: object = "", legend: str = "Your rating", idp: str = "", legend_class: str = ""
+    name: str,
+    current: Decimal | float | str | None = "",
+    legend: str = "Your rating",
+    idp: str = "",
+    legend_class: str = "",
 ):
     """A half-star radio group; `current` is a score like 3.5 (or empty)."""
     from community.reviews.forms import SCORE_CHOICES
 
     try:
-        current_value = f"{float(current):.1f}" if current not in (None, "") else ""
+        current_value = f"{float(current):.1f}" if current is not None and current != "" else ""
     except (TypeError, ValueError):
         current_value = ""
     return {

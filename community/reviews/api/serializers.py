@@ -44,7 +44,9 @@ class RatingInputSerializer(serializers.Serializer):
 
 
 class ReviewSentimentSerializer(serializers.Serializer):
-    label = serializers.ChoiceField(choices=["positive", "negative", "mixed"])
+    # The metaclass moves declared fields off the class, so this does not replace Field.label;
+    # the stubs cannot know that.
+    label = serializers.ChoiceField(choices=["positive", "negative", "mixed"])  # type: ignore[assignment]
     score = serializers.FloatField()
 
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from community.accounts.selectors import user_get_public
 from community.core.api.lookups import clean_lookup
 from community.core.api.permissions import IsOwnerOrReadOnly
+from community.core.members import signed_in_member
 from community.movies.models import Movie
 from community.reviews import services
 from community.reviews.api.filters import RatingFilter, ReviewFilter
@@ -67,7 +68,7 @@ class MovieReviewListApi(generics.GenericAPIView):
         movie = get_object_or_404(Movie, pk=movie_id)
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        review = services.review_post(user=request.user, movie=movie, **data.validated_data)
+        review = services.review_post(user=signed_in_member(request), movie=movie, **data.validated_data)
         return Response(review_out(request, review), status=status.HTTP_201_CREATED)
 
 
@@ -96,7 +97,7 @@ class ReviewDetailApi(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         services.review_update(
             review=review,
-            user=request.user,
+            user=signed_in_member(request),
             body=data.validated_data.get("body", review.body),
             has_spoilers=data.validated_data.get("has_spoilers", review.has_spoilers),
         )
@@ -104,7 +105,7 @@ class ReviewDetailApi(generics.GenericAPIView):
 
     @extend_schema(tags=["reviews"], summary="Delete your review", responses={204: None})
     def delete(self, request: Request, review_id: int) -> Response:
-        services.review_delete(review=self.get_object(), user=request.user)
+        services.review_delete(review=self.get_object(), user=signed_in_member(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -123,7 +124,7 @@ class ReviewLikeApi(generics.GenericAPIView):
     )
     def put(self, request: Request, review_id: int) -> Response:
         review = self.get_review()
-        services.review_like(review=review, user=request.user)
+        services.review_like(review=review, user=signed_in_member(request))
         return Response(LikeStateSerializer({"liked": True, "like_count": review.like_count}).data)
 
     @extend_schema(
@@ -131,7 +132,7 @@ class ReviewLikeApi(generics.GenericAPIView):
     )
     def delete(self, request: Request, review_id: int) -> Response:
         review = self.get_review()
-        services.review_unlike(review=review, user=request.user)
+        services.review_unlike(review=review, user=signed_in_member(request))
         return Response(LikeStateSerializer({"liked": False, "like_count": review.like_count}).data)
 
 
@@ -147,7 +148,7 @@ class MovieRatingApi(generics.GenericAPIView):
     @extend_schema(tags=["ratings"], summary="Your rating of a movie", responses={200: RatingSerializer})
     def get(self, request: Request, movie_id: int) -> Response:
         rating = get_object_or_404(
-            Rating.objects.select_related("movie"), movie=self.get_movie(), user=request.user
+            Rating.objects.select_related("movie"), movie=self.get_movie(), user=signed_in_member(request)
         )
         return Response(RatingSerializer(rating).data)
 
@@ -161,12 +162,14 @@ class MovieRatingApi(generics.GenericAPIView):
         movie = self.get_movie()
         data = RatingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        rating = services.rating_set(user=request.user, movie=movie, score=data.validated_data["score"])
+        rating = services.rating_set(
+            user=signed_in_member(request), movie=movie, score=data.validated_data["score"]
+        )
         return Response(RatingSerializer(rating).data)
 
     @extend_schema(tags=["ratings"], summary="Clear your rating of a movie", responses={204: None})
     def delete(self, request: Request, movie_id: int) -> Response:
-        services.rating_clear(user=request.user, movie=self.get_movie())
+        services.rating_clear(user=signed_in_member(request), movie=self.get_movie())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -180,7 +183,7 @@ class MyRatingListApi(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Rating.objects.none()
         return (
-            Rating.objects.filter(user=self.request.user)
+            Rating.objects.filter(user=signed_in_member(self.request))
             .select_related("movie")
             .order_by("-updated_at", "-pk")
         )

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from community.accounts.models import User
 from community.core.api.lookups import clean_lookup
+from community.core.members import signed_in_member
 from community.movies.models import Movie
 from community.social import selectors, services
 from community.social.api.serializers import (
@@ -39,7 +40,7 @@ class WatchlistApi(generics.GenericAPIView):
         if getattr(self, "swagger_fake_view", False):
             return WatchlistItem.objects.none()
         return (
-            WatchlistItem.objects.filter(user=self.request.user)
+            WatchlistItem.objects.filter(user=signed_in_member(self.request))
             .select_related("movie")
             .prefetch_related("movie__genres")
             .order_by("-added_at", "-pk")
@@ -64,7 +65,7 @@ class WatchlistApi(generics.GenericAPIView):
         movie = Movie.objects.filter(pk=data.validated_data["movie_id"]).first()
         if movie is None:
             raise ValidationError({"movie_id": ["No movie with this id."]})
-        item = services.watchlist_add(user=request.user, movie=movie)
+        item = services.watchlist_add(user=signed_in_member(request), movie=movie)
         return Response(WatchlistItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -75,7 +76,7 @@ class WatchlistItemApi(generics.GenericAPIView):
     @extend_schema(tags=["watchlist"], summary="Take a movie off your watchlist", responses={204: None})
     def delete(self, request: Request, movie_id: int) -> Response:
         movie = get_object_or_404(Movie, pk=movie_id)
-        if not services.watchlist_remove(user=request.user, movie=movie):
+        if not services.watchlist_remove(user=signed_in_member(request), movie=movie):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -88,7 +89,7 @@ class FollowingApi(generics.GenericAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Follow.objects.none()
         return (
-            Follow.objects.filter(follower=self.request.user)
+            Follow.objects.filter(follower=signed_in_member(self.request))
             .select_related("followee")
             .order_by("-created_at", "-pk")
         )
@@ -114,7 +115,7 @@ class FollowingApi(generics.GenericAPIView):
         ).first()
         if followee is None:
             raise ValidationError({"username": ["No member with this username."]})
-        follow = services.follow_create(follower=request.user, followee=followee)
+        follow = services.follow_create(follower=signed_in_member(request), followee=followee)
         return Response(FollowingSerializer(follow).data, status=status.HTTP_201_CREATED)
 
 
@@ -124,7 +125,9 @@ class FollowingItemApi(generics.GenericAPIView):
 
     @extend_schema(tags=["follows"], summary="Stop following a member", responses={204: None})
     def delete(self, request: Request, username: str) -> Response:
-        if not services.follow_delete(follower=request.user, followee=member_by_username(username)):
+        if not services.follow_delete(
+            follower=signed_in_member(request), followee=member_by_username(username)
+        ):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -137,7 +140,7 @@ class FollowersApi(generics.GenericAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Follow.objects.none()
         return (
-            Follow.objects.filter(followee=self.request.user)
+            Follow.objects.filter(followee=signed_in_member(self.request))
             .select_related("follower")
             .order_by("-created_at", "-pk")
         )
@@ -161,5 +164,7 @@ class FeedApi(generics.GenericAPIView):
         responses={200: FeedItemSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.feed_items(user=request.user))
+        items = selectors.feed_items(user=signed_in_member(request))
+        # DRF's paginators slice any sequence; the stubs only admit a QuerySet.
+        page: list[selectors.FeedItem] | None = self.paginate_queryset(items)  # type: ignore[arg-type]
         return self.get_paginated_response(FeedItemSerializer(page, many=True).data)

@@ -14,7 +14,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from community.accounts.models import User
 from community.core.api.permissions import IsStudioMember
+from community.core.members import signed_in_member
 from community.movies.api.filters import MovieFilter
 from community.movies.api.serializers import MovieListSerializer
 from community.movies.models import Movie
@@ -22,7 +24,7 @@ from community.studios.api.serializers import StudioSerializer
 from community.studios.models import Studio, StudioMembership
 
 
-def studios_of(user: object) -> QuerySet[Studio]:
+def studios_of(user: User) -> QuerySet[Studio]:
     role = StudioMembership.objects.filter(studio=OuterRef("pk"), user=user).values("role")[:1]
     return (
         Studio.objects.filter(memberships__user=user)
@@ -39,7 +41,7 @@ class StudioListApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Studio]:
         if getattr(self, "swagger_fake_view", False):
             return Studio.objects.none()
-        return studios_of(self.request.user)
+        return studios_of(signed_in_member(self.request))
 
 
 class StudioDetailApi(generics.GenericAPIView):
@@ -48,7 +50,7 @@ class StudioDetailApi(generics.GenericAPIView):
 
     @extend_schema(tags=["studios"], summary="One of your studios", responses={200: StudioSerializer})
     def get(self, request: Request, studio_slug: str) -> Response:
-        studio = get_object_or_404(studios_of(request.user), slug=studio_slug)
+        studio = get_object_or_404(studios_of(signed_in_member(request)), slug=studio_slug)
         return Response(StudioSerializer(studio).data)
 
 
