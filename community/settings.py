@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -190,7 +191,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", "3300")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "0")
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "0") or None
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Full retrain of the hybrid recommender; between retrains, users are folded in on each rating.
+    "recommender-retrain-nightly": {
+        "task": "recommender.tasks.recommendations.recommender_retrain",
+        "schedule": crontab(hour=envint("RECOMMENDER_RETRAIN_HOUR", "3"), minute=30),
+        "kwargs": {"refresh_users": True},
+        "options": {"expires": 6 * 3600},
+    },
+}
 
 # Language models: any Hugging Face causal-LM folder or GGUF file may replace the default.
 LLM_MODEL = os.environ.get("LLM_MODEL", "")

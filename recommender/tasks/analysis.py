@@ -42,7 +42,13 @@ def analyse_review(review_id: int) -> str:
         log.info("sentiment model not ready; review %s waits for the backfill", review_id)
         return "warming-up"
     result = analysis.review_analyse(review_id=review_id)
-    return "done" if result else "gone"
+    if result is None:
+        return "gone"
+    # The review's sentiment changes how much its rating says: re-rank the author's picks.
+    from recommender.tasks.recommendations import recommendations_refresh
+
+    recommendations_refresh.delay(result.review.user_id)
+    return "done"
 
 
 @shared_task(

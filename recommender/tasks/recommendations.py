@@ -29,8 +29,19 @@ REFRESH_BATCH = 200
     max_retries=6,
 )
 def recommendations_refresh(user_id: int) -> int:
-    """Fold the user's latest history into the current model and store their rows."""
-    return recommendations.recommendations_refresh(user_id=user_id)
+    """Fold the user's latest history into the current model and store their rows.
+
+    Members (not imported raters) then get language-model explanations for their top picks.
+    """
+    from django.contrib.auth import get_user_model
+
+    from recommender.tasks.generation import explanations_refresh
+
+    stored = recommendations.recommendations_refresh(user_id=user_id)
+    User = get_user_model()
+    if stored and User.objects.filter(pk=user_id, kind=User.Kind.MEMBER).exists():
+        explanations_refresh.delay(user_id)
+    return stored
 
 
 @shared_task(

@@ -113,3 +113,16 @@ def test_pages_can_read_aspect_counts_and_model_status():
 
     assert summary[0] == {"aspect": "acting", "positive": 2, "negative": 1, "mixed": 0}
     assert selectors_llm.models_status()["ready"] is True  # the fake models are always ready
+
+
+def test_an_analysed_review_queues_a_refresh_of_its_authors_recommendations(monkeypatch):
+    from recommender.tasks import recommendations as recommendation_tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(
+        recommendation_tasks.recommendations_refresh, "delay", lambda user_id: queued.append(user_id)
+    )
+    review = ReviewFactory(body="Tense and brilliant.")
+
+    assert analyse_review.run(review.pk) == "done"
+    assert queued == [review.user_id]

@@ -237,3 +237,21 @@ def test_a_movie_page_lists_similar_movies_from_the_model(world, client):
     assert "Similar movies" in body
     neighbours = [s["movie"].title for s in selectors.similar_movies(movie=movie, limit=8)]
     assert neighbours and neighbours[0] in body
+
+
+def test_a_members_refresh_queues_explanations_but_an_imported_raters_does_not(world, monkeypatch):
+    from recommender.tasks import generation as generation_tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(
+        generation_tasks.explanations_refresh, "delay", lambda user_id: queued.append(user_id)
+    )
+    member = UserFactory()
+    rater = UserFactory(kind="movielens")
+    _rated(member, world["movies"]["Crime"][:3])
+    _rated(rater, world["movies"]["Crime"][:3])
+
+    refresh_task.run(member.pk)
+    refresh_task.run(rater.pk)
+
+    assert queued == [member.pk]
