@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
+from community.accounts.models import User
 from community.movies.models import Movie
 from community.reviews.models import Rating
-from recommender.models import Recommendation, RecommendationFeedback
+from recommender.models import GeneratedText, Recommendation, RecommendationFeedback
 
 ROW_ORDER = [
     Recommendation.Row.TOP_PICKS,
@@ -95,3 +97,44 @@ def similar_movies(*, movie: Movie, limit: int = 10) -> list[dict[str, Any]]:
         .order_by("-shared", "-rating_count", "pk")[:limit]
     )
     return [{"movie": m, "score": round(m.shared / len(genre_ids), 3)} for m in candidates]
+
+
+def recommendation_rows_stamp(*, user_id: int) -> str:
+    """Changes whenever anything the member's rows show could change (one query)."""
+
+    def latest(queryset, field):
+        return Subquery(
+            queryset.filter(user_id=OuterRef("pk"))
+            .order_by()
+            .values("user_id")
+            .annotate(v=Max(field))
+            .values("v")[:1]
+        )
+
+    def count(queryset):
+        return Coalesce(
+            Subquery(
+                queryset.filter(user_id=OuterRef("pk"))
+                .order_by()
+                .values("user_id")
+                .annotate(v=Count("id"))
+                .values("v")[:1]
+            ),
+            0,
+        )
+
+    row = (
+        User.objects.filter(pk=user_id)
+        .annotate(
+            recs=latest(Recommendation.objects, "created_at"),
+            rec_n=count(Recommendation.objects),
+            rated=latest(Rating.objects, "updated_at"),
+            rated_n=count(Rating.objects),
+            feedback=latest(RecommendationFeedback.objects, "created_at"),
+            feedback_n=count(RecommendationFeedback.objects),
+            texts=latest(GeneratedText.objects.filter(kind=GeneratedText.Kind.EXPLANATION), "updated_at"),
+        )
+        .values_list("recs", "rec_n", "rated", "rated_n", "feedback", "feedback_n", "texts")
+        .first()
+    )
+    return "" if row is None or not row[1] else "|".join(str(v) for v in row)

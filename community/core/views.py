@@ -2,6 +2,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from community.core.viewutils import template_tag_available
 from community.movies import selectors as movie_selectors
@@ -40,8 +41,11 @@ def home(request: HttpRequest) -> HttpResponse:
                 "use_recommendation_tag": use_tag,
                 "favourite_genres": favourite,
                 # Shown instead of recommendations while a member has none yet (or without the tag).
-                "for_you": movie_selectors.popular_movies(
-                    limit=12, genres=favourite or None, exclude_user=user
+                # Lazy: computed only if the page shows it (no recommendations yet).
+                "for_you": SimpleLazyObject(
+                    lambda: movie_selectors.popular_movies(
+                        limit=12, genres=favourite or None, exclude_user=user
+                    )
                 ),
             }
         )

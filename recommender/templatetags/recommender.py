@@ -5,29 +5,59 @@ Both read stored rows or the loaded model; neither runs training or a language m
 
 from __future__ import annotations
 
+import hashlib
+
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
 
 from recommender import selectors, selectors_llm
 
 register = template.Library()
 
 
-@register.inclusion_tag("recommender/rows.html", takes_context=True)
-def recommendation_rows(context, user, per_row: int = 12):
-    rows = selectors.recommendation_rows(user_id=user.pk, per_row=per_row) if user.is_authenticated else []
+ROWS_CACHE_SECONDS = 600
+
+
+@register.simple_tag(takes_context=True)
+def recommendation_rows(context, user, per_row: int = 12) -> str:
+    """The member's stored rows, rendered; the HTML is cached until anything it shows changes.
+
+    The key holds a stamp of the member's rows, ratings, feedback and explanations, so a new
+    rating or a "Not interested" shows at once, and the CSRF secret, so the cached forms
+    always carry a token that is valid for this browser.
+    """
+    request = context.get("request")
+    if not user.is_authenticated:
+        return ""
+    stamp = selectors.recommendation_rows_stamp(user_id=user.pk)
+    key = None
+    if stamp and request is not None:
+        secret = request.META.get("CSRF_COOKIE", "")
+        digest = hashlib.sha256(f"{stamp}|{secret}|{request.get_full_path()}|{per_row}".encode()).hexdigest()
+        key = f"recommender:rows:{user.pk}:{digest}"
+        html = cache.get(key)
+        if html is not None:
+            return html
+    rows = selectors.recommendation_rows(user_id=user.pk, per_row=per_row)
     movie_ids = {pick.movie_id for row in rows for pick in row.items}
     explanations = selectors_llm.explanations(user_id=user.pk, movie_ids=movie_ids) if movie_ids else {}
     for row in rows:
         for pick in row.items:
             text = explanations.get(pick.movie_id)
             pick.explanation = text.text if text else ""
-    return {
-        "rows": rows,
-        "request": context.get("request"),
-        "csrf_token": context.get("csrf_token"),
-        # community's popular-in-your-genres row, shown while the member has no picks yet
-        "fallback_movies": context.get("for_you") or [],
-    }
+    html = render_to_string(
+        "recommender/rows.html",
+        {
+            "rows": rows,
+            # community's popular-in-your-genres row, shown while the member has no picks yet
+            "fallback_movies": context.get("for_you") or [],
+        },
+        request=request,
+    )
+    if key is not None and rows:
+        cache.set(key, html, ROWS_CACHE_SECONDS)
+    return html
 
 
 @register.inclusion_tag("recommender/similar.html")

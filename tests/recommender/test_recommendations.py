@@ -255,3 +255,20 @@ def test_a_members_refresh_queues_explanations_but_an_imported_raters_does_not(w
     refresh_task.run(rater.pk)
 
     assert queued == [member.pk]
+
+
+def test_the_cached_rows_on_the_homepage_drop_a_movie_as_soon_as_it_is_rated(world, client):
+    from community.reviews.services import rating_set
+
+    user = UserFactory()
+    _rated(user, world["movies"]["Crime"][:3])
+    recommendations.recommendations_refresh(user_id=user.pk)
+    client.force_login(user)
+    first = (
+        Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank").first()
+    )
+    assert f'value="{first.movie_id}"' in client.get("/").content.decode()  # rendered and cached
+
+    rating_set(user=user, movie=first.movie, score="4.0")
+
+    assert f'value="{first.movie_id}"' not in client.get("/").content.decode()

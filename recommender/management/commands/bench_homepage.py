@@ -22,7 +22,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
+from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from community.movies.models import Movie
 from community.reviews.models import Rating
@@ -118,7 +120,12 @@ class Command(BaseCommand):
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        # A browser also keeps the CSRF cookie it was given; without it every page would mint
+        # a new CSRF secret (and a new cache key for the member's rows).
+        csrf_secret = get_random_string(32, allowed_chars=CSRF_ALLOWED_CHARS)
+        return (
+            f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
+        )
 
     def _start_gunicorn(self, port: int, workers: int, cookie: str) -> subprocess.Popen:
         env = {
