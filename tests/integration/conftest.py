@@ -37,13 +37,19 @@ def _test_database_url() -> str:
 
 
 def start_worker(
-    tmp_path: Path, *, extra_env: dict[str, str] | None = None, concurrency: int = 1
+    tmp_path: Path,
+    *,
+    extra_env: dict[str, str] | None = None,
+    concurrency: int = 1,
+    queue: str | None = None,
+    name: str = "worker",
+    timeout: float = 90,
 ) -> LiveWorker:
     """Start `celery worker` on a queue of its own, so other workers on this Redis never steal its tasks."""
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.skip("the live worker tests need Redis (set CELERY_BROKER_URL)")
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    log_path = tmp_path / f"worker-{queue}.log"
+    queue = queue or f"test-{uuid.uuid4().hex[:12]}"
+    log_path = tmp_path / f"{name}-{queue}.log"
     env = {
         **os.environ,
         "DATABASE_URL": _test_database_url(),
@@ -62,14 +68,14 @@ def start_worker(
         f"--concurrency={concurrency}",
         "--without-gossip",
         "--without-mingle",
-        f"--hostname={queue}@%h",
+        f"--hostname={name}-{queue}@%h",
         "-Q",
         queue,
     ]
     with log_path.open("w") as log:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     worker = LiveWorker(queue=queue, process=process, log_path=log_path)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout
     while " ready." not in worker.log():
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()

@@ -2,10 +2,7 @@
 including a worker killed in the middle of a backfill."""
 
 import contextlib
-import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -17,7 +14,7 @@ from django.db.models import Count
 from community.celery import app as celery_app
 from recommender.models import ReviewAnalysis
 from tests.factories import ReviewFactory
-from tests.integration.conftest import ROOT, LiveWorker, _test_database_url, stop_worker, wait_for
+from tests.integration.conftest import LiveWorker, start_worker, stop_worker, wait_for
 
 from .llm.tiny import make_tiny_cache
 
@@ -37,47 +34,18 @@ def tiny_cache(tmp_path_factory) -> Path:
 
 
 def _start(tmp_path: Path, queue: str, cache: Path, name: str) -> LiveWorker:
-    from django.conf import settings
-
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.skip("the live worker tests need Redis (set CELERY_BROKER_URL)")
-    log_path = tmp_path / f"{name}.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_QUEUE": queue,
-        "DB_CONN_MAX_AGE": "0",
-        "CINECIRCLE_CACHE_DIR": str(cache),
-        "LLM_BACKEND": "real",
-        "TORCH_THREADS": "1",
-        # an unacknowledged task of a dead worker comes back after this many seconds
-        "CELERY_VISIBILITY_TIMEOUT": "4",
-    }
-    cmd = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "community",
-        "worker",
-        "--loglevel=INFO",
-        "--concurrency=1",
-        "--without-gossip",
-        "--without-mingle",
-        f"--hostname={name}-{queue}@%h",
-        "-Q",
-        queue,
-    ]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    worker = LiveWorker(queue=queue, process=process, log_path=log_path)
-    deadline = time.monotonic() + 90
-    while " ready." not in worker.log():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the Celery worker did not start:\n{worker.log()}")
-        time.sleep(0.2)
-    return worker
+    return start_worker(
+        tmp_path,
+        queue=queue,
+        name=name,
+        extra_env={
+            "CINECIRCLE_CACHE_DIR": str(cache),
+            "LLM_BACKEND": "real",
+            "TORCH_THREADS": "1",
+            # an unacknowledged task of a dead worker comes back after this many seconds
+            "CELERY_VISIBILITY_TIMEOUT": "4",
+        },
+    )
 
 
 def _kill_hard(worker: LiveWorker) -> None:
