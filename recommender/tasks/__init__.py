@@ -1,4 +1,4 @@
 """Celery tasks of the recommender floor, one module per concern."""
 
 # Celery's autodiscovery imports only this package; the task modules are registered here.
-from . import analysis, generation, llm_models  # noqa: E402,F401
+from . import analysis, generation, llm_models, recommendations  # noqa: E402,F401
