@@ -2,8 +2,8 @@ import pytest
 from django.utils import timezone
 
 from community.core.api.throttles import GenerationRateThrottle
-from recommender.api import backend
 from recommender.models import GeneratedText, Recommendation, TasteProfile
+from recommender.services import generation as generation_services
 from tests.factories import GenreFactory, MovieFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_a_generation_request_answers_202_then_the_text_is_polled(
     api, member, path, kind, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: queued.append(kw))
+    monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: queued.append(kw))
     movie = MovieFactory()
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(f"/api/v1/movies/{movie.pk}/{path}/")
@@ -146,7 +146,7 @@ def test_asking_again_while_pending_does_not_queue_twice(
     api, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: queued.append(kw))
+    monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: queued.append(kw))
     movie = MovieFactory()
     with django_capture_on_commit_callbacks(execute=True):
         first = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
@@ -156,7 +156,7 @@ def test_asking_again_while_pending_does_not_queue_twice(
 
 
 def test_generated_texts_are_private(api, other_api, anon, monkeypatch):
-    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: None)
+    monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
     movie = MovieFactory()
     body = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
     assert other_api.get(body["poll_url"]).status_code == 404
@@ -167,7 +167,7 @@ def test_generated_texts_are_private(api, other_api, anon, monkeypatch):
 
 
 def test_generation_requests_are_throttled_per_user(api, monkeypatch):
-    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: None)
+    monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
     monkeypatch.setattr(GenerationRateThrottle, "THROTTLE_RATES", {"generation": "2/hour"})
     movie = MovieFactory()
     statuses = [api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for _ in range(3)]
@@ -226,7 +226,7 @@ def test_recommendations_carry_their_ready_explanation(api, member):
 
 
 def test_the_latest_draft_can_be_read_back_by_movie(api, other_api, monkeypatch):
-    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: None)
+    monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
     movie = MovieFactory()
     assert api.get(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 404
     requested = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
@@ -236,7 +236,7 @@ def test_the_latest_draft_can_be_read_back_by_movie(api, other_api, monkeypatch)
 
 
 def test_reading_a_draft_is_not_throttled_like_asking(api, monkeypatch):
-    monkeypatch.setattr(backend, "_queue_generation", lambda **kw: None)
+    monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
     monkeypatch.setattr(GenerationRateThrottle, "THROTTLE_RATES", {"generation": "1/hour"})
     movie = MovieFactory()
     assert api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 202
