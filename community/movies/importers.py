@@ -19,8 +19,6 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Avg, Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
@@ -28,6 +26,7 @@ from tqdm import tqdm
 from community.accounts.models import User
 from community.core.datasets import data_file
 from community.movies.models import Credit, Genre, Movie, Person
+from community.movies.services import movie_stats_refresh
 from community.reviews.models import Rating, Review
 
 logger = logging.getLogger(__name__)
@@ -180,19 +179,8 @@ def load_movielens(*, progress: bool = True) -> ImportResult:
                 batch = []
         Rating.objects.bulk_create(batch, ignore_conflicts=True)
         result.add("ratings", Rating.objects.count() - before)
-        refresh_all_movie_stats()
+        movie_stats_refresh()
     return result
-
-
-def refresh_all_movie_stats() -> None:
-    """Recompute every movie's rating count, average and review count in one UPDATE."""
-    ratings = Rating.objects.filter(movie=OuterRef("pk")).values("movie")
-    reviews = Review.objects.filter(movie=OuterRef("pk")).values("movie")
-    Movie.objects.update(
-        rating_count=Coalesce(Subquery(ratings.annotate(n=Count("id")).values("n")[:1]), 0),
-        rating_average=Subquery(ratings.annotate(a=Avg("score")).values("a")[:1]),
-        review_count=Coalesce(Subquery(reviews.annotate(n=Count("id")).values("n")[:1]), 0),
-    )
 
 
 def _split_names(value: str | None, limit: int) -> list[str]:
@@ -378,5 +366,5 @@ def load_critic_reviews(*, progress: bool = True) -> ImportResult:
         Review.objects.bulk_create(reviews, batch_size=BATCH, ignore_conflicts=True)
         result.add("reviews", Review.objects.count() - before)
         result.add("films with critic reviews", len(matched))
-        refresh_all_movie_stats()
+        movie_stats_refresh()
     return result

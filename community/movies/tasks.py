@@ -1,12 +1,11 @@
 from celery import shared_task
 
-from community.movies import importers
+from community.movies.models import Movie
+from community.movies.services import movie_stats_refresh
 
 
 @shared_task(name="community.movies.refresh_movie_stats", acks_late=True)
 def refresh_movie_stats() -> int:
     """Recompute every movie's rating and review counts (safe to run any number of times)."""
-    importers.refresh_all_movie_stats()
-    from community.movies.models import Movie
-
+    movie_stats_refresh()
     return Movie.objects.filter(rating_count__gt=0).count()
