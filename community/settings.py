@@ -176,7 +176,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # Redis re-delivers an unacknowledged task after this many seconds; longer than any task.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "7200")}
+    # Workers look for such tasks every CELERY_RESTORE_INTERVAL seconds (kombu's default, 10 s
+    # times a throttle of 10, let a dead worker's task wait 100 s past its timeout). The sweep
+    # lock expires with the timeout, so a worker killed while holding it cannot stall the others.
+    _visibility = envint("CELERY_VISIBILITY_TIMEOUT", "7200")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility,
+        "unacked_restore_interval": envint("CELERY_RESTORE_INTERVAL", "30"),
+        "unacked_restore_throttle": 1,
+        "unacked_mutex_expire": min(300, _visibility),
+    }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True  # pages read results from our own tables, not the result backend

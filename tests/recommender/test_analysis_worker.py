@@ -44,6 +44,7 @@ def _start(tmp_path: Path, queue: str, cache: Path, name: str) -> LiveWorker:
             "TORCH_THREADS": "1",
             # an unacknowledged task of a dead worker comes back after this many seconds
             "CELERY_VISIBILITY_TIMEOUT": "4",
+            "CELERY_RESTORE_INTERVAL": "1",
         },
     )
 
