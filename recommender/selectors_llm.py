@@ -80,3 +80,60 @@ def explanations(*, user_id: int, movie_ids: Iterable[int]) -> dict[int, Generat
 
 def taste_profile(*, user_id: int) -> TasteProfile | None:
     return TasteProfile.objects.filter(user_id=user_id).first()
+
+
+# --- the movie page's AI panels -------------------------------------------------------
+
+WARMING_UP_NOTICE = "AI features are warming up; this takes a few minutes on first start."
+
+
+def ai_warming_up() -> bool:
+    """True while the generator or the sentiment model is not ready yet.
+
+    New requests are refused meanwhile: the generation task only waits a few minutes for
+    missing model files before it gives up, and the first start takes longer than that.
+    """
+    status = models_status()
+    return not (status["generator"] and status["sentiment"])
+
+
+def generation_refusal(*, user_id: int, movie_id: int, kind: str) -> str:
+    """Why the user may not ask for this text about the movie now ("" when they may)."""
+    from community.reviews.models import Rating, Review
+
+    if kind == GeneratedText.Kind.REVIEW_DRAFT:
+        if Review.objects.filter(user_id=user_id, movie_id=movie_id).exists():
+            return "You have already reviewed this movie."
+        if not Rating.objects.filter(user_id=user_id, movie_id=movie_id).exists():
+            return "Rate this movie to get an AI draft."
+    if ai_warming_up():
+        return WARMING_UP_NOTICE
+    return ""
+
+
+def suggested_questions(text: GeneratedText | None) -> list[str]:
+    """The questions of a ready discussion-suggestions text (payload first, else its lines)."""
+    if text is None or text.status != GeneratedText.Status.READY:
+        return []
+    questions = (text.payload or {}).get("questions") or [
+        line.strip() for line in text.text.splitlines() if line.strip()
+    ]
+    return [str(q) for q in questions][:3]
+
+
+def suggested_threads(text: GeneratedText | None, *, limit: int = 3) -> list[Any]:
+    """The movie's threads the suggestions task found closest to the user's interests.
+
+    The task stores their ids (ranking them needs the embedding model, which the web
+    process never loads); threads deleted since are left out. One query.
+    """
+    from community.discussions.models import Thread
+
+    if text is None or text.status != GeneratedText.Status.READY:
+        return []
+    ids = [int(i) for i in (text.payload or {}).get("similar_thread_ids", [])][:limit]
+    if not ids:
+        return []
+    found = Thread.objects.filter(pk__in=ids, movie_id=text.movie_id).select_related("author", "movie")
+    by_id = {t.pk: t for t in found}
+    return [by_id[i] for i in ids if i in by_id]

@@ -10,6 +10,7 @@ from community.core.members import signed_in_member
 from community.core.viewutils import call_service, paginate
 from community.discussions import selectors, services
 from community.discussions.forms import ReplyForm, ThreadForm
+from community.discussions.models import TITLE_MAX_LENGTH
 from community.movies.selectors import movie_get
 
 
@@ -27,7 +28,10 @@ def movie_threads(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     movie = movie_get(slug=slug)
-    form = ThreadForm(request.POST or None)
+    # ?title= prefills the title (the movie page's suggested questions); the member still edits and posts.
+    form = ThreadForm(
+        request.POST or None, initial={"title": request.GET.get("title", "")[:TITLE_MAX_LENGTH]}
+    )
     if request.method == "POST" and form.is_valid():
         thread = call_service(
             form, services.thread_create, user=request.user, movie=movie, **form.cleaned_data

@@ -44,8 +44,12 @@ def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
     order = request.GET.get("order", "")
     if order not in REVIEW_ORDERS:
         order = "newest"
-    reviews = paginate(request, review_selectors.movie_reviews(movie=movie, order=order), per_page=10)
     own_review = review_selectors.review_for(user=request.user, movie=movie)
+    others = review_selectors.movie_reviews(movie=movie, order=order)
+    if own_review is not None:
+        # Shown once, under "Your review", not again in the list.
+        others = others.exclude(pk=own_review.pk)
+    reviews = paginate(request, others, per_page=10)
     threads = thread_list(movie=movie)
     use_similar_tag = template_tag_available("recommender", "similar_movies")
     context = {
@@ -67,5 +71,7 @@ def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "use_similar_tag": use_similar_tag,
         "similar": [] if use_similar_tag else selectors.similar_movies(movie=movie),
         "score_choices": SCORE_CHOICES,
+        # The recommender's AI panels (review draft, discussion suggestions) fill slots when present.
+        "use_ai_tags": template_tag_available("recommender_llm", "ai_review_form"),
     }
     return render(request, "movies/detail.html", context)

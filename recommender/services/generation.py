@@ -265,3 +265,11 @@ def _queue_generation(*, text_id: int, task_id: str) -> None:
     from recommender.tasks.generation import generated_text_produce
 
     generated_text_produce.apply_async(args=[text_id], task_id=task_id)
+
+
+def generated_text_discard(*, user: User, movie: Movie, kind: str) -> None:
+    """Forget the user's text of this kind about the movie (a discarded draft).
+
+    A task still running for it finds the row gone and writes nothing.
+    """
+    GeneratedText.objects.filter(user=user, movie=movie, kind=kind).delete()

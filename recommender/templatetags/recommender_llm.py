@@ -1,0 +1,39 @@
+"""``{% ai_review_form movie form rating %}`` and ``{% ai_discussion_suggestions movie %}``.
+
+They read what the generation tasks stored; neither runs a model. They render for signed-in
+members only (a visitor gets an empty string).
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.template.loader import render_to_string
+
+from community.reviews.forms import ReviewForm
+from recommender.views_llm import panel_context, panel_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def ai_review_form(context, movie, form, rating) -> str:
+    """The "Draft my review" panel above the review form; a ready draft fills the form's text.
+
+    `rating` is the member's rating of the movie (None if unrated), as the page read it.
+    """
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    panel = panel_context(user=request.user, movie=movie, panel="review-draft", rated=rating is not None)
+    if panel["status"] == "ready" and panel["rated"] and (form is None or not form.is_bound):
+        form = ReviewForm(initial={"body": panel["text"].text})
+    panel["form"] = form or ReviewForm()
+    return render_to_string("recommender/ai_review_form.html", panel, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def ai_discussion_suggestions(context, movie) -> str:
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    return panel_html(request, user=request.user, movie=movie, panel="discussion-suggestions")

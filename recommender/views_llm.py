@@ -1,0 +1,148 @@
+"""The movie page's language-model panels: "Draft my review" and discussion suggestions.
+
+Asking is a plain form POST that redirects back to the movie page; static/js/ai.js sends
+the same POST with fetch and then polls the status URL, which answers the panel's HTML.
+Community's page shows these panels through the `recommender_llm` template tags, so the
+community floor still imports nothing from the recommender.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
+
+from community.accounts.models import User
+from community.core.api.throttles import GenerationRateThrottle
+from community.core.members import signed_in_member
+from community.core.viewutils import wants_json
+from community.movies.models import Movie
+from community.movies.selectors import movie_get
+from community.reviews.selectors import rating_for
+from recommender import selectors_llm
+from recommender.models import GeneratedText
+from recommender.services.generation import generated_text_discard, generated_text_request
+
+# URL word -> (kind, template of the panel, anchor on the movie page)
+PANELS = {
+    "review-draft": (GeneratedText.Kind.REVIEW_DRAFT, "recommender/ai_review_draft.html", "ai-review-draft"),
+    "discussion-suggestions": (
+        GeneratedText.Kind.DISCUSSION_SUGGESTIONS,
+        "recommender/ai_discussion_suggestions.html",
+        "ai-suggestions",
+    ),
+}
+
+THROTTLED = "You have asked for many AI texts in the last hour; please try again later."
+
+
+def _panel(panel: str) -> tuple[str, str, str]:
+    if panel not in PANELS:
+        raise Http404
+    return PANELS[panel]
+
+
+def panel_context(*, user: User, movie: Movie, panel: str, rated: bool | None = None) -> dict[str, Any]:
+    """What a panel shows; `rated` may be passed by a page that has read the rating already."""
+    kind, _, anchor = _panel(panel)
+    text = selectors_llm.generated_text(user_id=user.pk, movie_id=movie.pk, kind=kind)
+    context: dict[str, Any] = {
+        "movie": movie,
+        "panel": panel,
+        "anchor": anchor,
+        "text": text,
+        "status": text.status if text is not None else "none",
+        "warming_up": selectors_llm.ai_warming_up(),
+        "warming_up_notice": selectors_llm.WARMING_UP_NOTICE,
+    }
+    if kind == GeneratedText.Kind.REVIEW_DRAFT:
+        if rated is None:
+            rated = rating_for(user=user, movie=movie) is not None
+        context["rated"] = rated
+    else:
+        context["questions"] = selectors_llm.suggested_questions(text)
+        context["similar_threads"] = selectors_llm.suggested_threads(text)
+    return context
+
+
+def panel_html(
+    request: HttpRequest, *, user: User, movie: Movie, panel: str, rated: bool | None = None
+) -> str:
+    _, template, _ = _panel(panel)
+    context = panel_context(user=user, movie=movie, panel=panel, rated=rated)
+    return render_to_string(template, context, request=request)
+
+
+def _panel_json(
+    request: HttpRequest, *, member: User, movie: Movie, panel: str, message: str = ""
+) -> JsonResponse:
+    context = panel_context(user=member, movie=movie, panel=panel)
+    context["message"] = message
+    html = render_to_string(_panel(panel)[1], context, request=request)
+    response = JsonResponse({"status": context["status"], "message": message, "html": html})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _answer(
+    request: HttpRequest,
+    *,
+    member: User,
+    movie: Movie,
+    panel: str,
+    message: str = "",
+    level: int = messages.INFO,
+) -> HttpResponse:
+    """The panel as JSON for fetch(), else a redirect back to it on the movie page."""
+    if wants_json(request):
+        return _panel_json(request, member=member, movie=movie, panel=panel, message=message)
+    if message:
+        messages.add_message(request, level, message)
+    return redirect(f"{movie.get_absolute_url()}#{_panel(panel)[2]}")
+
+
+@login_required
+@require_GET
+def generated_text_status(request: HttpRequest, slug: str, panel: str) -> HttpResponse:
+    """The signed-in member's own text of this kind: {"status": ..., "html": the panel}."""
+    _panel(panel)
+    movie = movie_get(slug=slug)
+    return _panel_json(request, member=signed_in_member(request), movie=movie, panel=panel)
+
+
+@login_required
+@require_POST
+def generated_text_ask(request: HttpRequest, slug: str, panel: str) -> HttpResponse:
+    kind, _, _ = _panel(panel)
+    movie = movie_get(slug=slug)
+    member = signed_in_member(request)
+    refusal = selectors_llm.generation_refusal(user_id=member.pk, movie_id=movie.pk, kind=kind)
+    current = selectors_llm.generated_text(user_id=member.pk, movie_id=movie.pk, kind=kind)
+    if refusal:
+        return _answer(request, member=member, movie=movie, panel=panel, message=refusal)
+    if current is not None and current.status == GeneratedText.Status.PENDING:
+        # Already queued: asking again only shows its progress (and costs no budget).
+        return _answer(request, member=member, movie=movie, panel=panel)
+    if not GenerationRateThrottle().allow_request(request, None):  # type: ignore[arg-type]
+        # One budget with the API's generation endpoints: asking costs model time.
+        return _answer(
+            request, member=member, movie=movie, panel=panel, message=THROTTLED, level=messages.ERROR
+        )
+    generated_text_request(user=member, movie=movie, kind=kind)
+    return _answer(request, member=member, movie=movie, panel=panel)
+
+
+@login_required
+@require_POST
+def generated_text_forget(request: HttpRequest, slug: str, panel: str) -> HttpResponse:
+    kind, _, _ = _panel(panel)
+    movie = movie_get(slug=slug)
+    member = signed_in_member(request)
+    generated_text_discard(user=member, movie=movie, kind=kind)
+    message = "The AI draft was discarded." if panel == "review-draft" else "The suggestions were discarded."
+    return _answer(request, member=member, movie=movie, panel=panel, message=message, level=messages.SUCCESS)

@@ -1,0 +1,104 @@
+// The movie page's AI panels (review draft, discussion suggestions): ask without leaving the
+// page, then poll the panel's status URL every 2 s until the text is ready or failed.
+// Without JavaScript the same forms POST and redirect back, and "Check again" reloads.
+(function () {
+  "use strict";
+
+  var POLL_MS = 2000;
+  var MAX_POLLS = 300; // ten minutes; then the panel asks for a reload instead
+
+  function csrf(form) {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function reviewBox() {
+    return document.querySelector("#review-form textarea[name=body]");
+  }
+
+  // Swap a panel for the server's fresh HTML; returns the new panel element.
+  function swap(panel, html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html.trim();
+    var fresh = holder.firstElementChild;
+    if (!fresh) return panel;
+    panel.replaceWith(fresh);
+    return fresh;
+  }
+
+  // A draft that just became ready goes into the review box, unless the member typed there.
+  function fillDraft(panel) {
+    var draft = panel.getAttribute("data-ai-draft");
+    var box = reviewBox();
+    if (draft === null || !box) return;
+    if (box.value.trim() && box.value !== draft &&
+        !window.confirm("Replace what you typed with the AI-generated draft?")) return;
+    box.value = draft;
+    box.focus();
+  }
+
+  function settle(panel, previous) {
+    var status = panel.getAttribute("data-ai-status");
+    if (status === "pending") { poll(panel, 0); return; }
+    if (status === "ready" && previous !== "ready" && panel.getAttribute("data-ai-panel") === "review-draft") {
+      fillDraft(panel);
+    }
+  }
+
+  function poll(panel, count) {
+    if (count >= MAX_POLLS) {
+      var note = document.createElement("p");
+      note.className = "muted";
+      note.textContent = "Still working on it. Reload the page in a little while to see it.";
+      panel.appendChild(note);
+      return;
+    }
+    window.setTimeout(function () {
+      if (!document.body.contains(panel)) return; // replaced meanwhile (e.g. asked again)
+      fetch(panel.getAttribute("data-ai-url"), {
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+      })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (data) {
+          if (data.status === "pending") { poll(panel, count + 1); return; }
+          settle(swap(panel, data.html), "pending");
+        })
+        .catch(function () { poll(panel, count + 5); }); // back off on errors, give up eventually
+    }, POLL_MS);
+  }
+
+  // Ask, retry and discard through fetch; the server answers the panel's new HTML.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("js-ai-form")) return;
+    var panel = form.closest("[data-ai-panel]");
+    if (!panel) return;
+    event.preventDefault();
+    var previous = panel.getAttribute("data-ai-status");
+    var draft = panel.getAttribute("data-ai-draft");
+    var discarding = form.hasAttribute("data-ai-discard");
+    var button = form.querySelector("button");
+    if (button) button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf(form) },
+      body: new FormData(form),
+      credentials: "same-origin",
+    })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) {
+        if (discarding) {
+          var box = reviewBox();
+          if (box && draft !== null && box.value === draft) box.value = "";
+        }
+        settle(swap(panel, data.html), previous);
+      })
+      .catch(function () { form.submit(); });
+  });
+
+  document.querySelectorAll("[data-ai-panel][data-ai-status=pending]").forEach(function (panel) {
+    poll(panel, 0);
+  });
+})();
