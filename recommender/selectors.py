@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
 from community.accounts.models import User
+from community.core import pagecache
 from community.movies.models import Movie
 from community.reviews.models import Rating
 from recommender.models import GeneratedText, Recommendation, RecommendationFeedback
@@ -99,42 +99,24 @@ def similar_movies(*, movie: Movie, limit: int = 10) -> list[dict[str, Any]]:
     return [{"movie": m, "score": round(m.shared / len(genre_ids), 3)} for m in candidates]
 
 
+def recommendation_rows_stamp_fields() -> dict[str, Any]:
+    """Annotations on the user table that change whenever anything the member's rows show could
+    change; also registered as part of the homepage's stamp (community.core.pagecache)."""
+    explanations = GeneratedText.objects.filter(kind=GeneratedText.Kind.EXPLANATION)
+    return {
+        "rec_n": pagecache.count(Recommendation.objects),
+        "recs": pagecache.latest(Recommendation.objects, "created_at"),
+        "rec_rated": pagecache.latest(Rating.objects, "updated_at"),
+        "rec_rated_n": pagecache.count(Rating.objects),
+        "feedback": pagecache.latest(RecommendationFeedback.objects, "created_at"),
+        "feedback_n": pagecache.count(RecommendationFeedback.objects),
+        "texts": pagecache.latest(explanations, "updated_at"),
+    }
+
+
 def recommendation_rows_stamp(*, user_id: int) -> str:
-    """Changes whenever anything the member's rows show could change (one query)."""
-
-    def latest(queryset, field):
-        return Subquery(
-            queryset.filter(user_id=OuterRef("pk"))
-            .order_by()
-            .values("user_id")
-            .annotate(v=Max(field))
-            .values("v")[:1]
-        )
-
-    def count(queryset):
-        return Coalesce(
-            Subquery(
-                queryset.filter(user_id=OuterRef("pk"))
-                .order_by()
-                .values("user_id")
-                .annotate(v=Count("id"))
-                .values("v")[:1]
-            ),
-            0,
-        )
-
-    row = (
-        User.objects.filter(pk=user_id)
-        .annotate(
-            recs=latest(Recommendation.objects, "created_at"),
-            rec_n=count(Recommendation.objects),
-            rated=latest(Rating.objects, "updated_at"),
-            rated_n=count(Rating.objects),
-            feedback=latest(RecommendationFeedback.objects, "created_at"),
-            feedback_n=count(RecommendationFeedback.objects),
-            texts=latest(GeneratedText.objects.filter(kind=GeneratedText.Kind.EXPLANATION), "updated_at"),
-        )
-        .values_list("recs", "rec_n", "rated", "rated_n", "feedback", "feedback_n", "texts")
-        .first()
-    )
-    return "" if row is None or not row[1] else "|".join(str(v) for v in row)
+    """Changes whenever anything the member's rows show could change (one query); "" without rows."""
+    fields = recommendation_rows_stamp_fields()
+    names = list(fields)
+    row = User.objects.filter(pk=user_id).annotate(**fields).values_list(*names).first()
+    return "" if row is None or not row[0] else "|".join(str(v) for v in row)

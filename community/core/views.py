@@ -4,9 +4,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
+from community.accounts.models import User
+from community.core import pagecache
 from community.core.viewutils import template_tag_available
 from community.movies import selectors as movie_selectors
 from community.reviews import selectors as review_selectors
+from community.reviews.models import Rating, Review, ReviewLike
 
 RECENT_REVIEWS_SECONDS = 30
 
@@ -24,7 +27,35 @@ def _recent_reviews() -> list:
     return cache.get_or_set("home:recent-reviews", compute, RECENT_REVIEWS_SECONDS) or []
 
 
+def _home_stamp_fields() -> dict[str, object]:
+    """What a member's homepage shows of their own: ratings, reviews, likes, favourite genres."""
+    favourites = User.favourite_genres.through.objects
+    return {
+        "rated": pagecache.latest(Rating.objects, "updated_at"),
+        "rated_n": pagecache.count(Rating.objects),
+        "reviewed": pagecache.latest(Review.objects, "updated_at"),
+        "reviewed_n": pagecache.count(Review.objects),
+        "liked": pagecache.latest(ReviewLike.objects, "created_at"),
+        "liked_n": pagecache.count(ReviewLike.objects),
+        "genres": pagecache.latest(favourites, "genre_id"),
+        "genres_n": pagecache.count(favourites),
+    }
+
+
 def home(request: HttpRequest) -> HttpResponse:
+    """Members get their page from the cache until anything on it changes (see pagecache)."""
+    if request.user.is_authenticated:
+        return pagecache.cached_member_page(
+            request,
+            "home",
+            _home_stamp_fields(),
+            lambda: _home_render(request),
+            shared_seconds=RECENT_REVIEWS_SECONDS,
+        )
+    return _home_render(request)
+
+
+def _home_render(request: HttpRequest) -> HttpResponse:
     user = request.user
     recent = _recent_reviews()
     context: dict[str, object] = {

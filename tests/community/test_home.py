@@ -36,3 +36,69 @@ def test_home_query_count_is_bounded(client, django_assert_max_num_queries):
         ReviewFactory(movie=MovieFactory(rating_count=80, rating_average=4.0))
     with django_assert_max_num_queries(8):
         client.get(reverse("home"))
+
+
+def _cached(response) -> bool:
+    """A page served from the page cache rendered no template."""
+    return response.context is None
+
+
+def test_a_members_homepage_is_served_from_the_cache_until_something_on_it_changes(
+    member_client, user, django_assert_max_num_queries
+):
+    from community.reviews.services import rating_set, review_like
+
+    movie = MovieFactory(title="Something to rate", rating_count=50)
+    other_review = ReviewFactory(body="Someone else's words")
+    first = member_client.get(reverse("home"))  # sets the CSRF cookie, renders
+    assert not _cached(first)
+    second = member_client.get(reverse("home"))
+    assert not _cached(second)  # the first render had no CSRF cookie to key on
+    with django_assert_max_num_queries(3):  # session, user, stamp
+        third = member_client.get(reverse("home"))
+    assert _cached(third)
+    assert third.content == second.content
+
+    rating_set(user=user, movie=movie, score="4.0")
+    assert not _cached(member_client.get(reverse("home")))
+    assert _cached(member_client.get(reverse("home")))
+
+    review_like(review=other_review, user=user)
+    assert not _cached(member_client.get(reverse("home")))
+
+    user.favourite_genres.add(GenreFactory(name="Western"))
+    assert not _cached(member_client.get(reverse("home")))
+
+    user.first_name = "Renamed"
+    user.save()
+    page = member_client.get(reverse("home"))
+    assert not _cached(page)
+    assert b"Renamed" in page.content
+
+
+def test_a_flash_message_is_never_hidden_by_the_cached_homepage(member_client):
+    movie = MovieFactory(title="Never rated")
+    member_client.get(reverse("home"))
+    member_client.get(reverse("home"))
+    assert _cached(member_client.get(reverse("home")))
+    # Clearing a rating that does not exist changes nothing on the page but flashes a message.
+    member_client.post(reverse("reviews:rating_clear", args=[movie.slug]), {"next": "/"})
+    page = member_client.get(reverse("home"))
+    assert not _cached(page)
+    assert b"Your rating of Never rated was removed." in page.content
+    assert _cached(member_client.get(reverse("home")))
+
+
+def test_the_cached_homepage_is_keyed_by_member_and_csrf_cookie(client, user):
+    from tests.factories import UserFactory
+
+    client.force_login(user)
+    client.get(reverse("home"))
+    mine = client.get(reverse("home"))
+    other = UserFactory(username="someone_else")
+    client.force_login(other)
+    theirs = client.get(reverse("home"))
+    assert not _cached(theirs)
+    assert b"someone_else" in theirs.content and b"someone_else" not in mine.content
+    client.cookies["csrftoken"] = "x" * 32
+    assert not _cached(client.get(reverse("home")))
