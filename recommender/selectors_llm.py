@@ -121,17 +121,22 @@ def suggested_questions(text: GeneratedText | None) -> list[str]:
     return [str(q) for q in questions][:3]
 
 
-def suggested_threads(text: GeneratedText | None, *, limit: int = 3) -> list[Any]:
+def suggested_threads(
+    text: GeneratedText | None, *, exclude_ids: Iterable[int] = (), limit: int = 3
+) -> list[Any]:
     """The movie's threads the suggestions task found closest to the user's interests.
 
     The task stores their ids (ranking them needs the embedding model, which the web
-    process never loads); threads deleted since are left out. One query.
+    process never loads); threads deleted since, and `exclude_ids` (those the page lists
+    anyway), are left out. One query.
     """
     from community.discussions.models import Thread
 
     if text is None or text.status != GeneratedText.Status.READY:
         return []
-    ids = [int(i) for i in (text.payload or {}).get("similar_thread_ids", [])][:limit]
+    excluded = set(exclude_ids)
+    ids = [int(i) for i in (text.payload or {}).get("similar_thread_ids", []) if int(i) not in excluded]
+    ids = ids[:limit]
     if not ids:
         return []
     found = Thread.objects.filter(pk__in=ids, movie_id=text.movie_id).select_related("author", "movie")

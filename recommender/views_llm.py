@@ -21,6 +21,7 @@ from community.accounts.models import User
 from community.core.api.throttles import GenerationRateThrottle
 from community.core.members import signed_in_member
 from community.core.viewutils import wants_json
+from community.discussions.selectors import thread_list
 from community.movies.models import Movie
 from community.movies.selectors import movie_get
 from community.reviews.selectors import rating_for
@@ -38,6 +39,8 @@ PANELS = {
     ),
 }
 
+MOVIE_PAGE_THREADS = 5  # the movie page lists the five most recently active threads
+
 THROTTLED = "You have asked for many AI texts in the last hour; please try again later."
 
 
@@ -47,8 +50,19 @@ def _panel(panel: str) -> tuple[str, str, str]:
     return PANELS[panel]
 
 
-def panel_context(*, user: User, movie: Movie, panel: str, rated: bool | None = None) -> dict[str, Any]:
-    """What a panel shows; `rated` may be passed by a page that has read the rating already."""
+def panel_context(
+    *,
+    user: User,
+    movie: Movie,
+    panel: str,
+    rated: bool | None = None,
+    listed_thread_ids: list[int] | None = None,
+) -> dict[str, Any]:
+    """What a panel shows.
+
+    A page that has read them already may pass `rated` (the member rated the movie) and
+    `listed_thread_ids` (the threads it lists under Discussions, not suggested again).
+    """
     kind, _, anchor = _panel(panel)
     text = selectors_llm.generated_text(user_id=user.pk, movie_id=movie.pk, kind=kind)
     context: dict[str, Any] = {
@@ -66,15 +80,15 @@ def panel_context(*, user: User, movie: Movie, panel: str, rated: bool | None = 
         context["rated"] = rated
     else:
         context["questions"] = selectors_llm.suggested_questions(text)
-        context["similar_threads"] = selectors_llm.suggested_threads(text)
+        if listed_thread_ids is None:
+            listed_thread_ids = [t.pk for t in thread_list(movie=movie)[:MOVIE_PAGE_THREADS]]
+        context["similar_threads"] = selectors_llm.suggested_threads(text, exclude_ids=listed_thread_ids)
     return context
 
 
-def panel_html(
-    request: HttpRequest, *, user: User, movie: Movie, panel: str, rated: bool | None = None
-) -> str:
+def panel_html(request: HttpRequest, *, user: User, movie: Movie, panel: str, **known: Any) -> str:
     _, template, _ = _panel(panel)
-    context = panel_context(user=user, movie=movie, panel=panel, rated=rated)
+    context = panel_context(user=user, movie=movie, panel=panel, **known)
     return render_to_string(template, context, request=request)
 
 

@@ -32,8 +32,12 @@ def ai_review_form(context, movie, form, rating) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def ai_discussion_suggestions(context, movie) -> str:
+def ai_discussion_suggestions(context, movie, listed_threads=None) -> str:
+    """Suggested questions; `listed_threads` (those the page lists) are not suggested again."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return ""
-    return panel_html(request, user=request.user, movie=movie, panel="discussion-suggestions")
+    listed = None if listed_threads is None else [t.pk for t in listed_threads]
+    return panel_html(
+        request, user=request.user, movie=movie, panel="discussion-suggestions", listed_thread_ids=listed
+    )

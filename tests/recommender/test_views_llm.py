@@ -279,7 +279,10 @@ def test_without_suggestions_a_member_can_ask_for_them(member_client, movie):
 def test_ready_suggestions_offer_to_start_each_discussion_and_threads_you_may_like(
     member_client, user, movie
 ):
-    liked = ThreadFactory(movie=movie, title="The coyote scene")
+    long_ago = timezone.now() - timezone.timedelta(days=30)
+    liked = ThreadFactory(movie=movie, title="The coyote scene", last_activity_at=long_ago)
+    for _ in range(5):
+        ThreadFactory(movie=movie)  # more recently active: these are the five the page lists
     questions = [
         "Did the ending of Collateral feel earned?",
         "How does Michael Mann use the city at night?",
@@ -304,6 +307,21 @@ def test_ready_suggestions_offer_to_start_each_discussion_and_threads_you_may_li
     # The link opens the usual form with the question as its title, for the member to finish.
     form = member_client.get(create, {"title": questions[2]})
     assert form.context["form"]["title"].value() == questions[2]
+
+
+def test_threads_the_page_lists_anyway_are_not_suggested_again(member_client, user, movie):
+    listed = ThreadFactory(movie=movie, title="Already on the page")
+    make_text(
+        user,
+        movie,
+        SUGGESTIONS,
+        GeneratedText.Status.READY,
+        payload={"questions": ["Is this a question?"], "similar_thread_ids": [listed.pk]},
+    )
+    content = page(member_client, movie)
+    assert content.count("Already on the page") == 1 and "Threads you may like" not in content
+    html = member_client.get(status_url(movie, "discussion-suggestions")).json()["html"]
+    assert "Already on the page" not in html
 
 
 def test_suggestions_are_written_end_to_end_with_the_fake_generator(
@@ -340,7 +358,9 @@ def test_another_members_suggestions_are_never_shown(member_client, movie):
 def test_the_movie_page_query_count_stays_bounded_with_the_ai_panels(
     member_client, user, rated, django_assert_max_num_queries
 ):
-    threads = [ThreadFactory(movie=rated) for _ in range(6)]
+    long_ago = timezone.now() - timezone.timedelta(days=30)
+    threads = [ThreadFactory(movie=rated, last_activity_at=long_ago) for _ in range(3)]
+    threads += [ThreadFactory(movie=rated) for _ in range(5)]
     for _ in range(10):
         review = ReviewFactory(movie=rated)
         RatingFactory(movie=rated, user=review.user)

@@ -1,0 +1,234 @@
+"""The movie page's AI panels in headless Chromium: ask, watch it pending, see it ready.
+
+The generation task is captured instead of sent to the broker and then run in the test
+(with the fake generator), so the pending state stays on screen long enough to look at.
+Screenshots go to $UI_SHOTS_DIR (default tests/browser/artifacts/) for a human to look at.
+Run with: pytest tests/browser/test_movie_ai.py -m browser
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import (
+    TEST_PASSWORD,
+    GenreFactory,
+    MovieFactory,
+    RatingFactory,
+    ReviewFactory,
+    ThreadFactory,
+    UserFactory,
+)
+
+SHOTS = Path(os.environ.get("UI_SHOTS_DIR", Path(__file__).parent / "artifacts"))
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs the Debian chromium package"),
+]
+
+
+@pytest.fixture
+def fake_models(monkeypatch, tmp_path, settings):
+    monkeypatch.setenv("LLM_BACKEND", "fake")
+    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
+    settings.RECOMMENDER_MODEL_DIR = tmp_path / "recommender"
+    from recommender.llm.generation import get_backend
+
+    get_backend.cache_clear()
+    yield
+    get_backend.cache_clear()
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    from recommender.tasks import generation
+
+    sent: list[tuple[int, str]] = []
+    monkeypatch.setattr(
+        generation.generated_text_produce,
+        "apply_async",
+        lambda args, task_id: sent.append((args[0], task_id)),
+    )
+    return sent
+
+
+def run_queued(queued) -> None:
+    from recommender.models import GeneratedText
+    from recommender.tasks.generation import generated_text_produce
+
+    while queued:
+        text_id, task_id = queued.pop(0)
+        generated_text_produce.apply(args=[text_id], task_id=task_id)
+        row = GeneratedText.objects.get(pk=text_id)
+        if row.kind == GeneratedText.Kind.DISCUSSION_SUGGESTIONS:
+            # The fake ranks threads by recency only (the five the page lists anyway); point the
+            # suggestions at the older threads, as MiniLM would for this member's interests.
+            older = row.movie.threads.order_by("last_activity_at").values_list("pk", flat=True)[:2]
+            row.payload["similar_thread_ids"] = list(older)
+            row.save(update_fields=["payload"])
+
+
+@pytest.fixture
+def collateral(transactional_db, fake_models):
+    crime = GenreFactory(name="Crime")
+    thriller = GenreFactory(name="Thriller")
+    movie = MovieFactory(
+        title="Collateral",
+        year=2004,
+        genres=[crime, thriller],
+        director_names="Michael Mann",
+        cast_names="Tom Cruise, Jamie Foxx, Jada Pinkett Smith",
+        plot="A cab driver finds himself the hostage of an engaging contract killer as he makes "
+        "his rounds from hit to hit during one night in Los Angeles.",
+        plot_source="Wikipedia",
+        plot_license="CC BY-SA 4.0",
+    )
+    heat = MovieFactory(title="Heat", year=1995, genres=[crime], director_names="Michael Mann")
+    member = UserFactory(username="maya")
+    RatingFactory(user=member, movie=heat, score=Decimal("5.0"))
+    ReviewFactory(user=member, movie=heat, body="Tense pacing and a superb cast; the diner scene is perfect.")
+    RatingFactory(user=member, movie=movie, score=Decimal("4.5"))
+    for i, body in enumerate(
+        ["The ending was brilliant.", "The ending was awful, it dragged.", "Great acting from Foxx."]
+    ):
+        other = UserFactory(username=f"critic{i}")
+        ReviewFactory(user=other, movie=movie, body=body)
+        RatingFactory(user=other, movie=movie, score=Decimal(str(3 + i * 0.5)))
+    long_ago = timezone.now() - timezone.timedelta(days=40)
+    ThreadFactory(movie=movie, title="Was Max ever really in danger?", last_activity_at=long_ago)
+    ThreadFactory(movie=movie, title="The coyote scene, explained", last_activity_at=long_ago)
+    for title in [
+        "Best Michael Mann film?",
+        "Foxx deserved the Oscar",
+        "That jazz club",
+        "LA at night",
+        "Vincent",
+    ]:
+        ThreadFactory(movie=movie, title=title)
+    from community.movies.services import movie_stats_refresh
+
+    movie_stats_refresh(movie_ids=[movie.pk, heat.pk])
+    return movie
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+def shot(page, name: str, full_page: bool = True) -> None:
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+
+def section_shot(page, selector: str, name: str) -> None:
+    # The sticky header would cover the top of an element scrolled into view.
+    page.evaluate("document.querySelector('.site-header').style.position = 'static'")
+    page.locator(selector).scroll_into_view_if_needed()
+    page.locator(selector).screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def log_in(page, base: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "maya")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("main button:has-text('Log in')")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def test_a_member_drafts_a_review_and_gets_discussion_questions(live_server, collateral, queued, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    base = live_server.url
+    log_in(page, base)
+    page.goto(base + collateral.get_absolute_url())
+    assert page.locator("#ai-review-draft button:has-text('Draft my review')").is_visible()
+    shot(page, "ai-01-movie-page-buttons")
+
+    # Draft: the click asks through fetch; the panel spins and polls without a reload.
+    page.click("#ai-review-draft button:has-text('Draft my review')")
+    page.wait_for_selector("#ai-review-draft[data-ai-status=pending] .ai-spinner")
+    assert len(queued) == 1
+    section_shot(page, ".movie-main > section.panel", "ai-02-draft-pending")
+    shot(page, "ai-02-draft-pending-page")
+    run_queued(queued)
+    page.wait_for_selector("#ai-review-draft[data-ai-status=ready]", timeout=10_000)
+    body = page.input_value("#id_body")
+    assert "Collateral" in body
+    assert page.locator("#ai-review-draft .badge-ai").inner_text() == "AI-generated draft"
+    section_shot(page, ".movie-main > section.panel", "ai-03-draft-ready")
+    page.reload()
+    assert page.input_value("#id_body") == body  # rendered by the server too (no JS needed)
+
+    # Suggestions: the same ask-and-poll, then three questions that open a prefilled thread form.
+    page.click("#ai-suggestions button:has-text('Suggest discussion questions')")
+    page.wait_for_selector("#ai-suggestions[data-ai-status=pending] .ai-spinner")
+    section_shot(page, "section[aria-labelledby=discussions-h]", "ai-04-suggestions-pending")
+    run_queued(queued)
+    page.wait_for_selector("#ai-suggestions[data-ai-status=ready]", timeout=10_000)
+    questions = page.locator("#ai-suggestions .ai-question")
+    assert questions.count() == 3
+    assert page.locator("#ai-suggestions .ai-threads li").count() >= 1
+    section_shot(page, "section[aria-labelledby=discussions-h]", "ai-05-suggestions-ready")
+    shot(page, "ai-06-movie-page-ready")
+
+    # Small screens.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    section_shot(page, ".movie-main > section.panel", "ai-07-mobile-draft-ready")
+    section_shot(page, "section[aria-labelledby=discussions-h]", "ai-08-mobile-suggestions")
+
+    first = questions.first.inner_text()
+    page.locator("#ai-suggestions a:has-text('Start this discussion')").first.click()
+    page.wait_for_url("**/discussions/new/?title=*")
+    assert page.input_value("#id_title") == first
+    shot(page, "ai-09-mobile-thread-form-prefilled")
+
+    # Discard the draft: the box empties and the button comes back.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base + collateral.get_absolute_url())
+    page.click("#ai-review-draft button:has-text('Discard draft')")
+    page.wait_for_selector("#ai-review-draft button:has-text('Draft my review')")
+    assert page.input_value("#id_body") == ""
+    context.close()
+
+
+def test_the_panels_say_warming_up_until_the_models_are_ready(
+    live_server, collateral, queued, browser, monkeypatch
+):
+    monkeypatch.setenv("LLM_BACKEND", "real")  # with an empty model cache
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url)
+    page.goto(live_server.url + collateral.get_absolute_url())
+    assert page.locator(".ai-notice").count() == 2
+    assert page.locator("button:has-text('Draft my review')").count() == 0
+    section_shot(page, ".movie-main > section.panel", "ai-10-mobile-warming-up")
+    context.close()
