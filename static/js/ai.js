@@ -16,14 +16,21 @@
     return document.querySelector("#review-form textarea[name=body]");
   }
 
-  // Swap a panel for the server's fresh HTML; returns the new panel element.
+  // Refresh a panel from the server's HTML. The element itself stays (only its attributes
+  // and contents change), so screen readers announce the change through its aria-live.
   function swap(panel, html) {
     var holder = document.createElement("div");
     holder.innerHTML = html.trim();
     var fresh = holder.firstElementChild;
     if (!fresh) return panel;
-    panel.replaceWith(fresh);
-    return fresh;
+    Array.prototype.slice.call(panel.attributes).forEach(function (attr) {
+      if (!fresh.hasAttribute(attr.name)) panel.removeAttribute(attr.name);
+    });
+    Array.prototype.slice.call(fresh.attributes).forEach(function (attr) {
+      panel.setAttribute(attr.name, attr.value);
+    });
+    panel.replaceChildren.apply(panel, Array.prototype.slice.call(fresh.childNodes));
+    return panel;
   }
 
   // A draft that just became ready goes into the review box, unless the member typed there.
@@ -39,13 +46,15 @@
 
   function settle(panel, previous) {
     var status = panel.getAttribute("data-ai-status");
-    if (status === "pending") { poll(panel, 0); return; }
+    if (status === "pending") { poll(panel, 0, {}); return; }
     if (status === "ready" && previous !== "ready" && panel.getAttribute("data-ai-panel") === "review-draft") {
       fillDraft(panel);
     }
   }
 
-  function poll(panel, count) {
+  // One polling loop per panel: `loop` marks the current one, an older one stops.
+  function poll(panel, count, loop) {
+    panel.aiLoop = loop;
     if (count >= MAX_POLLS) {
       var note = document.createElement("p");
       note.className = "muted";
@@ -54,7 +63,8 @@
       return;
     }
     window.setTimeout(function () {
-      if (!document.body.contains(panel)) return; // replaced meanwhile (e.g. asked again)
+      if (panel.aiLoop !== loop || panel.getAttribute("data-ai-status") !== "pending") return;
+      if (document.hidden) { poll(panel, count, loop); return; } // no requests from a background tab
       fetch(panel.getAttribute("data-ai-url"), {
         headers: { "Accept": "application/json" },
         credentials: "same-origin",
@@ -62,10 +72,11 @@
       })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (data) {
-          if (data.status === "pending") { poll(panel, count + 1); return; }
+          if (panel.aiLoop !== loop) return;
+          if (data.status === "pending") { poll(panel, count + 1, loop); return; }
           settle(swap(panel, data.html), "pending");
         })
-        .catch(function () { poll(panel, count + 5); }); // back off on errors, give up eventually
+        .catch(function () { poll(panel, count + 5, loop); }); // back off on errors, give up eventually
     }, POLL_MS);
   }
 
@@ -99,6 +110,6 @@
   });
 
   document.querySelectorAll("[data-ai-panel][data-ai-status=pending]").forEach(function (panel) {
-    poll(panel, 0);
+    poll(panel, 0, {});
   });
 })();
