@@ -27,10 +27,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from .blend import FEATURES, LIKED_AT, BaseScorers, Hybrid
-from .cf import EASE, ImplicitALS, ItemKNN
+from .cf import EASE, CoLiked, ImplicitALS, ItemKNN
 from .content import ContentScorer
 
-FORMAT = 1
+FORMAT = 2
+# Format 1 had no co-liked scorer; its weights are read by feature name (the new one gets 0).
+READABLE_FORMATS = (1, 2)
 CURRENT = "current"
 
 # Explicit feedback is a product rule, not a learned weight: the blend's scores are in
@@ -277,6 +279,7 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
     h = model.hybrid
     b = h.base
     knn = sp.csr_matrix(b.knn.similarity)
+    co = sp.csr_matrix(b.co_liked.weights)
     meta = {
         "format": FORMAT,
         "version": model.version,
@@ -285,6 +288,7 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
         "als_l2": b.als.l2,
         "als_alpha": b.als.alpha,
         "als_rating_confidence": b.als.rating_confidence,
+        "co_liked": {"shrink": b.co_liked.shrink, "liked_at": b.co_liked.liked_at, "floor": b.co_liked.floor},
         "titles": model.titles,
         "genres": model.genres,
         "metadata": model.metadata,
@@ -302,6 +306,11 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
         "knn_data": knn.data,
         "knn_indices": knn.indices,
         "knn_indptr": knn.indptr,
+        "co_liked_data": co.data,
+        "co_liked_indices": co.indices,
+        "co_liked_indptr": co.indptr,
+        "co_liked_inverse_mass": b.co_liked.inverse_mass,
+        "co_liked_base_rate": b.co_liked.base_rate,
         "content": b.content.vectors,
         "log_popularity": b.log_popularity,
         "quality": b.quality,
@@ -347,8 +356,8 @@ def load_artifact(path: Path) -> ServingModel:
     with np.load(path, allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files}
     meta = json.loads(arrays["meta"].tobytes().decode())
-    if meta["format"] != FORMAT:
-        raise ValueError(f"{path} has artefact format {meta['format']}, this code reads {FORMAT}")
+    if meta["format"] not in READABLE_FORMATS:
+        raise ValueError(f"{path} has artefact format {meta['format']}, this code reads {READABLE_FORMATS}")
     n_items = len(arrays["item_ids"])
     ease = EASE.__new__(EASE)
     ease.items, ease.weights, ease.n_items = arrays["ease_items"], arrays["ease_weights"], n_items
@@ -364,9 +373,10 @@ def load_artifact(path: Path) -> ServingModel:
     knn.similarity = sp.csr_matrix(
         (arrays["knn_data"], arrays["knn_indices"], arrays["knn_indptr"]), shape=(n_items, n_items)
     )
+    co_liked = _load_co_liked(arrays, meta, n_items)
     hybrid = Hybrid.__new__(Hybrid)
-    hybrid.weights = arrays["weights"]
-    hybrid.thin_weights = arrays.get("thin_weights", arrays["weights"])
+    hybrid.weights = _by_feature(arrays["weights"], meta["features"])
+    hybrid.thin_weights = _by_feature(arrays.get("thin_weights", arrays["weights"]), meta["features"])
     hybrid.pool_size = meta["pool_size"]
     hybrid.base = BaseScorers(
         ease=ease,
@@ -376,6 +386,7 @@ def load_artifact(path: Path) -> ServingModel:
         content=ContentScorer(arrays["content"]),
         log_popularity=arrays["log_popularity"],
         quality=arrays["quality"],
+        co_liked=co_liked,
     )
     return ServingModel(
         hybrid,
@@ -385,6 +396,34 @@ def load_artifact(path: Path) -> ServingModel:
         version=meta["version"],
         metadata=meta.get("metadata", {}),
     )
+
+
+def _load_co_liked(arrays: dict[str, np.ndarray], meta: dict, n_items: int) -> CoLiked:
+    options = meta.get("co_liked", {})
+    co_liked = CoLiked(**options)
+    if "co_liked_data" in arrays:
+        co_liked.weights = sp.csr_matrix(
+            (arrays["co_liked_data"], arrays["co_liked_indices"], arrays["co_liked_indptr"]),
+            shape=(n_items, n_items),
+        )
+        co_liked.inverse_mass = arrays["co_liked_inverse_mass"]
+        co_liked.base_rate = arrays["co_liked_base_rate"]
+    else:  # format 1: an empty scorer, whose weight in the blend is 0 anyway
+        co_liked.weights = sp.csr_matrix((n_items, n_items), dtype=np.float32)
+        co_liked.inverse_mass = np.zeros(n_items, dtype=np.float32)
+        co_liked.base_rate = np.zeros(n_items, dtype=np.float32)
+    return co_liked
+
+
+def _by_feature(saved: np.ndarray, names: list[str]) -> np.ndarray:
+    """Blend weights (plain then "thin" copies) in this code's FEATURES order; unknown ones 0."""
+    n = len(names)
+    out = np.zeros(2 * len(FEATURES), dtype=np.float32)
+    for i, name in enumerate(names):
+        if name in FEATURES:
+            j = FEATURES.index(name)
+            out[j], out[len(FEATURES) + j] = saved[i], saved[n + i]
+    return out
 
 
 _lock = threading.Lock()

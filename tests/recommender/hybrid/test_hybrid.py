@@ -4,6 +4,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender.hybrid import cf, data
+from recommender.hybrid.blend import FEATURES
 from recommender.hybrid.evaluation import evaluate_top_n
 from recommender.hybrid.serving import ServingModel
 
@@ -93,7 +94,7 @@ def test_a_disliked_movie_pushes_its_look_alikes_down(world, trained):
 def test_every_feature_of_the_blend_has_a_learned_weight(trained):
     hybrid, _, _ = trained
     weights = hybrid.describe_weights()
-    assert len(weights) == 2 * 10
+    assert len(weights) == 2 * len(FEATURES)
     assert any(abs(w) > 0 for w in weights.values())
 
 
@@ -105,7 +106,32 @@ def test_the_single_user_fast_paths_score_like_the_batch_paths(world, trained):
     hybrid, train, _ = trained
     base = hybrid.base
     batch = train[:40]
-    for scorer in (base.ease, base.ease_loved, base.knn, base.content, base.als):
+    for scorer in (base.ease, base.ease_loved, base.knn, base.content, base.als, base.co_liked):
         many = scorer.score(batch)
         for u in (0, 7, 39):
             np.testing.assert_allclose(scorer.score(train[u]), many[u : u + 1], rtol=1e-3, atol=1e-4)
+
+
+def test_co_liked_ranks_what_members_who_loved_the_same_movie_also_loved():
+    # items: 0 = anchor, 1 = loved by the anchor's fans, 2 = popular with everyone else
+    triples = [(u, 0, 5.0) for u in range(10)] + [(u, 1, 5.0) for u in range(8)]
+    triples += [(u, 2, 5.0) for u in range(10, 40)]
+    users, items, values = (np.array(c) for c in zip(*triples, strict=True))
+    matrix = sp.csr_matrix((values, (users, items)), shape=(41, 3), dtype=np.float32)
+    model = cf.CoLiked(shrink=1.0).fit(matrix)
+    fan = model.score(sp.csr_matrix(([5.0], ([0], [0])), shape=(1, 3)))[0]
+    assert fan[1] > fan[2]
+    # nobody's taste known yet: the share of members who loved each movie
+    newcomer = model.score(sp.csr_matrix((1, 3), dtype=np.float32))[0]
+    np.testing.assert_allclose(newcomer, [10 / 41, 8 / 41, 30 / 41], rtol=1e-5)
+    # a movie rated 2 says nothing about taste: same as no rating
+    panned = model.score(sp.csr_matrix(([2.0], ([0], [0])), shape=(1, 3)))[0]
+    np.testing.assert_allclose(panned, newcomer)
+
+
+def test_thin_profiles_get_their_own_blend_of_plain_scores(trained):
+    hybrid, _, _ = trained
+    n = len(FEATURES)
+    assert not np.allclose(hybrid.thin_weights, hybrid.weights)
+    assert (hybrid.thin_weights[n:] == 0).all()
+    assert np.abs(hybrid.thin_weights[:n]).max() == 1.0
