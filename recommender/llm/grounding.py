@@ -267,6 +267,56 @@ def unknown_names(text: str, facts: Facts) -> list[str]:
     return found
 
 
+_STARS = re.compile(r"(\d(?:\.\d)?)\s*(?:/\s*5|-?\s*stars?|out of (?:5|five))", re.IGNORECASE)
+_PRAISE = re.compile(
+    r"\b(lov(?:e|ed|es)|ador(?:e|ed)|favou?rite|masterpiece|brilliant|superb|excellent|strong|"
+    r"great|wonderful|amazing|enjoy(?:ed)?|stunning|terrific|outstanding)\b",
+    re.IGNORECASE,
+)
+_BLAME = re.compile(
+    r"\b(hat(?:e|ed|es)|dislik(?:e|ed)|disappoint(?:ing|ed|ment)|weak|boring|dull|awful|terrible|"
+    r"poor|bad|worst|mediocre|tedious)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(not|n't|never|no|hardly|despite|although|though|but)\b", re.IGNORECASE)
+
+
+def _ratings_by_title(facts: Facts) -> dict[str, float]:
+    ratings = dict(facts.user.ratings)
+    if facts.rating is not None:
+        ratings[facts.movie.title] = facts.rating
+    return ratings
+
+
+def rating_misstatements(text: str, facts: Facts) -> list[str]:
+    """Claims about the user's ratings that the facts contradict.
+
+    - a star figure ("4 stars", "4.5/5") that is none of the ratings in the facts;
+    - a sentence that names a movie the user rated at most 2 stars together with praise
+      ("you loved", "a strong film"), or one rated at least 4 stars together with blame,
+      unless the sentence hedges ("not", "but", "although": mixed feelings are fine).
+    """
+    ratings = _ratings_by_title(facts)
+    known = {round(v * 2) / 2 for v in ratings.values()}
+    problems = []
+    for match in _STARS.finditer(text):
+        stars = float(match.group(1))
+        if 0 < stars <= 5 and stars not in known:
+            problems.append(f"{match.group(0).strip()} is not one of the user's ratings")
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        lowered = sentence.lower()
+        if _NEGATION.search(sentence):
+            continue
+        for title, stars in ratings.items():
+            if len(title) < 3 or title.lower() not in lowered:
+                continue
+            if stars <= 2 and _PRAISE.search(sentence):
+                problems.append(f"praises {title!r}, which the user rated {stars:g} stars")
+            elif stars >= 4 and _BLAME.search(sentence):
+                problems.append(f"runs down {title!r}, which the user rated {stars:g} stars")
+    return problems
+
+
 def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
@@ -279,6 +329,13 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     names = unknown_names(stripped, facts)
     if names:
         problems.append("names not in the facts: " + ", ".join(sorted(set(names))))
+    problems += rating_misstatements(stripped, facts)
+    if kind == "review_draft" and facts.rating is not None:
+        praise, blame = len(_PRAISE.findall(stripped)), len(_BLAME.findall(stripped))
+        if facts.rating <= 2 and praise and not blame:
+            problems.append(f"only praise in a draft for a {facts.rating:g}-star rating")
+        if facts.rating >= 4 and blame and not praise:
+            problems.append(f"only complaints in a draft for a {facts.rating:g}-star rating")
     if _URL.search(stripped):
         problems.append("contains a link or address")
     if _META.search(stripped):

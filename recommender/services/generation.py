@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -205,6 +206,11 @@ def generated_text_fail(*, text_id: int, error: str) -> None:
     )
 
 
+# A pending text whose task has not finished after this long is asked for again (its task was
+# lost, or the queue is far behind); the older task then finds itself superseded and skips.
+PENDING_REQUEUE_AFTER = timedelta(minutes=10)
+
+
 def explanations_request(*, user_id: int, limit: int = 6) -> list[int]:
     """Create pending explanation rows for the user's top recommendations; returns their ids.
 
@@ -230,7 +236,20 @@ def explanations_request(*, user_id: int, limit: int = 6) -> list[int]:
                 "task_id": uuid.uuid4().hex,
             },
         )
-        if created or row.status != GeneratedText.Status.READY:
+        if created:
+            ids.append(row.pk)
+        elif row.status == GeneratedText.Status.FAILED or (
+            row.status == GeneratedText.Status.PENDING and row.updated_at < now - PENDING_REQUEUE_AFTER
+        ):
+            # A failed text, or a pending one whose task was lost, gets one new request; a
+            # pending one still in the queue is left alone (no duplicate work per refresh).
+            row.status, row.error, row.task_id, row.updated_at = (
+                GeneratedText.Status.PENDING,
+                "",
+                uuid.uuid4().hex,
+                now,
+            )
+            row.save(update_fields=["status", "error", "task_id", "updated_at"])
             ids.append(row.pk)
     return ids
 
@@ -248,7 +267,12 @@ def generated_text_request(*, user: User, movie: Movie, kind: str) -> GeneratedT
             movie=movie,
             defaults={"status": GeneratedText.Status.PENDING, "created_at": now, "updated_at": now},
         )
-        if not created and text.status == GeneratedText.Status.PENDING and text.task_id:
+        if (
+            not created
+            and text.status == GeneratedText.Status.PENDING
+            and text.task_id
+            and text.updated_at >= now - PENDING_REQUEUE_AFTER
+        ):
             return text
         text.status = GeneratedText.Status.PENDING
         text.error = ""

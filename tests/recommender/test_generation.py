@@ -1,6 +1,7 @@
 """Generated texts end to end through the services and tasks, with the fake generator."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -100,6 +101,29 @@ def test_a_superseded_request_is_not_written(heat_fan):
     assert result.status == GeneratedText.Status.PENDING
 
 
+def test_a_request_reuses_a_fresh_pending_text_and_requeues_a_stale_one(
+    heat_fan, django_capture_on_commit_callbacks, monkeypatch
+):
+    user, movie = heat_fan
+    queued = []
+    monkeypatch.setattr(generation, "_queue_generation", lambda **kw: queued.append(kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = generation.generated_text_request(
+            user=user, movie=movie, kind=GeneratedText.Kind.REVIEW_DRAFT
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = generation.generated_text_request(
+            user=user, movie=movie, kind=GeneratedText.Kind.REVIEW_DRAFT
+        )
+    assert again.task_id == first.task_id and len(queued) == 1
+    GeneratedText.objects.filter(pk=first.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = generation.generated_text_request(
+            user=user, movie=movie, kind=GeneratedText.Kind.REVIEW_DRAFT
+        )
+    assert stale.task_id != first.task_id and queued[-1]["task_id"] == stale.task_id
+
+
 def test_discussion_suggestions_are_three_questions_on_disputed_aspects_with_similar_threads(heat_fan):
     user, movie = heat_fan
     monkey_reviews = [
@@ -144,6 +168,22 @@ def test_explanations_are_queued_for_the_top_recommendations(heat_fan, monkeypat
     facts = generation.facts_for(kind=row.kind, user_id=user.pk, movie=movie)
     assert facts.reason == "Because you loved Heat"
     assert ("Heat", 5.0) in facts.user.ratings
+
+    # The next refresh leaves the queued text alone, ...
+    assert explanations_refresh.run(user.pk) == 0
+    # ... requeues it once it has failed, ...
+    GeneratedText.objects.filter(pk=row.pk).update(status=GeneratedText.Status.FAILED)
+    assert explanations_refresh.run(user.pk) == 1
+    row.refresh_from_db()
+    assert row.status == GeneratedText.Status.PENDING and sent[-1] == ([row.pk], row.task_id)
+    assert sent[0][1] != row.task_id
+    # ... or when its task has been lost for an hour, and never once it is ready.
+    GeneratedText.objects.filter(pk=row.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    assert explanations_refresh.run(user.pk) == 1
+    GeneratedText.objects.filter(pk=row.pk).update(
+        status=GeneratedText.Status.READY, updated_at=timezone.now() - timedelta(hours=1)
+    )
+    assert explanations_refresh.run(user.pk) == 0
 
 
 def test_a_generation_that_raises_marks_the_text_failed(heat_fan, monkeypatch):

@@ -133,3 +133,30 @@ def test_possessive_names_from_the_facts_are_allowed(facts):
     facts.user.ratings.append(("National Lampoon's Van Wilder", 1.5))
     text = "You disliked National Lampoon's Van Wilder but gave Heat 5 stars, so Collateral suits you."
     assert grounding.check_output("explanation", text, facts).ok
+
+
+def test_a_star_figure_that_is_none_of_the_users_ratings_is_caught(facts):
+    text = "You gave Heat 3 stars and love tense pacing; Michael Mann's Collateral has plenty of it."
+    check = grounding.check_output("explanation", text, facts)
+    assert any("3 stars is not one of the user's ratings" in p for p in check.problems)
+    assert grounding.check_output("explanation", text.replace("3 stars", "5 stars"), facts).ok
+
+
+def test_praising_a_movie_the_user_rated_low_is_caught(facts):
+    facts.user.ratings.append(("Miami Vice", 1.5))
+    text = "You loved Miami Vice and Heat, so Michael Mann's Collateral should suit you well."
+    check = grounding.check_output("explanation", text, facts)
+    assert any("Miami Vice" in p and "1.5 stars" in p for p in check.problems)
+    hedged = "You liked Heat but not Miami Vice; Michael Mann's Collateral is closer to Heat."
+    assert grounding.check_output("explanation", hedged, facts).ok
+
+
+def test_a_draft_must_not_contradict_the_users_rating(facts):
+    facts.rating = 1.5
+    glowing = (
+        "Collateral is a brilliant, stunning thriller; Jamie Foxx is superb and the pacing is excellent."
+    )
+    check = grounding.check_output("review_draft", glowing, facts)
+    assert any("1.5-star" in p for p in check.problems)
+    mixed = "Collateral looks stunning, but the story is dull and the pacing tedious; Jamie Foxx tries hard."
+    assert grounding.check_output("review_draft", mixed, facts).ok
