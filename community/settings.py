@@ -285,6 +285,10 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["CACHE_URL"],
     }
+    # Sessions read from the shared cache, written through to the database. Only with a shared
+    # cache: with one per process, a logout in one process would not end the cached session
+    # in the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

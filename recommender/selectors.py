@@ -104,13 +104,10 @@ def recommendation_rows_stamp_fields() -> dict[str, Any]:
     change; also registered as part of the homepage's stamp (community.core.pagecache)."""
     explanations = GeneratedText.objects.filter(kind=GeneratedText.Kind.EXPLANATION)
     return {
-        "rec_n": pagecache.count(Recommendation.objects),
-        "recs": pagecache.latest(Recommendation.objects, "created_at"),
-        "rec_rated": pagecache.latest(Rating.objects, "updated_at"),
-        "rec_rated_n": pagecache.count(Rating.objects),
-        "feedback": pagecache.latest(RecommendationFeedback.objects, "created_at"),
-        "feedback_n": pagecache.count(RecommendationFeedback.objects),
-        "texts": pagecache.latest(explanations, "updated_at"),
+        "recs": pagecache.activity(Recommendation.objects, "created_at"),
+        "rec_rated": pagecache.activity(Rating.objects, "updated_at"),
+        "feedback": pagecache.activity(RecommendationFeedback.objects, "created_at"),
+        "texts": pagecache.activity(explanations, "updated_at"),
     }
 
 

@@ -24,8 +24,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest, HttpResponse
 
 StampFields = Callable[[], Mapping[str, Any]]
@@ -40,30 +41,18 @@ def register_stamp(page: str, fields: StampFields) -> None:
     providers = _registry.setdefault(page, [])
     if fields not in providers:
         providers.append(fields)
+        _compiled.pop(page, None)
 
 
-def latest(queryset, field: str, *, user_field: str = "user_id") -> Subquery:
-    """The newest ``field`` among the member's rows of ``queryset``."""
+def activity(queryset, field: str, *, user_field: str = "user_id") -> Subquery:
+    """The newest ``field`` and the number of the member's rows of ``queryset``, as one value
+    (NULL when there are none): an edit, an addition and a deletion all change it."""
     return Subquery(
         queryset.filter(**{user_field: OuterRef("pk")})
         .order_by()
         .values(user_field)
-        .annotate(v=Max(field))
+        .annotate(v=Concat(Cast(Max(field), CharField()), Value("#"), Cast(Count("pk"), CharField())))
         .values("v")[:1]
-    )
-
-
-def count(queryset, *, user_field: str = "user_id") -> Coalesce:
-    """How many rows of ``queryset`` the member has."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(**{user_field: OuterRef("pk")})
-            .order_by()
-            .values(user_field)
-            .annotate(v=Count("pk"))
-            .values("v")[:1]
-        ),
-        0,
     )
 
 
@@ -74,22 +63,48 @@ def _has_messages(request: HttpRequest) -> bool:
     return session is not None and SessionStorage.session_key in session
 
 
+# The stamp query of each page, compiled once per process: building fifteen subqueries through
+# the ORM costs more than running them. The member's id is the one parameter that changes.
+_SENTINEL = -7_131_999_017
+_compiled: dict[str, tuple[str, list[Any]]] = {}
+
+
+def _stamp_sql(page: str, fields: StampFields) -> tuple[str, list[Any]]:
+    if page not in _compiled:
+        annotations = dict(fields())
+        for provider in _registry.get(page, []):
+            annotations.update(provider())
+        names = sorted(annotations)
+        query = get_user_model().objects.filter(pk=_SENTINEL).annotate(**annotations).values_list(*names)
+        sql, params = query[:1].query.sql_with_params()
+        if list(params).count(_SENTINEL) != 1:  # pragma: no cover - a change in Django's SQL
+            raise RuntimeError(f"cannot find the member's id in the stamp query of {page!r}")
+        _compiled[page] = (sql, list(params))
+    return _compiled[page]
+
+
+def page_stamp(page: str, fields: StampFields, user_id: int) -> tuple[Any, ...] | None:
+    """The stamp row of ``page`` for this member (None for an unknown member); one query."""
+    sql, params = _stamp_sql(page, fields)
+    args = [user_id if p == _SENTINEL else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        row = cursor.fetchone()
+    return None if row is None else tuple(row)
+
+
 def member_page_key(
-    request: HttpRequest, page: str, fields: Mapping[str, Any], *, shared_seconds: int
+    request: HttpRequest, page: str, fields: StampFields, *, shared_seconds: int
 ) -> str | None:
     """The cache key for this member's ``page`` as it stands now, or None when not cacheable.
 
-    ``fields`` are community's own annotations for the page; registered ones are added.
+    ``fields`` gives community's own annotations for the page; registered ones are added.
     """
     user = request.user
     secret = request.META.get("CSRF_COOKIE")
     if not user.is_authenticated or not secret or _has_messages(request):
         return None
-    annotations = dict(fields)
-    for provider in _registry.get(page, []):
-        annotations.update(provider())
-    names = sorted(annotations)
-    row = get_user_model().objects.filter(pk=user.pk).annotate(**annotations).values_list(*names).first()
+    row = page_stamp(page, fields, user.pk)
     if row is None:
         return None
     member = (user.username, user.get_full_name(), user.onboarded_at)
@@ -101,7 +116,7 @@ def member_page_key(
 def cached_member_page(
     request: HttpRequest,
     page: str,
-    fields: Mapping[str, Any],
+    fields: StampFields,
     render: Callable[[], HttpResponse],
     *,
     shared_seconds: int,

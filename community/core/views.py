@@ -31,14 +31,10 @@ def _home_stamp_fields() -> dict[str, object]:
     """What a member's homepage shows of their own: ratings, reviews, likes, favourite genres."""
     favourites = User.favourite_genres.through.objects
     return {
-        "rated": pagecache.latest(Rating.objects, "updated_at"),
-        "rated_n": pagecache.count(Rating.objects),
-        "reviewed": pagecache.latest(Review.objects, "updated_at"),
-        "reviewed_n": pagecache.count(Review.objects),
-        "liked": pagecache.latest(ReviewLike.objects, "created_at"),
-        "liked_n": pagecache.count(ReviewLike.objects),
-        "genres": pagecache.latest(favourites, "genre_id"),
-        "genres_n": pagecache.count(favourites),
+        "rated": pagecache.activity(Rating.objects, "updated_at"),
+        "reviewed": pagecache.activity(Review.objects, "updated_at"),
+        "liked": pagecache.activity(ReviewLike.objects, "created_at"),
+        "genres": pagecache.activity(favourites, "genre_id"),
     }
 
 
@@ -48,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return pagecache.cached_member_page(
             request,
             "home",
-            _home_stamp_fields(),
+            _home_stamp_fields,
             lambda: _home_render(request),
             shared_seconds=RECENT_REVIEWS_SECONDS,
         )

@@ -56,6 +56,11 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--duration", type=int, default=15, help="seconds per page")
         parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+        parser.add_argument(
+            "--cache-url",
+            default=os.environ.get("CACHE_URL", ""),
+            help="CACHE_URL for the served site (e.g. redis://127.0.0.1:6379/2); default: per-process memory",
+        )
 
     def handle(self, *args, **options):
         if not settings.IS_POSTGRES:
@@ -70,7 +75,7 @@ class Command(BaseCommand):
         user = self._bench_member()
         cookie = self._session_cookie(user)
         port = _free_port()
-        server = self._start_gunicorn(port, options["workers"], cookie)
+        server = self._start_gunicorn(port, options["workers"], cookie, options["cache_url"])
         try:
             base = f"http://127.0.0.1:{port}"
             home = urllib.request.Request(base + "/", headers={"Cookie": cookie})  # noqa: S310
@@ -127,9 +132,10 @@ class Command(BaseCommand):
             f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
         )
 
-    def _start_gunicorn(self, port: int, workers: int, cookie: str) -> subprocess.Popen:
+    def _start_gunicorn(self, port: int, workers: int, cookie: str, cache_url: str) -> subprocess.Popen:
         env = {
             **os.environ,
+            "CACHE_URL": cache_url,
             "DEBUG": "0",
             "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -206,7 +212,8 @@ class Command(BaseCommand):
     def _print(self, rows, options) -> None:
         self.stdout.write(
             f"\n{options['connections']} connections, {options['duration']} s per page, "
-            f"gunicorn with {options['workers']} workers, {os.cpu_count()} cores\n"
+            f"gunicorn with {options['workers']} workers, {os.cpu_count()} cores, "
+            f"cache {options['cache_url'] or 'per-process memory'}\n"
         )
         self.stdout.write(f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}")
         for name, r in rows:
