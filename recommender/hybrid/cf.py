@@ -204,11 +204,9 @@ class EASE:
             self.weights = np.zeros((0, 0), dtype=np.float32)
             return self
         xs = x[:, self.items]
-        gram = (xs.T @ xs).toarray().astype(np.float64)
+        gram = (xs.T @ xs).toarray().astype(np.float32)
         gram[np.diag_indices_from(gram)] += self.l2
-        # Cholesky inverse: half the work of a general inverse on an SPD matrix.
-        c, lower = sla.cho_factor(gram, overwrite_a=True, check_finite=False)
-        p = sla.cho_solve((c, lower), np.eye(len(gram)), overwrite_b=True, check_finite=False)
+        p = _spd_inverse(gram)
         b = -p / np.diag(p)[None, :]
         np.fill_diagonal(b, 0.0)
         # C order: scipy copies a Fortran-ordered right-hand side on every product
@@ -233,6 +231,23 @@ class EASE:
             return out
         out[:, self.items] = binarize(rows)[:, self.items] @ self.weights
         return out
+
+
+def _spd_inverse(a: np.ndarray) -> np.ndarray:
+    """Inverse of a symmetric positive definite float32 matrix via its Cholesky factor.
+
+    LAPACK potrf + potri in single precision: over twice as fast as solving against the
+    identity in double precision, and the ridge (l2 >= 1 on the diagonal) keeps it well
+    conditioned (relative error ~1e-6 on ml-latest-small).
+    """
+    factor, info = sla.lapack.spotrf(a, lower=0, overwrite_a=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"Cholesky failed (info={info})")
+    inverse, info = sla.lapack.spotri(factor, lower=0, overwrite_c=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"Cholesky inverse failed (info={info})")
+    upper = np.triu(inverse)
+    return upper + np.triu(upper, 1).T
 
 
 class ImplicitALS:
