@@ -65,6 +65,8 @@ class Recommendation(models.Model):
     reason = models.CharField(max_length=300)
     model_version = models.CharField(max_length=100)
     created_at = models.DateTimeField()
+    # Not a field: the `recommendation_rows` template tag sets it on each pick it shows.
+    explanation: str
 
     class Meta:
         ordering = ["user", "row", "rank"]

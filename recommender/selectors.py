@@ -68,7 +68,7 @@ def recommendation_rows(*, user_id: int, per_row: int = 12) -> list[Recommendati
             rows[key] = RecommendationRow(pick.row, pick.row_subject, _row_title(pick.row, pick.row_subject))
         if len(rows[key].items) < per_row:
             rows[key].items.append(pick)
-    order = {row: i for i, row in enumerate(ROW_ORDER)}
+    order: dict[str, int] = {row: i for i, row in enumerate(ROW_ORDER)}
     return sorted(rows.values(), key=lambda r: (order.get(r.row, 99), r.subject))
 
 

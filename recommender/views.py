@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from community.core.members import signed_in_member
 from community.movies.models import Movie
 from recommender.models import RecommendationFeedback
 from recommender.services.recommendations import recommendation_feedback_record
@@ -27,7 +28,9 @@ def recommendation_feedback(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(status=400)
     movie = get_object_or_404(Movie, pk=form.cleaned_data["movie_id"])
-    recommendation_feedback_record(user_id=request.user.pk, movie_id=movie.pk, kind=form.cleaned_data["kind"])
+    recommendation_feedback_record(
+        user_id=signed_in_member(request).pk, movie_id=movie.pk, kind=form.cleaned_data["kind"]
+    )
     target = form.cleaned_data["next"] or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"

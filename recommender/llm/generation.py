@@ -71,7 +71,9 @@ class TransformersBackend:
 
     def render(self, messages: list[dict[str, str]]) -> str:
         if getattr(self.tokenizer, "chat_template", None):
-            return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+            text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+            assert isinstance(text, str)  # tokenize=False renders the prompt as one string
+            return text
         # base models without a chat template: plain text with a cue
         return "\n\n".join(m["content"] for m in messages) + "\n\nAnswer:\n"
 
@@ -90,7 +92,9 @@ class TransformersBackend:
                 pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
             )
         new = output[0, inputs["input_ids"].shape[1] :]
-        text = self.tokenizer.decode(new, skip_special_tokens=True).strip()
+        decoded = self.tokenizer.decode(new, skip_special_tokens=True)
+        assert isinstance(decoded, str)  # one sequence of ids decodes to one string
+        text = decoded.strip()
         return Generated(
             text, int(inputs["input_ids"].shape[1]), int(new.shape[0]), time.monotonic() - started
         )

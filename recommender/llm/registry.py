@@ -221,7 +221,8 @@ def convert_gguf(gguf_file: Path, *, name: str) -> Path:
     model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=filename, dtype=torch.float32)
     # The weights are already plain tensors after loading; without this the saved
     # config would claim a GGUF quantization that no loader can honour.
-    model.hf_quantizer = None
+    # setattr: nn.Module.__setattr__ is annotated for tensors and modules only.
+    setattr(model, "hf_quantizer", None)  # noqa: B010
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     tmp = target.with_name(target.name + ".tmp")

@@ -565,7 +565,7 @@ def train_sentiment(
     import joblib
 
     joblib.dump(tfidf, tmp / "tfidf.joblib")
-    meta = {
+    meta: dict[str, Any] = {
         "version": version,
         "config": asdict(cfg),
         "calibration": calibration,

@@ -48,24 +48,20 @@ def movie_facts(movie: Movie) -> MovieFacts:
 
 def user_facts(*, user_id: int, exclude_movie_id: int | None = None) -> UserFacts:
     """The user's strongest ratings, latest reviews and taste profile, as prompt facts."""
-    ratings = (
-        Rating.objects.filter(user_id=user_id)
-        .exclude(movie_id=exclude_movie_id)
-        .select_related("movie")
-        .order_by("-score", "-updated_at")
-    )
+    ratings = Rating.objects.filter(user_id=user_id)
+    if exclude_movie_id is not None:
+        ratings = ratings.exclude(movie_id=exclude_movie_id)
+    ratings = ratings.select_related("movie").order_by("-score", "-updated_at")
     top = [(r.movie.title, float(r.score)) for r in ratings[:3]]
     low = [
         (r.movie.title, float(r.score))
         for r in ratings.order_by("score", "-updated_at")[:2]
         if r.score <= 2.5
     ]
-    reviews = (
-        Review.objects.filter(user_id=user_id)
-        .exclude(movie_id=exclude_movie_id)
-        .select_related("movie")
-        .order_by("-created_at")[:2]
-    )
+    reviews = Review.objects.filter(user_id=user_id)
+    if exclude_movie_id is not None:
+        reviews = reviews.exclude(movie_id=exclude_movie_id)
+    reviews = reviews.select_related("movie").order_by("-created_at")[:2]
     profile = TasteProfile.objects.filter(user_id=user_id).first()
     prefs = (profile.preferences if profile else {}) or {}
 

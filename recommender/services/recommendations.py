@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -210,7 +211,7 @@ def movie_text(movie: dict) -> str:
 
 
 def _catalogue() -> list[dict]:
-    movies = {
+    movies: dict[int, dict[str, Any]] = {
         m["pk"]: {**m, "genres": []}
         for m in Movie.objects.values("pk", "title", "year", "director_names", "cast_names", "plot")
     }
