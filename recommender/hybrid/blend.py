@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from .cf import EASE, CoLiked, ImplicitALS, ItemKNN
+from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN
 from .content import ContentScorer
 from .data import holdout_split, reduce_users
 
@@ -49,6 +49,7 @@ class BaseScorers:
     log_popularity: np.ndarray
     quality: np.ndarray
     co_liked: CoLiked
+    user_knn: UserKNN
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -61,6 +62,7 @@ FEATURES = (
     "knn",
     "knn_liked",
     "co_liked",
+    "user_knn",
     "content",
     "popularity",
     "quality",
@@ -150,6 +152,7 @@ class Hybrid:
             ),
             ("knn", lambda: ItemKNN(k=self.knn_k).fit(train)),
             ("co_liked", lambda: CoLiked().fit(train)),
+            ("user_knn", lambda: UserKNN().fit(train)),
         ]
         fitted = {}
         for name, make in steps:
@@ -168,6 +171,7 @@ class Hybrid:
             log_popularity=np.log1p(counts),
             quality=item_quality(train),
             co_liked=fitted["co_liked"],
+            user_knn=fitted["user_knn"],
             timings=timings,
         )
 
@@ -250,6 +254,7 @@ class Hybrid:
             "knn": base.knn.score(rows),
             "knn_liked": base.knn.score(liked),
             "co_liked": base.co_liked.score(rows),
+            "user_knn": base.user_knn.score(rows),
             "content": base.content.score(rows),
             "popularity": np.broadcast_to(base.log_popularity, (n, len(base.log_popularity))),
             "quality": np.broadcast_to(base.quality, (n, len(base.quality))),
@@ -262,7 +267,7 @@ class Hybrid:
         seen[rows.nonzero()] = True
         mask = np.zeros((n, n_items), dtype=bool)
         size = min(self.pool_size, n_items - 1)
-        for name in ("ease", "als", "knn", "co_liked", "content", "popularity"):
+        for name in ("ease", "als", "knn", "co_liked", "user_knn", "content", "popularity"):
             s = np.where(seen, -np.inf, scores[name])
             top = np.argpartition(-s, size, axis=1)[:, :size]
             np.put_along_axis(mask, top, True, axis=1)

@@ -27,11 +27,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from .blend import FEATURES, LIKED_AT, BaseScorers, Hybrid
-from .cf import EASE, CoLiked, ImplicitALS, ItemKNN
+from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN
 from .content import ContentScorer
 
 FORMAT = 2
-# Format 1 had no co-liked scorer; its weights are read by feature name (the new one gets 0).
+# Format 1 had no co-liked or user-kNN scorer; weights are read by feature name, so a
+# scorer missing from a file gets weight 0.
 READABLE_FORMATS = (1, 2)
 CURRENT = "current"
 
@@ -280,6 +281,8 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
     b = h.base
     knn = sp.csr_matrix(b.knn.similarity)
     co = sp.csr_matrix(b.co_liked.weights)
+    members = sp.csr_matrix(b.user_knn.members)
+    loved = sp.csr_matrix(b.user_knn.loved)
     meta = {
         "format": FORMAT,
         "version": model.version,
@@ -289,6 +292,12 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
         "als_alpha": b.als.alpha,
         "als_rating_confidence": b.als.rating_confidence,
         "co_liked": {"shrink": b.co_liked.shrink, "liked_at": b.co_liked.liked_at, "floor": b.co_liked.floor},
+        "user_knn": {
+            "alpha": b.user_knn.alpha,
+            "beta": b.user_knn.beta,
+            "floor": b.user_knn.floor,
+            "liked_at": b.user_knn.liked_at,
+        },
         "titles": model.titles,
         "genres": model.genres,
         "metadata": model.metadata,
@@ -311,6 +320,13 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
         "co_liked_indptr": co.indptr,
         "co_liked_inverse_mass": b.co_liked.inverse_mass,
         "co_liked_base_rate": b.co_liked.base_rate,
+        "user_knn_idf": b.user_knn.idf,
+        "user_knn_members_data": members.data,
+        "user_knn_members_indices": members.indices,
+        "user_knn_members_indptr": members.indptr,
+        "user_knn_loved_data": loved.data,
+        "user_knn_loved_indices": loved.indices,
+        "user_knn_loved_indptr": loved.indptr,
         "content": b.content.vectors,
         "log_popularity": b.log_popularity,
         "quality": b.quality,
@@ -387,6 +403,7 @@ def load_artifact(path: Path) -> ServingModel:
         log_popularity=arrays["log_popularity"],
         quality=arrays["quality"],
         co_liked=co_liked,
+        user_knn=_load_user_knn(arrays, meta, n_items),
     )
     return ServingModel(
         hybrid,
@@ -413,6 +430,31 @@ def _load_co_liked(arrays: dict[str, np.ndarray], meta: dict, n_items: int) -> C
         co_liked.inverse_mass = np.zeros(n_items, dtype=np.float32)
         co_liked.base_rate = np.zeros(n_items, dtype=np.float32)
     return co_liked
+
+
+def _load_user_knn(arrays: dict[str, np.ndarray], meta: dict, n_items: int) -> UserKNN:
+    user_knn = UserKNN(**meta.get("user_knn", {}))
+    if "user_knn_idf" in arrays:
+        loved_indptr = arrays["user_knn_loved_indptr"]
+        n_members = len(loved_indptr) - 1
+        user_knn.idf = arrays["user_knn_idf"]
+        user_knn.members = sp.csr_matrix(
+            (
+                arrays["user_knn_members_data"],
+                arrays["user_knn_members_indices"],
+                arrays["user_knn_members_indptr"],
+            ),
+            shape=(n_items, n_members),
+        )
+        user_knn.loved = sp.csr_matrix(
+            (arrays["user_knn_loved_data"], arrays["user_knn_loved_indices"], loved_indptr),
+            shape=(n_members, n_items),
+        )
+    else:  # older file: no members, so every score is 0 (and so is its weight)
+        user_knn.idf = np.zeros(n_items, dtype=np.float32)
+        user_knn.members = sp.csr_matrix((n_items, 0), dtype=np.float32)
+        user_knn.loved = sp.csr_matrix((0, n_items), dtype=np.float32)
+    return user_knn
 
 
 def _by_feature(saved: np.ndarray, names: list[str]) -> np.ndarray:

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from recommender.services import recommendations
 
-BASE = ["ease", "ease_loved", "als", "knn", "co_liked"]
+BASE = ["ease", "ease_loved", "als", "knn", "co_liked", "user_knn"]
 STAGES = ["data", "content", *BASE, "blend", *BASE, "saved"]
 
 

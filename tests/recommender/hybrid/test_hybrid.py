@@ -106,7 +106,15 @@ def test_the_single_user_fast_paths_score_like_the_batch_paths(world, trained):
     hybrid, train, _ = trained
     base = hybrid.base
     batch = train[:40]
-    for scorer in (base.ease, base.ease_loved, base.knn, base.content, base.als, base.co_liked):
+    for scorer in (
+        base.ease,
+        base.ease_loved,
+        base.knn,
+        base.content,
+        base.als,
+        base.co_liked,
+        base.user_knn,
+    ):
         many = scorer.score(batch)
         for u in (0, 7, 39):
             np.testing.assert_allclose(scorer.score(train[u]), many[u : u + 1], rtol=1e-3, atol=1e-4)
@@ -135,3 +143,17 @@ def test_thin_profiles_get_their_own_blend_of_plain_scores(trained):
     assert not np.allclose(hybrid.thin_weights, hybrid.weights)
     assert (hybrid.thin_weights[n:] == 0).all()
     assert np.abs(hybrid.thin_weights[:n]).max() == 1.0
+
+
+def test_user_knn_trusts_members_who_share_several_movies_over_one():
+    # user 0 rated items 0 and 1; member 1 shares both and loved 2; members 2-4 share
+    # only item 0 and loved 3; members 5-9 merely watched 3
+    dense = np.zeros((10, 4), dtype=np.float32)
+    dense[0, [0, 1]] = 5.0
+    dense[1, [0, 1, 2]] = 5.0
+    dense[2:5, [0, 3]] = 5.0
+    dense[5:, 3] = 1.0
+    model = cf.UserKNN().fit(sp.csr_matrix(dense))
+    scores = model.score(sp.csr_matrix(dense[:1]))[0]
+    assert scores[2] > scores[3] > 0
+    assert scores[0] == scores[1] == 0  # the user's own movies never score

@@ -72,7 +72,7 @@ def test_no_model_yet_means_none(tmp_path):
     assert load_current(tmp_path / "empty") is None
 
 
-def test_an_artefact_from_before_the_co_liked_scorer_still_loads(tmp_path, world, trained):
+def test_an_artefact_from_before_the_co_liked_and_user_knn_scorers_still_loads(tmp_path, world, trained):
     import json
 
     import numpy as np
@@ -82,13 +82,13 @@ def test_an_artefact_from_before_the_co_liked_scorer_still_loads(tmp_path, world
     hybrid, _, _ = trained
     path = save_artifact(_model(world, hybrid, "v1"), tmp_path)
     with np.load(path) as z:
-        arrays = {k: z[k] for k in z.files if not k.startswith("co_liked")}
+        arrays = {k: z[k] for k in z.files if not k.startswith(("co_liked", "user_knn"))}
     meta = json.loads(arrays["meta"].tobytes().decode())
-    old_features = [f for f in FEATURES if f != "co_liked"]
+    old_features = [f for f in FEATURES if f not in ("co_liked", "user_knn")]
     keep = [FEATURES.index(f) for f in old_features]
     keep += [len(FEATURES) + i for i in keep]
     meta.update(format=1, features=old_features)
-    del meta["co_liked"]
+    del meta["co_liked"], meta["user_knn"]
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     arrays["weights"] = arrays["weights"][keep]
     arrays["thin_weights"] = arrays["thin_weights"][keep]
@@ -96,5 +96,6 @@ def test_an_artefact_from_before_the_co_liked_scorer_still_loads(tmp_path, world
     serving.forget_loaded()
     loaded = load_current(tmp_path)
     assert loaded.hybrid.weights[FEATURES.index("co_liked")] == 0
+    assert loaded.hybrid.weights[FEATURES.index("user_knn")] == 0
     assert loaded.hybrid.weights[FEATURES.index("popularity")] == hybrid.weights[FEATURES.index("popularity")]
     assert len(loaded.recommend({int(world.item_ids[0]): 5.0}, n=10)) == 10
