@@ -156,7 +156,7 @@ class UserKNN:
 
     name = "UserKNN"
 
-    def __init__(self, *, alpha: float = 0.5, beta: float = 2.0, floor: float = 2.0, liked_at: float = 4.0):
+    def __init__(self, *, alpha: float = 0.5, beta: float = 2.0, floor: float = 1.0, liked_at: float = 4.0):
         self.alpha = alpha
         self.beta = beta
         self.floor = floor
