@@ -82,6 +82,13 @@ def split_by_rating(rows: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     return liked, disliked
 
 
+def _without(rows: sp.csr_matrix, part: sp.csr_matrix) -> sp.csr_matrix:
+    """``rows`` minus the cells stored in ``part`` (a subset of them)."""
+    out = sp.csr_matrix(rows, dtype=np.float32) - part
+    out.eliminate_zeros()
+    return out
+
+
 def item_quality(train: sp.csr_matrix, *, prior_count: float = 10.0) -> np.ndarray:
     """Mean rating of each item shrunk towards the global mean (a Bayesian average)."""
     train = sp.csr_matrix(train)
@@ -245,14 +252,20 @@ class Hybrid:
     def base_scores(self, base: BaseScorers, rows: sp.csr_matrix) -> dict[str, np.ndarray]:
         n = rows.shape[0]
         liked, disliked = split_by_rating(rows)
+        rest = _without(rows, liked)
+        middle = _without(rest, disliked)
+        # EASE and ItemKNN are linear in the "rated" indicator: scoring the loved, the
+        # disliked and the rest separately and adding them up reads every weight row once.
+        ease_liked, ease_disliked = base.ease.score(liked), base.ease.score(disliked)
+        knn_liked = base.knn.score(liked)
         return {
-            "ease": base.ease.score(rows),
-            "ease_liked": base.ease.score(liked),
-            "ease_disliked": base.ease.score(disliked),
+            "ease": ease_liked + ease_disliked + base.ease.score(middle),
+            "ease_liked": ease_liked,
+            "ease_disliked": ease_disliked,
             "ease_loved": base.ease_loved.score(liked),
             "als": base.als.score(rows),
-            "knn": base.knn.score(rows),
-            "knn_liked": base.knn.score(liked),
+            "knn": knn_liked + base.knn.score(rest),
+            "knn_liked": knn_liked,
             "co_liked": base.co_liked.score(rows),
             "user_knn": base.user_knn.score(rows),
             "content": base.content.score(rows),
@@ -284,11 +297,23 @@ class Hybrid:
     def score(self, rows: sp.csr_matrix) -> np.ndarray:
         rows = sp.csr_matrix(rows, dtype=np.float32)
         scores = self.base_scores(self.base, rows)
-        feats = self._features_from(scores, rows)
-        blended = feats @ self.weights
         thin = np.diff(rows.indptr) <= 2 * COLD_KEEP
-        if thin.any():
-            blended[thin] = feats[thin] @ getattr(self, "thin_weights", self.weights)
+        thin_weights = getattr(self, "thin_weights", self.weights)
+        # The same as features @ weights, without building the (users, items, 2F) array.
+        z = [_zscore(scores[name]) for name in FEATURES]
+        factor = thinness(rows)[:, None]
+        n = len(FEATURES)
+
+        def blend(w: np.ndarray) -> np.ndarray:
+            total = np.zeros(rows.shape, dtype=np.float32)
+            for i, zi in enumerate(z):
+                if w[i] or w[n + i]:
+                    total += zi * (w[i] + w[n + i] * factor)
+            return total
+
+        blended = blend(thin_weights) if thin.all() else blend(self.weights)
+        if thin.any() and not thin.all():
+            blended[thin] = blend(thin_weights)[thin]
         pool = self.pool(scores, rows)
         # Outside the candidate pool the blend was never trained: rank those items last.
         return np.where(pool, blended, blended.min(axis=1, keepdims=True) - 1.0 - np.abs(blended))

@@ -157,3 +157,17 @@ def test_user_knn_trusts_members_who_share_several_movies_over_one():
     scores = model.score(sp.csr_matrix(dense[:1]))[0]
     assert scores[2] > scores[3] > 0
     assert scores[0] == scores[1] == 0  # the user's own movies never score
+
+
+def test_scores_are_the_learned_blend_of_features_for_thin_and_full_profiles(trained):
+    hybrid, train, _ = trained
+    rows = data.reduce_users(train[:30], np.arange(0, 30, 3), keep=4, seed=0)
+    thin = np.diff(rows.indptr) <= 10
+    assert thin.any() and not thin.all()
+    feats = hybrid.features(hybrid.base, rows)
+    expected = np.where(thin[:, None], feats @ hybrid.thin_weights, feats @ hybrid.weights)
+    pool = hybrid.pool(hybrid.base_scores(hybrid.base, rows), rows)
+    scores = hybrid.score(rows)
+    np.testing.assert_allclose(scores[pool], expected[pool], rtol=1e-4, atol=1e-4)
+    for r in range(rows.shape[0]):  # outside the pool ranks below everything in it
+        assert scores[r][~pool[r]].max(initial=-np.inf) < scores[r][pool[r]].min()
