@@ -171,3 +171,13 @@ def test_scores_are_the_learned_blend_of_features_for_thin_and_full_profiles(tra
     np.testing.assert_allclose(scores[pool], expected[pool], rtol=1e-4, atol=1e-4)
     for r in range(rows.shape[0]):  # outside the pool ranks below everything in it
         assert scores[r][~pool[r]].max(initial=-np.inf) < scores[r][pool[r]].min()
+
+
+def test_unknown_movies_and_empty_ratings_are_ignored_when_folding_a_user_in(world, trained):
+    hybrid, _, _ = trained
+    model = _serving(world, hybrid)
+    a, b = int(world.item_ids[3]), int(world.item_ids[1])
+    row = model._row({a: 4.0, 999_999: 5.0, b: 0.0, -7: 3.0})
+    assert row.indices.tolist() == [3] and row.data.tolist() == [4.0]
+    assert model._indices([a, 999_999, b]).tolist() == [3, 1]  # order kept, unknown dropped
+    assert model._indices([]).tolist() == []
