@@ -10,6 +10,9 @@ Training (``Hybrid.fit``):
    each scorer's score standardised within the user (z-score over the catalogue), and
    the same times a "thin profile" factor. EASE and ItemKNN are also scored from the
    user's loved and disliked movies separately, so ratings (not only "watched") count.
+   Two scorers carry most of a five-rating profile: ``CoLiked`` ("members who loved X
+   also loved Y", which keeps Y's popularity) and ``UserKNN`` (members who share
+   several of the user's movies).
 3. Learn the weights: a logistic regression (label: the held-out movie was rated >= 4)
    gives the starting point, then coordinate ascent maximises validation NDCG@10
    directly (Metzler & Croft 2007). Thin profiles (<= 10 ratings) get a second weight
