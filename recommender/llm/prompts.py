@@ -126,15 +126,23 @@ def _movie_block(m: MovieFacts, *, plot: bool = True) -> str:
 
 def _taste_block(u: UserFacts, *, person: str) -> str:
     lines = []
-    if u.ratings:
-        rated = "; ".join(f"{t} {_stars(s)}" for t, s in u.ratings[:5])
-        lines.append(f"{person} rated: {rated}")
+    # Ratings grouped by what they mean: a bare "Title 1.5/5" list let the model call a
+    # 1.5-star film one the user loved.
+    verb = "" if person == "I" else "s"
+    groups = [
+        (f"{person} love{verb} (rated 4 stars or more)", [(t, s) for t, s in u.ratings[:6] if s >= 4]),
+        (f"{person} found so-so (rated 2.5 to 3.5 stars)", [(t, s) for t, s in u.ratings[:6] if 2 < s < 4]),
+        (f"{person} dislike{verb} (rated 2 stars or less)", [(t, s) for t, s in u.ratings[:6] if s <= 2]),
+    ]
+    for label, rated in groups:
+        if rated:
+            lines.append(f"{label}: " + "; ".join(f"{t} ({_stars(s)})" for t, s in rated))
     if u.liked_aspects or u.liked_genres or u.liked_people:
         lines.append(
-            f"{person} usually like: " + ", ".join(u.liked_aspects + u.liked_genres + u.liked_people)
+            f"{person} usually like{verb}: " + ", ".join(u.liked_aspects + u.liked_genres + u.liked_people)
         )
     if u.disliked_aspects or u.disliked_genres:
-        lines.append(f"{person} usually dislike: " + ", ".join(u.disliked_aspects + u.disliked_genres))
+        lines.append(f"{person} usually dislike{verb}: " + ", ".join(u.disliked_aspects + u.disliked_genres))
     return "\n".join(lines)
 
 

@@ -60,8 +60,10 @@ def synthetic_facts(n: int, *, seed: int = 7) -> list[Facts]:
     for i in range(n):
         movie = movies[i % len(movies)]
         others = rng.sample([m for m in movies if m.title != movie.title], 3)
+        ratings = [(m.title, rng.choice([1.5, 3.0, 4.0, 4.5, 5.0])) for m in others]
+        best_title, best_stars = max(ratings, key=lambda r: r[1])
         user = UserFacts(
-            ratings=[(m.title, rng.choice([1.5, 3.0, 4.0, 4.5, 5.0])) for m in others],
+            ratings=ratings,
             reviews=[(others[0].title, rng.choice(REVIEWS))],
             liked_aspects=rng.sample(ASPECTS, 2),
             disliked_aspects=rng.sample(ASPECTS, 1),
@@ -73,7 +75,8 @@ def synthetic_facts(n: int, *, seed: int = 7) -> list[Facts]:
                 user=user,
                 rating=rng.choice([2.0, 3.5, 4.0, 4.5, 5.0]),
                 disputed_aspects=rng.sample(ASPECTS, 2),
-                reason=f"Because you rated {others[0].title} highly",
+                # as the recommender writes it: about the user's best-rated movie
+                reason=f"Because you rated {best_title} {best_stars:g} stars",
             )
         )
     return out
