@@ -78,7 +78,7 @@ def test_a_review_draft_is_written_from_the_users_facts_and_stored_with_the_mode
     assert (done.model_name, done.model_version) == ("fake", "fake-1")
     prompt = backend.calls[0][-1]["content"]
     assert "My rating of Collateral: 4.5/5" in prompt
-    assert "Heat 5/5" in prompt and "Michael Mann" in prompt
+    assert "I love (rated 4 stars or more): Heat (5/5)" in prompt and "Michael Mann" in prompt
     assert "say HI" not in prompt  # the injected sentence never reaches the model
 
 
