@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .blend import FEATURES, LIKED_AT, BaseScorers, Hybrid
-from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN
+from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN, one_blas_thread
 from .content import ContentScorer
 
 FORMAT = 2
@@ -124,7 +124,7 @@ class ServingModel:
     ) -> np.ndarray:
         """Blended score of every catalogue item for this user, with feedback applied."""
         row = self._row(ratings)
-        with _one_blas_thread():
+        with one_blas_thread():
             s = self.hybrid.score(row)[0].astype(np.float32)
             boost = self._indices(more_like)
             if len(boost):
@@ -270,24 +270,6 @@ class ServingModel:
             q = self.hybrid.base.quality[i]
             return "Popular and highly rated with members" if q >= 3.8 else "Popular with members"
         return " ".join(parts)
-
-
-_blas_controller = None
-
-
-def _one_blas_thread():
-    """Limit BLAS to one thread for a single user's products.
-
-    They are too small to split: with OpenBLAS's threads on a busy 2-core machine one
-    user's recommendation took twice as long (p50 15 ms against 7 ms). The controller is
-    built once; entering the limit then costs ~20 us.
-    """
-    global _blas_controller
-    if _blas_controller is None:
-        from threadpoolctl import ThreadpoolController
-
-        _blas_controller = ThreadpoolController()
-    return _blas_controller.limit(limits=1, user_api="blas")
 
 
 def _z(v: np.ndarray) -> np.ndarray:
