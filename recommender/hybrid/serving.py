@@ -109,8 +109,9 @@ class ServingModel:
     def item_similarity(self, items: np.ndarray) -> np.ndarray:
         """(len(items), n_items) similarity in [-1, 1] mixing content and CF cosine."""
         content = self.hybrid.base.content.vectors
-        c = content[items] @ content.T
-        cf = self._cf_unit[items] @ self._cf_unit.T
+        with one_blas_thread():  # a few rows times the catalogue: threads only add waiting
+            c = content[items] @ content.T
+            cf = self._cf_unit[items] @ self._cf_unit.T
         trust = self._cf_trust[items][:, None] * self._cf_trust[None, :]
         return (1.0 - 0.5 * trust) * c + 0.5 * trust * cf
 
