@@ -278,41 +278,46 @@ _BLAME = re.compile(
     r"poor|bad|worst|mediocre|tedious)\b",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(r"\b(not|n't|never|no|hardly|despite|although|though|but)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|never|no|hardly|despite)\b|n't\b", re.IGNORECASE)
 
 
-def _ratings_by_title(facts: Facts) -> dict[str, float]:
-    ratings = dict(facts.user.ratings)
-    if facts.rating is not None:
-        ratings[facts.movie.title] = facts.rating
-    return ratings
+_CLAUSES = re.compile(
+    r"(?<=[.!?])\s+|[,;:]\s*|\s+(?:and|but|while|whereas|yet|though|although)\s+", re.IGNORECASE
+)
 
 
-def rating_misstatements(text: str, facts: Facts) -> list[str]:
+def rating_misstatements(text: str, facts: Facts, *, own_rating: bool = False) -> list[str]:
     """Claims about the user's ratings that the facts contradict.
 
     - a star figure ("4 stars", "4.5/5") that is none of the ratings in the facts;
-    - a sentence that names a movie the user rated at most 2 stars together with praise
-      ("you loved", "a strong film"), or one rated at least 4 stars together with blame,
-      unless the sentence hedges ("not", "but", "although": mixed feelings are fine).
+    - a clause that names a movie the user rated at most 2 stars together with praise
+      ("you loved Miami Vice"), or one rated at least 4 stars together with blame, unless
+      the clause hedges ("not", "never"). Clauses, not sentences: "you loved Heat and
+      disliked Miami Vice" says two true things.
+
+    ``own_rating``: the user's rating of the movie itself is among the facts (drafts); its
+    star figure may be quoted, and the draft's overall tone is checked against it elsewhere
+    (a 1.5-star review may still say the film "looks stunning").
     """
-    ratings = _ratings_by_title(facts)
+    ratings = dict(facts.user.ratings)
     known = {round(v * 2) / 2 for v in ratings.values()}
+    if own_rating and facts.rating is not None:
+        known.add(round(facts.rating * 2) / 2)
     problems = []
     for match in _STARS.finditer(text):
         stars = float(match.group(1))
         if 0 < stars <= 5 and stars not in known:
             problems.append(f"{match.group(0).strip()} is not one of the user's ratings")
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
-        lowered = sentence.lower()
-        if _NEGATION.search(sentence):
+    for clause in _CLAUSES.split(text):
+        lowered = clause.lower()
+        if not lowered.strip() or _NEGATION.search(clause):
             continue
         for title, stars in ratings.items():
             if len(title) < 3 or title.lower() not in lowered:
                 continue
-            if stars <= 2 and _PRAISE.search(sentence):
+            if stars <= 2 and _PRAISE.search(clause):
                 problems.append(f"praises {title!r}, which the user rated {stars:g} stars")
-            elif stars >= 4 and _BLAME.search(sentence):
+            elif stars >= 4 and _BLAME.search(clause):
                 problems.append(f"runs down {title!r}, which the user rated {stars:g} stars")
     return problems
 
@@ -329,7 +334,7 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     names = unknown_names(stripped, facts)
     if names:
         problems.append("names not in the facts: " + ", ".join(sorted(set(names))))
-    problems += rating_misstatements(stripped, facts)
+    problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
     if kind == "review_draft" and facts.rating is not None:
         praise, blame = len(_PRAISE.findall(stripped)), len(_BLAME.findall(stripped))
         if facts.rating <= 2 and praise and not blame:

@@ -160,3 +160,19 @@ def test_a_draft_must_not_contradict_the_users_rating(facts):
     assert any("1.5-star" in p for p in check.problems)
     mixed = "Collateral looks stunning, but the story is dull and the pacing tedious; Jamie Foxx tries hard."
     assert grounding.check_output("review_draft", mixed, facts).ok
+
+
+def test_each_clause_is_checked_against_the_movie_it_names(facts):
+    facts.user.ratings.append(("Miami Vice", 1.5))
+    text = "You loved Heat and disliked Miami Vice, so Michael Mann's tense Collateral should suit you."
+    assert grounding.check_output("explanation", text, facts).ok
+    swapped = "You loved Miami Vice and disliked Heat, so Michael Mann's Collateral should suit you."
+    problems = grounding.check_output("explanation", swapped, facts).problems
+    assert any("praises 'Miami Vice'" in p for p in problems)
+    assert any("runs down 'Heat'" in p for p in problems)
+
+
+def test_an_explanation_is_not_held_to_a_rating_of_the_movie_it_recommends(facts):
+    facts.rating = 5.0  # an explanation's prompt never shows one: the user has not seen the movie
+    text = "You gave Heat 5 stars; Collateral is slower and less showy, but Michael Mann directs it."
+    assert grounding.check_output("explanation", text, facts).ok
