@@ -158,10 +158,10 @@ class Command(BaseCommand):
         def fmt(v):
             return "nan" if v is None else f"{v:.3f}"
 
-        cold = min(cold_ratios.values()) if cold_ratios else None
+        cold_ratio = min(cold_ratios.values()) if cold_ratios else None
         self.stdout.write(
             "hybrid_vs_best "
             f"ndcg10_ml100k={fmt(ratios.get('ml-100k'))} ndcg10_mlsmall={fmt(ratios.get('ml-latest-small'))} "
-            f"ndcg10_coldstart={fmt(cold)} rmse_ml100k={'nan' if rmse is None else f'{rmse:.4f}'} "
+            f"ndcg10_coldstart={fmt(cold_ratio)} rmse_ml100k={'nan' if rmse is None else f'{rmse:.4f}'} "
             f"surprise_svd_rmse={'nan' if surprise is None else f'{surprise:.4f}'}"
         )
