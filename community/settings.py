@@ -188,6 +188,20 @@ else:
     }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# Slow tasks (text generation, model preparation, backfills, retraining) have a queue of their
+# own with its own worker, so a member's recommendation refresh or a review's analysis never
+# waits behind a minute of text generation, and only that worker loads the generator.
+CELERY_SLOW_QUEUE = os.environ.get("CELERY_SLOW_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.slow")
+CELERY_TASK_ROUTES = {
+    name: {"queue": CELERY_SLOW_QUEUE}
+    for name in (
+        "recommender.tasks.generation.generated_text_produce",
+        "recommender.prepare_models",
+        "recommender.tasks.analysis.analyse_reviews_batch",
+        "recommender.tasks.recommendations.recommender_retrain",
+        "recommender.tasks.recommendations.recommendations_refresh_many",
+    )
+}
 CELERY_TASK_IGNORE_RESULT = True  # pages read results from our own tables, not the result backend
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

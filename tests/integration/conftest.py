@@ -70,7 +70,7 @@ def start_worker(
         "--without-mingle",
         f"--hostname={name}-{queue}@%h",
         "-Q",
-        queue,
+        f"{queue},{queue}.slow",  # the default and the slow queue (settings.CELERY_SLOW_QUEUE)
     ]
     with log_path.open("w") as log:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

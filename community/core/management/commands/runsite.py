@@ -15,12 +15,14 @@ from community.movies.models import Movie
 
 WARMUP_TASKS = (
     # (task name, why) - sent by name so community never imports recommender code.
+    # The last two share the slow worker, in this order: the recommender trains in about a
+    # minute, the language models take longer on a first start.
     ("community.movies.refresh_movie_stats", "check the worker answers"),
-    ("recommender.prepare_models", "download, assemble, convert and train the models in the background"),
     (
         "recommender.tasks.recommendations.recommender_retrain",
         "train the recommender on the imported ratings",
     ),
+    ("recommender.prepare_models", "download, assemble, convert and train the models in the background"),
 )
 
 
@@ -33,8 +35,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--concurrency",
             type=int,
-            default=2,
-            help="worker processes (default 2: one can prepare models while the other serves short tasks)",
+            default=1,
+            help="processes per worker (one worker serves quick tasks, one the slow queue)",
         )
 
     def handle(self, *args, **options):
@@ -42,22 +44,28 @@ class Command(BaseCommand):
         if not Movie.objects.exists():
             self.stdout.write("First run: importing the real datasets (this takes about half a minute).")
             call_command("import_data")
-        worker = None
+        workers: list[subprocess.Popen] = []
         if not options["no_worker"]:
-            worker = self._start_worker(options["concurrency"])
+            # Quick tasks (refreshes, single analyses) and the schedule on one worker; text
+            # generation, model preparation and backfills on another (settings.CELERY_TASK_ROUTES).
+            quick, slow = settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_SLOW_QUEUE
+            workers.append(self._start_worker("quick", quick, options, beat=True))
+            workers.append(self._start_worker("slow", slow, options, beat=False))
             self._queue_warmup()
         self.stdout.write(self.style.SUCCESS(f"CineCircle is starting on http://{options['addrport']}/"))
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.send_signal(signal.SIGTERM)
+            for worker in workers:
                 try:
                     worker.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     worker.kill()
 
-    def _start_worker(self, concurrency: int) -> subprocess.Popen:
+    def _start_worker(self, name: str, queue: str, options, *, beat: bool) -> subprocess.Popen:
         cmd = [
             sys.executable,
             "-m",
@@ -65,17 +73,20 @@ class Command(BaseCommand):
             "-A",
             "community",
             "worker",
-            "--beat",
             "--loglevel=INFO",
-            f"--concurrency={concurrency}",
-            "--hostname=runsite@%h",
-            f"--schedule={settings.CACHE_DIR / 'celerybeat-schedule'}",
+            f"--concurrency={options['concurrency']}",
+            f"--hostname=runsite-{name}@%h",
+            "-Q",
+            queue,
         ]
-        self.stdout.write(f"Starting a Celery worker (broker {settings.CELERY_BROKER_URL.split('@')[-1]})")
+        if beat:
+            cmd += ["--beat", f"--schedule={settings.CACHE_DIR / 'celerybeat-schedule'}"]
+        broker = settings.CELERY_BROKER_URL.split("@")[-1]
+        self.stdout.write(f"Starting the {name} Celery worker on queue {queue!r} (broker {broker})")
         worker = subprocess.Popen(cmd, env=os.environ.copy())
         time.sleep(2)
         if worker.poll() is not None:
-            self.stderr.write(self.style.ERROR("The Celery worker exited at once; see its log above."))
+            self.stderr.write(self.style.ERROR(f"The {name} Celery worker exited at once; see its log."))
         return worker
 
     def _queue_warmup(self) -> None:
