@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -247,4 +248,26 @@ def tidy(kind: str, text: str) -> str:
             text = text[len(prefix) :].strip()
     if kind == "discussion_suggestions":
         text = "\n".join(grounding.parse_questions(text)) or text
+    else:
+        text = whole_sentences(text, max_words=prompts.MAX_WORDS[kind])
     return text
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*$")
+
+
+def whole_sentences(text: str, *, max_words: int) -> str:
+    """Drop a sentence cut off by the token limit, and whole sentences past `max_words`.
+
+    Only complete sentences of the model's own are kept, so nothing is reworded; when not
+    even the first sentence is complete and short enough, the text is left for the checks.
+    """
+    kept: list[str] = []
+    words = 0
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        n = len(grounding.WORD.findall(sentence))
+        if not _SENTENCE_END.search(sentence) or words + n > max_words:
+            break
+        kept.append(sentence)
+        words += n
+    return " ".join(kept) if kept else text

@@ -192,7 +192,7 @@ _COMMON = {
 _NAME_SPAN = re.compile(
     r"[A-Z][\w'’\-]*(?:\s+(?:of|the|and|de|da|di|del|van|von|le|la|&)?\s*[A-Z][\w'’\-]*)*"
 )
-_WORD = re.compile(r"[\w'’]+")
+WORD = re.compile(r"[\w'’]+")
 _URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+")
 _META = re.compile(
     # "instructions" alone is an ordinary word (a jury gets instructions); these phrases are not
@@ -208,12 +208,12 @@ class Check:
 
 
 def _tokens(text: str) -> set[str]:
-    words = {w.lower().replace("’", "'") for w in _WORD.findall(text)}
+    words = {w.lower().replace("’", "'") for w in WORD.findall(text)}
     return words | {w[:-2] for w in words if w.endswith("'s")}
 
 
 def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in WORD.findall(text)]
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
@@ -326,7 +326,7 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
     stripped = text.strip()
-    words = len(_WORD.findall(stripped))
+    words = len(WORD.findall(stripped))
     if words < MIN_WORDS[kind]:
         problems.append(f"too short ({words} words)")
     if words > MAX_WORDS[kind]:

@@ -176,3 +176,22 @@ def test_an_explanation_is_not_held_to_a_rating_of_the_movie_it_recommends(facts
     facts.rating = 5.0  # an explanation's prompt never shows one: the user has not seen the movie
     text = "You gave Heat 5 stars; Collateral is slower and less showy, but Michael Mann directs it."
     assert grounding.check_output("explanation", text, facts).ok
+
+
+def test_a_sentence_cut_off_by_the_token_limit_is_dropped():
+    from recommender.llm.generation import tidy
+
+    cut = "You gave Heat 5 stars and love tense pacing. Collateral, by Michael Mann, keeps it up and the"
+    assert tidy("explanation", cut) == "You gave Heat 5 stars and love tense pacing."
+
+
+def test_an_over_long_draft_keeps_its_first_whole_sentences_within_the_limit():
+    from recommender.llm.generation import tidy
+
+    sentence = "Collateral is tense, stylish and beautifully shot at night in Los Angeles."  # 12 words
+    draft = " ".join([sentence] * 9)  # 108 words, limit 90
+    kept = tidy("review_draft", draft)
+    assert kept == " ".join([sentence] * 7)
+    assert tidy("review_draft", "One unfinished thought about Collateral that never") == (
+        "One unfinished thought about Collateral that never"
+    )
