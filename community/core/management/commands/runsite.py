@@ -14,15 +14,21 @@ from community.celery import app as celery_app
 from community.movies.models import Movie
 
 WARMUP_TASKS = (
-    # (task name, why) - sent by name so community never imports recommender code.
-    # The last two share the slow worker, in this order: the recommender trains in about a
-    # minute, the language models take longer on a first start.
-    ("community.movies.refresh_movie_stats", "check the worker answers"),
+    # (task name, why, quick) - sent by name so community never imports recommender code.
+    # `quick`: sent to the quick worker, which is idle at start, instead of the task's usual
+    # queue; the recommender then trains in about a minute while the slow worker prepares the
+    # language models (a first start trains the sentiment model, which takes longer).
+    ("community.movies.refresh_movie_stats", "check the worker answers", True),
     (
         "recommender.tasks.recommendations.recommender_retrain",
         "train the recommender on the imported ratings",
+        True,
     ),
-    ("recommender.prepare_models", "download, assemble, convert and train the models in the background"),
+    (
+        "recommender.prepare_models",
+        "download, assemble, convert and train the models in the background",
+        False,
+    ),
 )
 
 
@@ -91,7 +97,8 @@ class Command(BaseCommand):
 
     def _queue_warmup(self) -> None:
         celery_app.loader.import_default_modules()
-        for name, why in WARMUP_TASKS:
+        for name, why, quick in WARMUP_TASKS:
             if name in celery_app.tasks:
-                celery_app.send_task(name)
+                queue = settings.CELERY_TASK_DEFAULT_QUEUE if quick else None
+                celery_app.send_task(name, queue=queue)
                 self.stdout.write(f"Queued {name}: {why}")
