@@ -322,6 +322,23 @@ def rating_misstatements(text: str, facts: Facts, *, own_rating: bool = False) -
     return problems
 
 
+_SEEN_VERBS = (
+    r"(?:gave|give|rated|rate|lov(?:e|ed)|found|find|enjoyed|liked|watched|saw|seen|thought|praised)"
+)
+_ADVERB = r"(?:(?:already|really|truly|also|clearly|once)\s+)?"
+
+
+def _claims_seen(text: str, title: str) -> bool:
+    """An explanation recommends a movie the user has not rated: "you gave it 3 stars" or
+    "Roma, which you love" says otherwise."""
+    target = rf"(?:it|{re.escape(title)})"
+    patterns = (
+        rf"\byou(?:'ve| have)?\s+{_ADVERB}{_SEEN_VERBS}\s+{target}\b",
+        rf"\b{re.escape(title)}\b[^.;]*?\b(?:that|which)\s+you\s+(?:already\s+)?{_SEEN_VERBS}\b",
+    )
+    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+
+
 def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
@@ -362,6 +379,8 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         questions = parse_questions(stripped)
         if len(questions) != 3:
             problems.append(f"expected 3 questions, got {len(questions)}")
+    if kind == "explanation" and _claims_seen(stripped, facts.movie.title):
+        problems.append(f"says the user has already seen {facts.movie.title!r}")
     if kind == "explanation" and len(re.findall(r"[.!?](\s|$)", stripped)) > 3:
         problems.append("more than two sentences")
     return Check(not problems, problems)

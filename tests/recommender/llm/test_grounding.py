@@ -195,3 +195,21 @@ def test_an_over_long_draft_keeps_its_first_whole_sentences_within_the_limit():
     assert tidy("review_draft", "One unfinished thought about Collateral that never") == (
         "One unfinished thought about Collateral that never"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Collateral fits you well because you gave it a 3-star rating and like Michael Mann's crime films.",
+        "Collateral is a crime thriller that you love, with Jamie Foxx and tense pacing like Heat.",
+        "You loved Collateral's tense pacing, and Michael Mann's Heat got 5 stars from you.",
+    ],
+)
+def test_an_explanation_must_not_say_the_user_has_seen_the_movie(facts, text):
+    problems = grounding.check_output("explanation", text, facts).problems
+    assert any("already seen 'Collateral'" in p for p in problems)
+
+
+def test_saying_the_user_will_love_the_movie_is_fine(facts):
+    text = "You gave Heat 5 stars, so you will love Collateral: Michael Mann again, with Jamie Foxx."
+    assert grounding.check_output("explanation", text, facts).ok
