@@ -35,3 +35,31 @@ def _fresh_cache_and_templates():
             loader.reset()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fake_models(monkeypatch, tmp_path, settings):
+    """The scripted language models and an empty model cache: nothing trained on this machine
+    leaks into a test."""
+    monkeypatch.setenv("LLM_BACKEND", "fake")
+    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
+    settings.RECOMMENDER_MODEL_DIR = tmp_path / "recommender"
+    from recommender.llm.generation import get_backend
+
+    get_backend.cache_clear()
+    yield
+    get_backend.cache_clear()
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Text-generation tasks the code sends, as (text id, task id), kept instead of sent."""
+    from recommender.tasks import generation
+
+    sent: list[tuple[int, str]] = []
+    monkeypatch.setattr(
+        generation.generated_text_produce,
+        "apply_async",
+        lambda args, task_id: sent.append((args[0], task_id)),
+    )
+    return sent

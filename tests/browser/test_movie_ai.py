@@ -35,31 +35,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def fake_models(monkeypatch, tmp_path, settings):
-    monkeypatch.setenv("LLM_BACKEND", "fake")
-    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
-    settings.RECOMMENDER_MODEL_DIR = tmp_path / "recommender"
-    from recommender.llm.generation import get_backend
-
-    get_backend.cache_clear()
-    yield
-    get_backend.cache_clear()
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    from recommender.tasks import generation
-
-    sent: list[tuple[int, str]] = []
-    monkeypatch.setattr(
-        generation.generated_text_produce,
-        "apply_async",
-        lambda args, task_id: sent.append((args[0], task_id)),
-    )
-    return sent
-
-
 def run_queued(queued) -> None:
     from recommender.models import GeneratedText
     from recommender.tasks.generation import generated_text_produce

@@ -22,28 +22,8 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 
 @pytest.fixture(autouse=True)
-def fake_models(monkeypatch, tmp_path, settings):
-    """The fake generator, and an empty model cache: no trained artefact from this machine leaks in."""
-    monkeypatch.setenv("LLM_BACKEND", "fake")
-    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
-    settings.RECOMMENDER_MODEL_DIR = tmp_path / "recommender"
-    from recommender.llm.generation import get_backend
-
-    get_backend.cache_clear()
-    yield
-    get_backend.cache_clear()
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    """Tasks sent to the broker, as (text id, task id), instead of sending them."""
-    sent: list[tuple[int, str]] = []
-    monkeypatch.setattr(
-        generation_tasks.generated_text_produce,
-        "apply_async",
-        lambda args, task_id: sent.append((args[0], task_id)),
-    )
-    return sent
+def _scripted_models(fake_models):
+    """Every test here runs on the scripted models (the `fake_models` fixture of conftest.py)."""
 
 
 @pytest.fixture
