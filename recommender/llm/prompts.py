@@ -172,14 +172,19 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
             "Output only the 3 questions, no numbering."
         )
     elif kind == "explanation":
-        parts = [_movie_block(m, plot=False), _taste_block(u, person="The user")]
+        parts = [
+            _movie_block(m, plot=False),
+            f"The user has not seen {m.title} yet: it is a recommendation.",
+            _taste_block(u, person="The user"),
+        ]
         for title, text in u.reviews[:1]:
             parts.append(f"The user's review of {title}: {quote(text, limit=200)}")
         if facts.reason:
             parts.append(f"Reason found by the recommender: {facts.reason}")
         task = (
-            f"In one or two sentences (under {MAX_WORDS[kind] - 10} words), tell the user why {m.title} "
-            "fits them, speaking to them as 'you' and citing only their ratings, reviews and tastes above "
+            f"In one or two sentences (under {MAX_WORDS[kind] - 10} words), tell the user why {m.title}, "
+            "which they have not seen, would suit them, speaking to them as 'you' and citing only their "
+            "ratings of other films, their reviews and tastes above "
             "and the movie's facts. Output only those sentences."
         )
     else:  # pragma: no cover - programming error
