@@ -16,17 +16,15 @@ import time
 from decimal import Decimal
 
 import numpy as np
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max
-from django.utils import timezone
 
 from community.celery import app as celery_app
-from community.movies.models import Movie
-from community.reviews.models import Rating
 from community.reviews.services import rating_set
 from recommender.models import Recommendation
 from recommender.services.recommendations import current_model, recommendations_refresh
+
+from ._bench import bench_member
 
 
 class Command(BaseCommand):
@@ -76,20 +74,6 @@ class Command(BaseCommand):
 
     def _member(self):
         """A member who rated the 20 most rated movies, with stored rows to start from."""
-        User = get_user_model()
-        user, created = User.objects.get_or_create(
-            username="bench_foldin", defaults={"onboarded_at": timezone.now()}
-        )
-        if created:
-            user.set_unusable_password()
-            user.save()
-            now = timezone.now()
-            Rating.objects.bulk_create(
-                [
-                    Rating(user=user, movie=m, score=Decimal("4.0"), created_at=now, updated_at=now)
-                    for m in Movie.objects.order_by("-rating_count")[:20]
-                ],
-                ignore_conflicts=True,
-            )
+        user = bench_member("bench_foldin", lambda i: Decimal("4.0"))
         recommendations_refresh(user_id=user.pk)
         return user

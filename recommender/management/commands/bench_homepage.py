@@ -19,17 +19,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
-from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from community.movies.models import Movie
-from community.reviews.models import Rating
 from recommender.models import Recommendation
 from recommender.services.recommendations import current_model, recommendations_refresh, recommender_train
+
+from ._bench import bench_member
 
 # wrk prints 50/75/90/99 with --latency; p95 and the request count need a script.
 WRK_SCRIPT = """
@@ -93,28 +93,7 @@ class Command(BaseCommand):
 
     def _bench_member(self):
         """A member who rated the 20 most rated movies like MovieLens rater #1 would."""
-        User = get_user_model()
-        user, created = User.objects.get_or_create(
-            username="bench_member", defaults={"onboarded_at": timezone.now()}
-        )
-        if created:
-            user.set_unusable_password()
-            user.save()
-            now = timezone.now()
-            movies = Movie.objects.order_by("-rating_count")[:20]
-            Rating.objects.bulk_create(
-                [
-                    Rating(
-                        user=user,
-                        movie=m,
-                        score=Decimal("4.5") if i % 3 else Decimal("2.0"),
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    for i, m in enumerate(movies)
-                ],
-                ignore_conflicts=True,
-            )
+        user = bench_member("bench_member", lambda i: Decimal("4.5") if i % 3 else Decimal("2.0"))
         stored = recommendations_refresh(user_id=user.pk)
         self.stdout.write(f"bench_member has {stored} stored recommendations")
         return user
