@@ -105,7 +105,8 @@ def recommendation_rows_stamp_fields() -> dict[str, Any]:
     explanations = GeneratedText.objects.filter(kind=GeneratedText.Kind.EXPLANATION)
     return {
         "recs": pagecache.activity(Recommendation.objects, "created_at"),
-        "rec_rated": pagecache.activity(Rating.objects, "updated_at"),
+        # The same name and expression as community's homepage stamp: one subquery there.
+        "rated": pagecache.activity(Rating.objects, "updated_at"),
         "feedback": pagecache.activity(RecommendationFeedback.objects, "created_at"),
         "texts": pagecache.activity(explanations, "updated_at"),
     }
