@@ -1,8 +1,9 @@
-"""The movie page's language-model panels: "Draft my review" and discussion suggestions.
+"""The language-model panels: "Draft my review" and discussion suggestions.
 
-Asking is a plain form POST that redirects back to the movie page; static/js/ai.js sends
-the same POST with fetch and then polls the status URL, which answers the panel's HTML.
-Community's page shows these panels through the `recommender_llm` template tags, so the
+Both sit on the movie page; the draft panel also sits on the review form page. Asking is a
+plain form POST that redirects back to the page the panel is on; static/js/ai.js sends the
+same POST with fetch and then polls the status URL, which answers the panel's HTML.
+Community's pages show these panels through the `recommender_llm` template tags, so the
 community floor still imports nothing from the recommender.
 """
 
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from community.accounts.models import User
@@ -39,6 +41,11 @@ PANELS = {
     ),
 }
 
+# Pages other than the movie page that show a panel, by the `on` value their panel sends
+# along (in the status URL's query and as a field of its forms), with the page's URL name.
+# The panel then shows that page's variant and a request without JavaScript returns there.
+HOST_PAGES = {"review-form": "reviews:create"}
+
 MOVIE_PAGE_THREADS = 5  # the movie page lists the five most recently active threads
 
 THROTTLED = "You have asked for many AI texts in the last hour; please try again later."
@@ -50,16 +57,28 @@ def _panel(panel: str) -> tuple[str, str, str]:
     return PANELS[panel]
 
 
+def _host(request: HttpRequest) -> str:
+    """The `on` value a panel sent (a key of HOST_PAGES), or "" for the movie page."""
+    on = request.POST.get("on") or request.GET.get("on") or ""
+    return on if on in HOST_PAGES else ""
+
+
+def _page_url(movie: Movie, on: str) -> str:
+    return reverse(HOST_PAGES[on], kwargs={"slug": movie.slug}) if on else movie.get_absolute_url()
+
+
 def panel_context(
     *,
     user: User,
     movie: Movie,
     panel: str,
+    on: str = "",
     rated: bool | None = None,
     listed_thread_ids: list[int] | None = None,
 ) -> dict[str, Any]:
     """What a panel shows.
 
+    `on` names the page the panel sits on (a key of HOST_PAGES; "" is the movie page).
     A page that has read them already may pass `rated` (the member rated the movie) and
     `listed_thread_ids` (the threads it lists under Discussions, not suggested again).
     """
@@ -69,6 +88,8 @@ def panel_context(
         "movie": movie,
         "panel": panel,
         "anchor": anchor,
+        "on": on,
+        "page_url": _page_url(movie, on),
         "text": text,
         "status": text.status if text is not None else "none",
         "warming_up": selectors_llm.ai_warming_up(),
@@ -95,7 +116,7 @@ def panel_html(request: HttpRequest, *, user: User, movie: Movie, panel: str, **
 def _panel_json(
     request: HttpRequest, *, member: User, movie: Movie, panel: str, message: str = ""
 ) -> JsonResponse:
-    context = panel_context(user=member, movie=movie, panel=panel)
+    context = panel_context(user=member, movie=movie, panel=panel, on=_host(request))
     context["message"] = message
     html = render_to_string(_panel(panel)[1], context, request=request)
     response = JsonResponse({"status": context["status"], "message": message, "html": html})
@@ -112,12 +133,12 @@ def _answer(
     message: str = "",
     level: int = messages.INFO,
 ) -> HttpResponse:
-    """The panel as JSON for fetch(), else a redirect back to it on the movie page."""
+    """The panel as JSON for fetch(), else a redirect back to it on the page it is on."""
     if wants_json(request):
         return _panel_json(request, member=member, movie=movie, panel=panel, message=message)
     if message:
         messages.add_message(request, level, message)
-    return redirect(f"{movie.get_absolute_url()}#{_panel(panel)[2]}")
+    return redirect(f"{_page_url(movie, _host(request))}#{_panel(panel)[2]}")
 
 
 @login_required

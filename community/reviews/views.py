@@ -8,7 +8,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from community.core.members import signed_in_member
-from community.core.viewutils import call_service, paginate, redirect_back, wants_json
+from community.core.viewutils import (
+    call_service,
+    paginate,
+    redirect_back,
+    template_tag_available,
+    wants_json,
+)
 from community.movies.selectors import movie_get
 from community.reviews import selectors, services
 from community.reviews.forms import RatingForm, ReviewForm
@@ -73,7 +79,15 @@ def review_create(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Your review is posted.")
             return redirect(f"{movie.get_absolute_url()}#review-{review.pk}")
     status = 400 if form.errors else 200
-    return render(request, "reviews/review_form.html", {"form": form, "movie": movie}, status=status)
+    # The recommender's "Draft my review" panel fills a slot above the form when present.
+    use_ai_tags = template_tag_available("recommender_llm", "ai_review_draft")
+    context = {
+        "form": form,
+        "movie": movie,
+        "use_ai_tags": use_ai_tags,
+        "own_rating": selectors.rating_for(user=request.user, movie=movie) if use_ai_tags else None,
+    }
+    return render(request, "reviews/review_form.html", context, status=status)
 
 
 def _own_review(request: HttpRequest, pk: int):

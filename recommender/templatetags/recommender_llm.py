@@ -1,4 +1,5 @@
-"""``{% ai_review_form movie form rating %}`` and ``{% ai_discussion_suggestions movie %}``.
+"""``{% ai_review_form movie form rating %}``, ``{% ai_review_draft movie rating %}`` and
+``{% ai_discussion_suggestions movie %}``.
 
 They read what the generation tasks stored; neither runs a model. They render for signed-in
 members only (a visitor gets an empty string).
@@ -29,6 +30,27 @@ def ai_review_form(context, movie, form, rating) -> str:
         form = ReviewForm(initial={"body": panel["text"].text})
     panel["form"] = form or ReviewForm()
     return render_to_string("recommender/ai_review_form.html", panel, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def ai_review_draft(context, movie, rating) -> str:
+    """The "Draft my review" panel for the review form page, which has its own form below it.
+
+    A ready draft is shown to read and copy, and ai.js offers to put it into the form's text
+    box; the server never fills the box, so what the member typed stays as it is.
+    `rating` is the member's rating of the movie (None if unrated), as the page read it.
+    """
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    return panel_html(
+        request,
+        user=request.user,
+        movie=movie,
+        panel="review-draft",
+        on="review-form",
+        rated=rating is not None,
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -1,6 +1,7 @@
-// The movie page's AI panels (review draft, discussion suggestions): ask without leaving the
-// page, then poll the panel's status URL every 2 s until the text is ready or failed.
-// Without JavaScript the same forms POST and redirect back, and "Check again" reloads.
+// The AI panels (review draft, discussion suggestions) of the movie page and the review form
+// page: ask without leaving the page, then poll the panel's status URL every 2 s until the
+// text is ready or failed. Without JavaScript the same forms POST and redirect back, and
+// "Check again" reloads.
 (function () {
   "use strict";
 
@@ -30,10 +31,18 @@
       panel.setAttribute(attr.name, attr.value);
     });
     panel.replaceChildren.apply(panel, Array.prototype.slice.call(fresh.childNodes));
+    offerUse(panel);
     return panel;
   }
 
-  // A draft that just became ready goes into the review box, unless the member typed there.
+  // The review form page shows a ready draft to copy; with JavaScript its "Use this draft"
+  // button appears too.
+  function offerUse(root) {
+    root.querySelectorAll("[data-ai-use]").forEach(function (button) { button.hidden = false; });
+  }
+
+  // A draft goes into the review box when it has just become ready or when the member asks
+  // for it ("Use this draft"); text the member typed there is replaced only if they agree.
   function fillDraft(panel) {
     var draft = panel.getAttribute("data-ai-draft");
     var box = reviewBox();
@@ -109,6 +118,13 @@
       .catch(function () { form.submit(); });
   });
 
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-ai-use]");
+    var panel = button && button.closest("[data-ai-panel]");
+    if (panel) fillDraft(panel);
+  });
+
+  offerUse(document);
   document.querySelectorAll("[data-ai-panel][data-ai-status=pending]").forEach(function (panel) {
     poll(panel, 0, {});
   });

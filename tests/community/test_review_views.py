@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from community.reviews import views
 from community.reviews.models import Rating, Review, ReviewLike
 from tests.factories import MovieFactory, RatingFactory, ReviewFactory, UserFactory
 
@@ -166,3 +167,13 @@ def test_clearing_a_rating(member_client, user):
     rating = RatingFactory(user=user)
     member_client.post(reverse("reviews:rating_clear", kwargs={"slug": rating.movie.slug}))
     assert not Rating.objects.exists()
+
+
+def test_the_review_form_page_works_without_the_recommenders_draft_panel(member_client, user, monkeypatch):
+    # Community only fills the slot when the recommender app provides the template tag.
+    monkeypatch.setattr(views, "template_tag_available", lambda library, tag: False)
+    movie = MovieFactory()
+    RatingFactory(user=user, movie=movie)
+    content = member_client.get(reverse("reviews:create", kwargs={"slug": movie.slug})).content.decode()
+    assert 'id="review-form"' in content and "Post review" in content
+    assert "ai-review-draft" not in content and "js/ai.js" not in content

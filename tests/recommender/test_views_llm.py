@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.core.api.throttles import GenerationRateThrottle
+from community.reviews.models import REVIEW_MAX_LENGTH
 from recommender.models import GeneratedText
 from recommender.tasks import generation as generation_tasks
 from tests.factories import MovieFactory, RatingFactory, ReviewFactory, ThreadFactory, UserFactory
@@ -355,3 +356,141 @@ def test_the_movie_page_query_count_stays_bounded_with_the_ai_panels(
     with django_assert_max_num_queries(18):
         content = page(member_client, rated)
     assert "A draft." in content and "Threads you may like" in content
+
+
+# --- the review form page ---------------------------------------------------------------
+
+
+def form_url(movie):
+    return reverse("reviews:create", kwargs={"slug": movie.slug})
+
+
+def form_page(client, movie, status_code=200) -> str:
+    response = client.get(form_url(movie))
+    assert response.status_code == status_code
+    return response.content.decode()
+
+
+def textarea(content: str) -> str:
+    """The review box's text (Django writes a newline after the tag, which browsers drop)."""
+    return content.split('name="body"')[1].split(">", 1)[1].split("</textarea>")[0].removeprefix("\n")
+
+
+def test_the_review_form_page_offers_a_draft_once_the_member_has_rated_the_movie(member_client, user, movie):
+    content = form_page(member_client, movie)
+    assert "Rate this movie</a> to get an AI draft" in content and movie.get_absolute_url() in content
+    assert "Draft my review" not in content
+
+    RatingFactory(user=user, movie=movie)
+    content = form_page(member_client, movie)
+    assert "Draft my review" in content and "Rate this movie" not in content
+    assert '<input type="hidden" name="on" value="review-form">' in content
+    assert f'data-ai-url="{status_url(movie)}?on=review-form"' in content
+    assert "js/ai.js" in content and 'id="review-form"' in content
+
+
+def test_asking_on_the_review_form_page_without_javascript_comes_back_to_it_pending(
+    member_client, user, rated, queued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(ask_url(rated), {"on": "review-form"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{form_url(rated)}#ai-review-draft"
+    row = GeneratedText.objects.get(user=user, movie=rated, kind=DRAFT)
+    assert queued == [(row.pk, row.task_id)]
+
+    content = form_page(member_client, rated)
+    assert 'data-ai-status="pending"' in content and "Writing your AI draft" in content
+    assert f'href="{form_url(rated)}#ai-review-draft">Check again' in content
+
+
+def test_a_draft_written_by_the_task_is_shown_on_the_review_form_page_to_use_or_copy(
+    member_client, user, rated, queued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(ask_url(rated), {"on": "review-form"}, **JSON)
+    ((text_id, task_id),) = queued
+    generation_tasks.generated_text_produce.apply(args=[text_id], task_id=task_id)
+    draft = GeneratedText.objects.get(pk=text_id).text
+    assert "Collateral" in draft
+
+    # The status URL that ai.js polls answers this page's variant of the panel.
+    data = member_client.get(status_url(rated), {"on": "review-form"}).json()
+    assert data["status"] == "ready" and "AI-generated draft" in data["html"]
+    assert 'class="ai-draft"' in data["html"] and "data-ai-use hidden" in data["html"]
+    assert 'class="ai-draft"' not in member_client.get(status_url(rated)).json()["html"]
+
+    content = form_page(member_client, rated)
+    assert "AI-generated draft" in content and "Use this draft" in content and "Discard draft" in content
+    shown = content.split('class="ai-draft"')[1].split("</blockquote>")[0]
+    assert draft.split(".")[0] in shown  # there to copy without JavaScript
+    assert textarea(content) == ""  # the box is the member's: ai.js fills it only when asked
+
+
+def test_a_failed_draft_can_be_asked_for_again_on_the_review_form_page(
+    member_client, user, rated, queued, django_capture_on_commit_callbacks
+):
+    row = make_text(user, rated, DRAFT, GeneratedText.Status.FAILED)
+    content = form_page(member_client, rated)
+    assert "We could not write your AI draft" in content and "Try again" in content
+    with django_capture_on_commit_callbacks(execute=True):
+        data = member_client.post(ask_url(rated), {"on": "review-form"}, **JSON).json()
+    row.refresh_from_db()
+    assert row.status == GeneratedText.Status.PENDING and queued == [(row.pk, row.task_id)]
+    assert data["status"] == "pending" and "?on=review-form" in data["html"]
+
+
+def test_a_review_that_fails_validation_keeps_the_typed_text_beside_a_ready_draft(member_client, user, rated):
+    make_text(user, rated, DRAFT, GeneratedText.Status.READY, text="The AI draft about Collateral.")
+    typed = "My own words about the cab ride. " * (REVIEW_MAX_LENGTH // 30)  # too long to post
+    response = member_client.post(form_url(rated), {"body": typed})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert textarea(content) == typed
+    assert "The AI draft about Collateral." in content.split('class="ai-draft"')[1]
+    assert "AI draft about" not in textarea(content)
+
+
+def test_a_draft_is_escaped_on_the_review_form_page(member_client, user, rated):
+    make_text(user, rated, DRAFT, GeneratedText.Status.READY, text='Great. <script>alert("x")</script>')
+    html_answers = (
+        form_page(member_client, rated),
+        member_client.get(status_url(rated), {"on": "review-form"}).json()["html"],
+    )
+    for html in html_answers:
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_discarding_on_the_review_form_page_without_javascript_comes_back_to_it(member_client, user, rated):
+    make_text(user, rated, DRAFT, GeneratedText.Status.READY, text="Draft to throw away.")
+    discard = reverse("recommender:ai_discard", kwargs={"slug": rated.slug, "panel": "review-draft"})
+    response = member_client.post(discard, {"on": "review-form"})
+    assert response["Location"] == f"{form_url(rated)}#ai-review-draft"
+    assert not GeneratedText.objects.exists()
+    content = form_page(member_client, rated)
+    assert "Draft to throw away" not in content and "Draft my review" in content
+
+
+def test_an_unknown_page_to_come_back_to_means_the_movie_page(member_client, rated, queued):
+    response = member_client.post(ask_url(rated), {"on": "https://evil.example/"})
+    assert response["Location"] == f"{rated.get_absolute_url()}#ai-review-draft"
+
+
+def test_editing_a_posted_review_offers_no_draft(member_client, user, rated):
+    review = ReviewFactory(user=user, movie=rated, body="Already said it all.")
+    make_text(user, rated, DRAFT, GeneratedText.Status.READY, text="A stale draft.")
+    assert form_page(member_client, rated, status_code=302) == ""  # the create page sends to edit
+    response = member_client.get(reverse("reviews:edit", kwargs={"pk": review.pk}))
+    content = response.content.decode()
+    assert "Already said it all." in content
+    assert "A stale draft." not in content and "Draft my review" not in content and "js/ai.js" not in content
+
+
+def test_the_review_form_page_query_count_stays_bounded_with_the_draft(
+    member_client, user, rated, django_assert_max_num_queries
+):
+    make_text(user, rated, DRAFT, GeneratedText.Status.READY, text="A draft.")
+    with django_assert_max_num_queries(7):
+        content = form_page(member_client, rated)
+    assert "A draft." in content
