@@ -1,16 +1,13 @@
-"""A new member's journey in headless Chromium (Debian `chromium` driven by playwright).
+"""A new member's journey in headless Chromium (see conftest.py for the browser).
 
-Screenshots of the key pages go to tests/browser/artifacts/ (gitignored) for a human to look at.
+Screenshots of the key pages go to the shots folder (conftest.py) for a human to look at.
 Run with: pytest tests/browser -m browser
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -23,13 +20,7 @@ from tests.factories import (
     UserFactory,
 )
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs the Debian chromium package"),
-]
+pytestmark = pytest.mark.browser
 
 GENRES = ["Drama", "Comedy", "Action", "Sci-Fi", "Horror", "Romance", "Animation", "Thriller", "Crime"]
 TITLES = [
@@ -91,41 +82,8 @@ def catalog(transactional_db):
     return movies
 
 
-@pytest.fixture
-def browser_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # playwright's sync API runs an event loop on this thread; database teardown is plain sync code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-
-
-def shot(page, name: str, full_page: bool = True) -> None:
-    page.evaluate("window.scrollTo(0, 0)")  # sticky header: capture from the top
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
-
-
-def test_a_new_member_signs_up_onboards_reviews_likes_and_follows(live_server, catalog, browser_page):
-    page = browser_page
+def test_a_new_member_signs_up_onboards_reviews_likes_and_follows(live_server, catalog, new_page, shot):
+    page = new_page()
     base = live_server.url
 
     page.goto(base + "/")

@@ -1,19 +1,18 @@
-"""The movie page's AI panels in headless Chromium: ask, watch it pending, see it ready.
+"""The AI panels in headless Chromium (see conftest.py): ask, watch it pending, see it ready,
+on the movie page and on the review form page.
 
 The generation task is captured instead of sent to the broker and then run in the test
 (with the fake generator), so the pending state stays on screen long enough to look at.
-Screenshots go to $UI_SHOTS_DIR (default tests/browser/artifacts/) for a human to look at.
+Screenshots go to the shots folder (conftest.py) for a human to look at.
 Run with: pytest tests/browser/test_movie_ai.py -m browser
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
@@ -26,13 +25,7 @@ from tests.factories import (
     UserFactory,
 )
 
-SHOTS = Path(os.environ.get("UI_SHOTS_DIR", Path(__file__).parent / "artifacts"))
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs the Debian chromium package"),
-]
+pytestmark = pytest.mark.browser
 
 
 def run_queued(queued) -> None:
@@ -94,40 +87,6 @@ def collateral(transactional_db, fake_models):
     return movie
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
-def shot(page, name: str, full_page: bool = True) -> None:
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
-
-
-def section_shot(page, selector: str, name: str) -> None:
-    # The sticky header would cover the top of an element scrolled into view.
-    page.evaluate("document.querySelector('.site-header').style.position = 'static'")
-    page.locator(selector).scroll_into_view_if_needed()
-    page.locator(selector).screenshot(path=str(SHOTS / f"{name}.png"))
-
-
 def log_in(page, base: str) -> None:
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", "maya")
@@ -136,10 +95,10 @@ def log_in(page, base: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def test_a_member_drafts_a_review_and_gets_discussion_questions(live_server, collateral, queued, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+def test_a_member_drafts_a_review_and_gets_discussion_questions(
+    live_server, collateral, queued, new_page, shot, section_shot
+):
+    page = new_page()
     base = live_server.url
     log_in(page, base)
     page.goto(base + collateral.get_absolute_url())
@@ -191,19 +150,75 @@ def test_a_member_drafts_a_review_and_gets_discussion_questions(live_server, col
     page.click("#ai-review-draft button:has-text('Discard draft')")
     page.wait_for_selector("#ai-review-draft button:has-text('Draft my review')")
     assert page.input_value("#id_body") == ""
-    context.close()
 
 
 def test_the_panels_say_warming_up_until_the_models_are_ready(
-    live_server, collateral, queued, browser, monkeypatch
+    live_server, collateral, queued, new_page, section_shot, monkeypatch
 ):
     monkeypatch.setenv("LLM_BACKEND", "real")  # with an empty model cache
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = new_page(390, 844)
     log_in(page, live_server.url)
     page.goto(live_server.url + collateral.get_absolute_url())
     assert page.locator(".ai-notice").count() == 2
     assert page.locator("button:has-text('Draft my review')").count() == 0
     section_shot(page, ".movie-main > section.panel", "ai-10-mobile-warming-up")
-    context.close()
+
+
+def test_the_review_form_page_offers_the_draft_and_keeps_what_the_member_typed(
+    live_server, collateral, queued, new_page, shot
+):
+    page = new_page()
+    form_url = live_server.url + reverse("reviews:create", kwargs={"slug": collateral.slug})
+    log_in(page, live_server.url)
+    page.goto(form_url)
+    assert page.locator("#ai-review-draft button:has-text('Draft my review')").is_visible()
+    shot(page, "ai-11-review-form")
+
+    answers: list[bool] = []  # how the member answers each "Replace what you typed?" question
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if answers.pop(0) else dialog.dismiss()
+
+    page.on("dialog", answer)
+
+    # The member starts typing, then asks: when the draft arrives they are asked first, say no,
+    # and keep their text; the draft stays on show with "Use this draft".
+    typed = "Foxx is the heart of it."
+    page.fill("#id_body", typed)
+    page.click("#ai-review-draft button:has-text('Draft my review')")
+    page.wait_for_selector("#ai-review-draft[data-ai-status=pending] .ai-spinner")
+    shot(page, "ai-12-review-form-pending")
+    answers.append(False)
+    run_queued(queued)
+    page.wait_for_selector("#ai-review-draft[data-ai-status=ready]", timeout=10_000)
+    assert asked == ["Replace what you typed with the AI-generated draft?"]
+    assert page.input_value("#id_body") == typed
+    draft = page.get_attribute("#ai-review-draft", "data-ai-draft")
+    assert draft and "Collateral" in draft
+    assert "Collateral" in page.inner_text("#ai-review-draft .ai-draft")
+    assert page.locator("#ai-review-draft .badge-ai").inner_text() == "AI-generated draft"
+    shot(page, "ai-13-review-form-draft-ready")
+
+    # "Use this draft" asks again; this time the member agrees.
+    answers.append(True)
+    page.click("#ai-review-draft button:has-text('Use this draft')")
+    assert len(asked) == 2 and page.input_value("#id_body") == draft
+
+    # Without JavaScript the draft is there to read and copy, and the box stays empty.
+    plain = new_page(390, 844, java_script_enabled=False)
+    log_in(plain, live_server.url)
+    plain.goto(form_url)
+    assert "Collateral" in plain.inner_text("#ai-review-draft .ai-draft")
+    assert not plain.locator("#ai-review-draft button:has-text('Use this draft')").is_visible()
+    assert plain.input_value("#id_body") == ""
+    shot(plain, "ai-14-mobile-review-form-no-js")
+
+    # Small screens, then post the review made from the draft.
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "ai-15-mobile-review-form-draft-used")
+    page.fill("#id_body", draft + " Mine now.")
+    page.click("button:has-text('Post review')")
+    page.wait_for_url(lambda url: "#review-" in url)
+    assert "Mine now." in page.inner_text("#your-review-h + .review")
