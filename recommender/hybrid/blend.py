@@ -55,6 +55,18 @@ class BaseScorers:
     user_knn: UserKNN
     timings: dict[str, float] = field(default_factory=dict)
 
+    def standardised_priors(self) -> dict[str, np.ndarray]:
+        """Popularity and quality as z-scores, (1, n_items): the same for every user, so
+        standardised once instead of on every call."""
+        cached = self.__dict__.get("_standardised_priors")
+        if cached is None:
+            cached = {
+                "popularity": _zscore(self.log_popularity[None, :]),
+                "quality": _zscore(self.quality[None, :]),
+            }
+            self._standardised_priors = cached
+        return cached
+
 
 FEATURES = (
     "ease",
@@ -93,6 +105,57 @@ def _select(rows: sp.csr_matrix, keep: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix((rows.data[keep], rows.indices[keep], indptr), shape=rows.shape)
 
 
+def _csr32(rows) -> sp.csr_matrix:
+    """``rows`` as a float32 csr matrix, itself if it is one (a fresh wrapper costs ~15 us,
+    and one user's scoring asked for four)."""
+    if isinstance(rows, sp.csr_matrix) and rows.dtype == np.float32:
+        return rows
+    return sp.csr_matrix(rows, dtype=np.float32)
+
+
+def _split(row: sp.csr_matrix, masks: list[np.ndarray]) -> sp.csr_matrix:
+    """One user's row as one row per mask over its stored cells."""
+    counts = [int(m.sum()) for m in masks]
+    indptr = np.zeros(len(masks) + 1, dtype=row.indptr.dtype)
+    np.cumsum(counts, out=indptr[1:])
+    return sp.csr_matrix(
+        (
+            np.concatenate([row.data[m] for m in masks]),
+            np.concatenate([row.indices[m] for m in masks]),
+            indptr,
+        ),
+        shape=(len(masks), row.shape[1]),
+    )
+
+
+def _one_row_each(scores: np.ndarray) -> list[np.ndarray]:
+    return [scores[i : i + 1] for i in range(scores.shape[0])]
+
+
+def k_smallest(values: np.ndarray, k: int) -> np.ndarray | None:
+    """Indices (ascending) of the ``k`` smallest of a 1-D array, or None when a tie at the
+    cut leaves the choice to ``np.argpartition``.
+
+    When the k-th smallest value is strictly below the next one the set is the same
+    whichever way it is found. A threshold from every 8th value narrows the search to a
+    few hundred candidates: five times faster than ``argpartition`` over 9,000 items.
+    """
+    n = len(values)
+    if not 0 < k < n // 16:
+        return None
+    sample = values[::8]
+    j = k // 4 + 4  # about 2k values of the whole array lie below the sample's j-th smallest
+    threshold = np.partition(sample, j)[j]
+    candidates = np.flatnonzero(values <= threshold)
+    if not k < len(candidates) <= 8 * k:  # too few, or a big tie at the threshold
+        return None
+    picked = values[candidates]
+    cut = np.partition(picked, [k - 1, k])
+    if not cut[k - 1] < cut[k]:
+        return None
+    return candidates[picked <= cut[k - 1]]
+
+
 def item_quality(train: sp.csr_matrix, *, prior_count: float = 10.0) -> np.ndarray:
     """Mean rating of each item shrunk towards the global mean (a Bayesian average)."""
     train = sp.csr_matrix(train)
@@ -104,14 +167,15 @@ def item_quality(train: sp.csr_matrix, *, prior_count: float = 10.0) -> np.ndarr
 
 def _zscore(m: np.ndarray) -> np.ndarray:
     m = np.asarray(m, dtype=np.float32)
-    mean = m.mean(axis=1, keepdims=True)
-    std = m.std(axis=1, keepdims=True)
-    return (m - mean) / np.maximum(std, 1e-6)
+    centred = m - m.mean(axis=1, keepdims=True)
+    # what m.std(axis=1) computes, without taking the mean a second time
+    std = np.sqrt(np.square(centred).mean(axis=1, keepdims=True))
+    return np.divide(centred, np.maximum(std, 1e-6), out=centred)
 
 
 def thinness(rows: sp.csr_matrix) -> np.ndarray:
     """1 for a user with <= COLD_KEEP ratings, falling as 1/n towards 0 for long histories."""
-    n = np.diff(sp.csr_matrix(rows).indptr).astype(np.float32)
+    n = np.diff(_csr32(rows).indptr).astype(np.float32)
     return COLD_KEEP / np.maximum(n, COLD_KEEP)
 
 
@@ -261,21 +325,29 @@ class Hybrid:
     # -- scoring ------------------------------------------------------------------
     def base_scores(self, base: BaseScorers, rows: sp.csr_matrix) -> dict[str, np.ndarray]:
         n = rows.shape[0]
-        rows = sp.csr_matrix(rows, dtype=np.float32)
-        liked, disliked = split_by_rating(rows)
-        rest = _select(rows, rows.data < LIKED_AT)
-        middle = _select(rows, (rows.data < LIKED_AT) & (rows.data > DISLIKED_AT))
+        rows = _csr32(rows)
+        is_liked, is_disliked = rows.data >= LIKED_AT, rows.data <= DISLIKED_AT
+        is_middle = ~is_liked & ~is_disliked
+        liked, disliked = _select(rows, is_liked), _select(rows, is_disliked)
         # EASE and ItemKNN are linear in the "rated" indicator: scoring the loved, the
         # disliked and the rest separately and adding them up reads every weight row once.
-        ease_liked, ease_disliked = base.ease.score(liked), base.ease.score(disliked)
-        knn_liked = base.knn.score(liked)
+        if n == 1:
+            # Serving: one product per scorer for all the parts of the user's row.
+            ease_liked, ease_disliked, ease_middle = _one_row_each(
+                base.ease.score(_split(rows, [is_liked, is_disliked, is_middle]))
+            )
+            knn_liked, knn_rest = _one_row_each(base.knn.score(_split(rows, [is_liked, ~is_liked])))
+        else:
+            ease_liked, ease_disliked = base.ease.score(liked), base.ease.score(disliked)
+            ease_middle = base.ease.score(_select(rows, is_middle))
+            knn_liked, knn_rest = base.knn.score(liked), base.knn.score(_select(rows, ~is_liked))
         return {
-            "ease": ease_liked + ease_disliked + base.ease.score(middle),
+            "ease": ease_liked + ease_disliked + ease_middle,
             "ease_liked": ease_liked,
             "ease_disliked": ease_disliked,
             "ease_loved": base.ease_loved.score(liked),
             "als": base.als.score(rows),
-            "knn": knn_liked + base.knn.score(rest),
+            "knn": knn_liked + knn_rest,
             "knn_liked": knn_liked,
             "co_liked": base.co_liked.score(rows),
             "user_knn": base.user_knn.score(rows),
@@ -286,15 +358,21 @@ class Hybrid:
 
     def pool(self, scores: dict[str, np.ndarray], rows: sp.csr_matrix) -> np.ndarray:
         """Candidates: the union of each scorer's top ``pool_size`` unseen items."""
+        rows = _csr32(rows)
         n, n_items = rows.shape
         seen = np.zeros((n, n_items), dtype=bool)
-        seen[rows.nonzero()] = True
+        stored = rows.data != 0  # the cells rows.nonzero() names, without its copy to coo
+        seen[np.repeat(np.arange(n), np.diff(rows.indptr))[stored], rows.indices[stored]] = True
         mask = np.zeros((n, n_items), dtype=bool)
         size = min(self.pool_size, n_items - 1)
         for name in ("ease", "als", "knn", "co_liked", "user_knn", "content", "popularity"):
-            s = np.where(seen, -np.inf, scores[name])
-            top = np.argpartition(-s, size, axis=1)[:, :size]
-            np.put_along_axis(mask, top, True, axis=1)
+            negated = np.negative(scores[name], dtype=np.float32)
+            negated[seen] = np.inf  # seen items sort last
+            for r in range(n):
+                top = k_smallest(negated[r], size)
+                if top is None:  # a tie at the cut: argpartition's choice, as always
+                    top = np.argpartition(negated[r], size)[:size]
+                mask[r, top] = True
         return mask & ~seen
 
     def _features_from(self, scores: dict[str, np.ndarray], rows: sp.csr_matrix) -> np.ndarray:
@@ -306,12 +384,13 @@ class Hybrid:
         return self._features_from(self.base_scores(base, rows), rows)
 
     def score(self, rows: sp.csr_matrix) -> np.ndarray:
-        rows = sp.csr_matrix(rows, dtype=np.float32)
+        rows = _csr32(rows)
         scores = self.base_scores(self.base, rows)
         thin = np.diff(rows.indptr) <= 2 * COLD_KEEP
         thin_weights = getattr(self, "thin_weights", self.weights)
         # The same as features @ weights, without building the (users, items, 2F) array.
-        z = [_zscore(scores[name]) for name in FEATURES]
+        priors = self.base.standardised_priors()
+        z = [priors[name] if name in priors else _zscore(scores[name]) for name in FEATURES]
         factor = thinness(rows)[:, None]
         n = len(FEATURES)
 

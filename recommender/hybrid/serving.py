@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from .blend import FEATURES, LIKED_AT, BaseScorers, Hybrid
+from .blend import FEATURES, LIKED_AT, BaseScorers, Hybrid, k_smallest
 from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN, one_blas_thread
 from .content import ContentScorer
 
@@ -171,9 +171,7 @@ class ServingModel:
         n = min(n, int(np.isfinite(s).sum()))
         if n <= 0:
             return []
-        top = np.argpartition(-s, n - 1)[:n]
-        top = top[np.argsort(-s[top], kind="stable")]
-        return [Pick(int(self.item_ids[i]), float(s[i])) for i in top]
+        return [Pick(int(self.item_ids[i]), float(s[i])) for i in _best_first(s, n)]
 
     def because_you_loved(
         self,
@@ -271,6 +269,18 @@ class ServingModel:
             q = self.hybrid.base.quality[i]
             return "Popular and highly rated with members" if q >= 3.8 else "Popular with members"
         return " ".join(parts)
+
+
+def _best_first(s: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the ``n`` highest scores, highest first (ties: argpartition's order)."""
+    negated = -s
+    top = k_smallest(negated, n)
+    if top is not None:
+        top = top[np.argsort(negated[top], kind="stable")]
+        if (np.diff(negated[top]) > 0).all():  # no tie inside either: the only possible order
+            return top
+    top = np.argpartition(negated, n - 1)[:n]
+    return top[np.argsort(negated[top], kind="stable")]
 
 
 def _z(v: np.ndarray) -> np.ndarray:
