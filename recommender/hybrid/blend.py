@@ -167,9 +167,9 @@ def item_quality(train: sp.csr_matrix, *, prior_count: float = 10.0) -> np.ndarr
 
 def _zscore(m: np.ndarray) -> np.ndarray:
     m = np.asarray(m, dtype=np.float32)
-    centred = m - m.mean(axis=1, keepdims=True)
-    # what m.std(axis=1) computes, without taking the mean a second time
-    std = np.sqrt(np.square(centred).mean(axis=1, keepdims=True))
+    centred = m - m.mean(axis=-1, keepdims=True)
+    # what m.std(axis=-1) computes, without taking the mean a second time
+    std = np.sqrt(np.square(centred).mean(axis=-1, keepdims=True))
     return np.divide(centred, np.maximum(std, 1e-6), out=centred)
 
 
@@ -360,14 +360,15 @@ class Hybrid:
         """Candidates: the union of each scorer's top ``pool_size`` unseen items."""
         rows = _csr32(rows)
         n, n_items = rows.shape
-        seen = np.zeros((n, n_items), dtype=bool)
         stored = rows.data != 0  # the cells rows.nonzero() names, without its copy to coo
-        seen[np.repeat(np.arange(n), np.diff(rows.indptr))[stored], rows.indices[stored]] = True
+        seen_at = (np.repeat(np.arange(n), np.diff(rows.indptr))[stored], rows.indices[stored])
+        seen = np.zeros((n, n_items), dtype=bool)
+        seen[seen_at] = True
         mask = np.zeros((n, n_items), dtype=bool)
         size = min(self.pool_size, n_items - 1)
         for name in ("ease", "als", "knn", "co_liked", "user_knn", "content", "popularity"):
             negated = np.negative(scores[name], dtype=np.float32)
-            negated[seen] = np.inf  # seen items sort last
+            negated[seen_at] = np.inf  # seen items sort last
             for r in range(n):
                 top = k_smallest(negated[r], size)
                 if top is None:  # a tie at the cut: argpartition's choice, as always
@@ -390,7 +391,10 @@ class Hybrid:
         thin_weights = getattr(self, "thin_weights", self.weights)
         # The same as features @ weights, without building the (users, items, 2F) array.
         priors = self.base.standardised_priors()
-        z = [priors[name] if name in priors else _zscore(scores[name]) for name in FEATURES]
+        own = [name for name in FEATURES if name not in priors]
+        # the user-dependent scores standardised in one call over a (features, users, items) stack
+        standardised = dict(zip(own, _zscore(np.stack([scores[name] for name in own])), strict=True))
+        z = [priors[name] if name in priors else standardised[name] for name in FEATURES]
         factor = thinness(rows)[:, None]
         n = len(FEATURES)
 

@@ -92,14 +92,21 @@ class ServingModel:
         return self._sorted_columns[at], known
 
     def _row(self, ratings: Mapping[int, float]) -> sp.csr_matrix:
+        return self._row_and_rated(ratings)[0]
+
+    def _row_and_rated(self, ratings: Mapping[int, float]) -> tuple[sp.csr_matrix, np.ndarray]:
+        """The user's row (non-zero ratings of known movies), and the columns of every known
+        movie they rated, which are never recommended back (``_indices(ratings.keys())``)."""
         cols, known = self._positions(ratings.keys())
         vals = np.fromiter(ratings.values(), dtype=np.float64, count=len(ratings)).astype(np.float32)
+        rated = cols[known].astype(np.int64)
         keep = known & (vals != 0)
         cols, vals = cols[keep], vals[keep]
         order = np.argsort(cols)
-        return sp.csr_matrix(
+        row = sp.csr_matrix(
             (vals[order], cols[order].astype(np.int32), [0, len(cols)]), shape=(1, self.n_items)
         )
+        return row, rated
 
     def _indices(self, movie_ids: Iterable[int]) -> np.ndarray:
         cols, known = self._positions(movie_ids)
@@ -124,7 +131,9 @@ class ServingModel:
         disliked: Iterable[int] = (),
     ) -> np.ndarray:
         """Blended score of every catalogue item for this user, with feedback applied."""
-        row = self._row(ratings)
+        return self._scores(self._row(ratings), more_like=more_like, disliked=disliked)
+
+    def _scores(self, row: sp.csr_matrix, *, more_like: Iterable[int], disliked: Iterable[int]) -> np.ndarray:
         with one_blas_thread():
             s = self.hybrid.score(row)[0].astype(np.float32)
             boost = self._indices(more_like)
@@ -146,8 +155,9 @@ class ServingModel:
         candidates: Iterable[int] | None = None,
     ) -> list[Pick]:
         """Top ``n`` movies, never one the user rated or excluded (dismissed, say)."""
-        s = self.scores(ratings, more_like=more_like, disliked=disliked)
-        return self._top(s, ratings, exclude=exclude, n=n, candidates=candidates)
+        row, rated = self._row_and_rated(ratings)
+        s = self._scores(row, more_like=more_like, disliked=disliked)
+        return self._top(s, ratings, exclude=exclude, n=n, candidates=candidates, rated=rated)
 
     def top(
         self,
@@ -160,9 +170,10 @@ class ServingModel:
         """Top ``n`` of precomputed ``scores(...)``, skipping rated and excluded movies."""
         return self._top(user_scores, ratings, exclude=exclude, n=n)
 
-    def _top(self, s, ratings, *, exclude, n, candidates=None) -> list[Pick]:
+    def _top(self, s, ratings, *, exclude, n, candidates=None, rated=None) -> list[Pick]:
         s = s.copy()
-        blocked = np.concatenate([self._indices(ratings.keys()), self._indices(exclude)])
+        rated = self._indices(ratings.keys()) if rated is None else rated
+        blocked = np.concatenate([rated, self._indices(exclude)])
         if candidates is not None:
             allowed = np.zeros(self.n_items, dtype=bool)
             allowed[self._indices(candidates)] = True

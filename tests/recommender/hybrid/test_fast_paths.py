@@ -7,7 +7,7 @@ import scipy.sparse as sp
 
 from recommender.hybrid import cf
 from recommender.hybrid.blend import Hybrid, _zscore, k_smallest
-from recommender.hybrid.serving import _best_first
+from recommender.hybrid.serving import ServingModel, _best_first
 
 
 def _awkward_vectors(rng, n: int):
@@ -97,3 +97,15 @@ def test_one_users_ease_and_knn_parts_are_the_ones_a_batch_gives_them(trained):
         alone = hybrid.base_scores(base, train[u])
         for name in ("ease", "ease_liked", "ease_disliked", "knn", "knn_liked"):
             np.testing.assert_array_equal(alone[name][0], batch[name][u], err_msg=name)
+
+
+def test_a_movie_rated_zero_is_left_out_of_the_fold_in_but_never_recommended_back(world, trained):
+    hybrid, _, _ = trained
+    model = ServingModel(
+        hybrid, item_ids=world.item_ids, titles=world.titles, genres=world.genres, version="t"
+    )
+    ratings = {int(world.item_ids[0]): 5.0, int(world.item_ids[4]): 4.0}
+    first = model.recommend(ratings, n=5)[0].movie_id
+    with_zero = {**ratings, first: 0.0}
+    np.testing.assert_array_equal(model.scores(with_zero), model.scores(ratings))
+    assert first not in [p.movie_id for p in model.recommend(with_zero, n=20)]
