@@ -10,12 +10,14 @@ file; see registry.resolve_llm).
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from . import grounding, prompts
@@ -56,19 +58,37 @@ class TransformersBackend:
         self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
         self.quantized = os.environ.get("LLM_QUANTIZE", "") == "int8"
         if self.quantized:
-            # int8 weights for every Linear: smaller and usually faster matmuls on CPU,
-            # at some cost in quality; the version string says so.
-            import warnings
+            # int8 weights, calibrated on built-in prompts (quantize.py says why and how);
+            # the version string says so, so stored texts tell which weights wrote them.
+            from .quantize import quantize_int8
 
-            from torch.ao.quantization import quantize_dynamic
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self.model = quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
-            version += "+int8"
+            quantize_int8(self.model, self._calibrate, cache=self._calibration_cache(path))
+            version += "+int8sq"
         self.load_seconds = time.monotonic() - started
         self.name = name
         self.version = version
+
+    def _calibration_texts(self) -> list[str]:
+        return [
+            self.render(prompts.messages_for(kind, facts, strict=strict))
+            for facts in prompts.CALIBRATION_FACTS
+            for kind in prompts.KINDS
+            for strict in (False, True)
+        ]
+
+    def _calibrate(self) -> None:
+        for text in self._calibration_texts():
+            self.model(**self.tokenizer(text, return_tensors="pt"))
+
+    def _calibration_cache(self, path: str) -> Path | None:
+        """Beside the converted weights, named by what the calibration saw; None if read-only."""
+        from .quantize import ALPHA
+
+        digest = hashlib.sha256("\n".join(self._calibration_texts()).encode()).hexdigest()[:12]
+        folder = Path(path)
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            return None
+        return folder / f"int8-calibration-{ALPHA}-{digest}.pt"
 
     def render(self, messages: list[dict[str, str]]) -> str:
         if getattr(self.tokenizer, "chat_template", None):

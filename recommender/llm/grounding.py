@@ -275,7 +275,9 @@ _PRAISE = re.compile(
 )
 _BLAME = re.compile(
     r"\b(hat(?:e|ed|es)|dislik(?:e|ed)|disappoint(?:ing|ed|ment)|weak|boring|dull|awful|terrible|"
-    r"poor|bad|worst|mediocre|tedious)\b",
+    r"poor|bad|worst|mediocr(?:e|ity)|tedious|predictable|stale|overwrought|repetitive|forgettable|"
+    r"lacklust(?:er|re)|underwhelm(?:ing|ed)|bland|tiresome|clich(?:e|é)d?|dragg(?:ed|ing|s)|flat|"
+    r"messy|uneven|shallow|thin|fall(?:s)? short|fell short|letdown|let down)\b",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(r"\b(not|never|no|hardly|despite)\b|n't\b", re.IGNORECASE)

@@ -160,6 +160,12 @@ def test_a_draft_must_not_contradict_the_users_rating(facts):
     assert any("1.5-star" in p for p in check.problems)
     mixed = "Collateral looks stunning, but the story is dull and the pacing tedious; Jamie Foxx tries hard."
     assert grounding.check_output("review_draft", mixed, facts).ok
+    # blame in other words than "bad": the 1.5B model wrote this for a 2-star rating
+    let_down = (
+        "Collateral, despite its stellar cast, falls short of my expectations. The plot is predictable "
+        "and the dialogue repetitive, though I appreciate the visuals."
+    )
+    assert grounding.check_output("review_draft", let_down, facts).ok
 
 
 def test_each_clause_is_checked_against_the_movie_it_names(facts):
