@@ -56,7 +56,7 @@ class TransformersBackend:
         started = time.monotonic()
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
-        self.quantized = os.environ.get("LLM_QUANTIZE", "") == "int8"
+        self.quantized = quantize_mode() == "int8"
         if self.quantized:
             # int8 weights, calibrated on built-in prompts (quantize.py says why and how);
             # the version string says so, so stored texts tell which weights wrote them.
@@ -170,6 +170,16 @@ def _echo_facts_answer(messages: list[dict[str, str]]) -> str:
     )
 
 
+def quantize_mode() -> str:
+    """LLM_QUANTIZE: "int8" (the default) or "none" for float32 weights."""
+    from .registry import setting
+
+    mode = setting("LLM_QUANTIZE", "int8").lower()
+    if mode not in ("int8", "none"):
+        raise ValueError(f"LLM_QUANTIZE={mode!r}: use int8 or none")
+    return mode
+
+
 @functools.lru_cache(maxsize=2)
 def get_backend(choice: str | None = None) -> Backend:
     """The configured backend, loaded once per process (a worker keeps it for life)."""
@@ -267,7 +277,8 @@ def tidy(kind: str, text: str) -> str:
         if text.lower().startswith(prefix.lower()):
             text = text[len(prefix) :].strip()
     if kind == "discussion_suggestions":
-        text = "\n".join(grounding.parse_questions(text)) or text
+        # a fourth question is dropped, not held against the three before it
+        text = "\n".join(grounding.parse_questions(text)[:3]) or text
     else:
         text = whole_sentences(text, max_words=prompts.MAX_WORDS[kind])
     return text

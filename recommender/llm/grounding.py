@@ -389,5 +389,10 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
 
 
 def parse_questions(text: str) -> list[str]:
-    lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line).strip() for line in text.splitlines()]
-    return [line for line in lines if line.endswith("?") and len(line.split()) >= 3]
+    """The questions in `text`: one per line or several on a line, numbering and bullets dropped."""
+    pieces = [
+        piece.strip()
+        for line in text.splitlines()
+        for piece in re.split(r"(?<=\?)\s+", re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line))
+    ]
+    return [p for p in pieces if p.endswith("?") and len(p.split()) >= 3]

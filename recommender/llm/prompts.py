@@ -146,6 +146,15 @@ def _taste_block(u: UserFacts, *, person: str) -> str:
     return "\n".join(lines)
 
 
+def _verdict(stars: float) -> str:
+    # Said in words: given only "2/5", the model wrote glowing drafts for films rated low.
+    if stars <= 2:
+        return "I did not like it: the review is mostly negative and says what let me down"
+    if stars < 4:
+        return "mixed feelings: the review says what worked and what did not"
+    return "I liked it"
+
+
 def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[str, str]]:
     """Chat messages for one generated text; `strict` is the retry after a failed check."""
     system = SYSTEM + (STRICT_SUFFIX.format(names=", ".join(facts.names()) or "none") if strict else "")
@@ -153,7 +162,7 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
     if kind == "review_draft":
         parts = [_movie_block(m), _taste_block(u, person="I")]
         if facts.rating is not None:
-            parts.append(f"My rating of {m.title}: {_stars(facts.rating)}")
+            parts.append(f"My rating of {m.title}: {_stars(facts.rating)} ({_verdict(facts.rating)})")
         for title, text in u.reviews[:2]:
             parts.append(f"My earlier review of {title}: {quote(text, limit=300)}")
         limit = MAX_WORDS[kind] - (30 if strict else 10)

@@ -190,4 +190,17 @@ def quantize_int8(
             full = f"{name}.{child_name}" if name else child_name
             if isinstance(child, nn.Linear) and full not in keep:
                 setattr(module, child_name, Int8Linear(child, reduce_range=reduce_range))
+    _give_back_freed_memory()
     return model
+
+
+def _give_back_freed_memory() -> None:
+    """The float32 weights are gone, but glibc keeps their pages; hand them back to the OS."""
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    # not glibc: the memory is reused by later allocations, just not returned
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

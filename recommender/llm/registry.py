@@ -246,7 +246,7 @@ class ResolvedLLM:
 
 def configured_llm() -> str:
     """The generator asked for: LLM_MODEL (env or Django setting), else the default."""
-    return _setting("LLM_MODEL", "") or DEFAULT_GENERATOR
+    return setting("LLM_MODEL", "") or DEFAULT_GENERATOR
 
 
 def llm_ready(choice: str | None = None) -> bool:
@@ -295,7 +295,8 @@ def verify_file(path: Path, sha256: str) -> bool:
     return sha256_file(path) == sha256
 
 
-def _setting(name: str, default: str = "") -> str:
+def setting(name: str, default: str = "") -> str:
+    """An LLM_* value: the environment first, then Django settings, then `default`."""
     value = os.environ.get(name, "")
     if value:
         return value
@@ -309,4 +310,4 @@ def _setting(name: str, default: str = "") -> str:
 
 def use_fake_models() -> bool:
     """LLM_BACKEND=fake swaps every model for the scripted fakes (unit tests only)."""
-    return _setting("LLM_BACKEND", "real") == "fake"
+    return setting("LLM_BACKEND", "real") == "fake"

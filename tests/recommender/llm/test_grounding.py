@@ -2,7 +2,7 @@
 
 import pytest
 
-from recommender.llm import grounding, prompts
+from recommender.llm import generation, grounding, prompts
 from recommender.llm.generation import FakeBackend, generate_checked
 from recommender.llm.prompts import Facts, MovieFacts, UserFacts
 
@@ -92,6 +92,20 @@ def test_discussion_suggestions_must_be_three_questions(facts):
     assert any(
         "3 questions" in p for p in grounding.check_output("discussion_suggestions", two, facts).problems
     )
+
+
+def test_questions_written_on_one_line_are_three_questions(facts):
+    one_line = "1. Did Collateral work for you? Was Jamie Foxx convincing? How did the ending land?"
+    assert grounding.parse_questions(one_line) == [
+        "Did Collateral work for you?",
+        "Was Jamie Foxx convincing?",
+        "How did the ending land?",
+    ]
+
+
+def test_a_fourth_question_is_dropped_not_held_against_the_three(facts):
+    four = "Was Collateral tense?\nWas Jamie Foxx convincing?\nDid the ending land?\nWhat about the score?"
+    assert generation.tidy("discussion_suggestions", four).count("?") == 3
 
 
 def test_a_failed_check_is_retried_once_with_a_stricter_prompt(facts):
