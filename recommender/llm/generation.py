@@ -276,12 +276,31 @@ def tidy(kind: str, text: str) -> str:
     for prefix in ("Review:", "Here is my review:", "Here's my review:", "Answer:"):
         if text.lower().startswith(prefix.lower()):
             text = text[len(prefix) :].strip()
+    text = _drop_disclaimer(text)
     if kind == "discussion_suggestions":
         # a fourth question is dropped, not held against the three before it
         text = "\n".join(grounding.parse_questions(text)[:3]) or text
     else:
         text = whole_sentences(text, max_words=prompts.MAX_WORDS[kind])
     return text
+
+
+_DISCLAIMER = re.compile(
+    r"^(?:as an ai\b|i'?m sorry|i am sorry|i cannot|i can'?t|i'?m unable|i am unable)|as follows:\s*$",
+    re.IGNORECASE,
+)
+
+
+def _drop_disclaimer(text: str) -> str:
+    """ "As an AI language model, I cannot ... as follows:" and then the text itself: keep the text.
+
+    Only whole leading paragraphs go, and only when something follows them; a bare refusal
+    stays and fails the checks.
+    """
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    while len(paragraphs) > 1 and _DISCLAIMER.search(paragraphs[0]):
+        paragraphs.pop(0)
+    return "\n\n".join(paragraphs)
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*$")

@@ -236,6 +236,9 @@ def _known(word: str, allowed: set[str]) -> bool:
         w = w[:-2]
     if w in allowed or w in _COMMON:
         return True
+    # a plural or singular of a known word: "Westerns" for the genre Western, "Stooge" in The Three Stooges
+    if (w + "s") in allowed or (w.endswith("s") and w[:-1] in allowed):
+        return True
     # "Oscar-worthy", "Mann-directed": the capitalised head decides
     head, _, tail = w.partition("-")
     return bool(tail) and (head in allowed or head in _COMMON)

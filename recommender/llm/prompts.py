@@ -167,8 +167,9 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
             parts.append(f"My earlier review of {title}: {quote(text, limit=300)}")
         limit = MAX_WORDS[kind] - (30 if strict else 10)
         task = (
-            f"Write my review of {m.title} in the first person, in 3 or 4 sentences and under {limit} words, "
-            "matching my rating, my tastes and the tone of my earlier reviews. Output only the review."
+            f"Draft my review of {m.title}, for me to edit and post under my name: in the first person, "
+            f"as me, in 3 or 4 sentences and under {limit} words, matching my rating, my tastes and the "
+            "tone of my earlier reviews. Write only the review itself, never about being an AI."
         )
     elif kind == "discussion_suggestions":
         parts = [_movie_block(m), _taste_block(u, person="The reader")]

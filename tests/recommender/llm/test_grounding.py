@@ -233,3 +233,18 @@ def test_an_explanation_must_not_say_the_user_has_seen_the_movie(facts, text):
 def test_saying_the_user_will_love_the_movie_is_fine(facts):
     text = "You gave Heat 5 stars, so you will love Collateral: Michael Mann again, with Jamie Foxx."
     assert grounding.check_output("explanation", text, facts).ok
+
+
+def test_a_disclaimer_before_the_text_is_dropped_but_a_bare_refusal_stays():
+    wrapped = (
+        "As an AI language model, I cannot express personal opinions. However, I can summarize "
+        "your review as follows:\n\nI gave Collateral 2 stars: the pacing dragged and the ending felt flat."
+    )
+    assert generation.tidy("review_draft", wrapped).startswith("I gave Collateral 2 stars")
+    refusal = "I'm sorry, but I can't assist with that request."
+    assert generation.tidy("review_draft", refusal) == refusal
+
+
+def test_plurals_and_singulars_of_known_names_are_known(facts):
+    facts.movie.genres = ["Western"]
+    assert grounding.unknown_names("Like the best Westerns, Collateral never hurries.", facts) == []
