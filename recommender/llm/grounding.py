@@ -189,6 +189,21 @@ _COMMON = {
     "genre",
     "genres",
 }
+# Capitalised words that name no person and no movie: peoples, languages, places and film
+# terms ("a Russian novel", "Ancient Egypt", "the CGI"). The rule is about people and films.
+_NOT_NAMES = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    american british english french german italian spanish russian japanese chinese korean indian
+    irish scottish welsh australian canadian mexican brazilian swedish danish norwegian dutch greek
+    roman egyptian persian african european asian latin hispanic soviet victorian medieval ancient
+    america britain england france germany italy spain russia japan china korea india ireland
+    scotland australia canada mexico brazil sweden denmark norway greece rome egypt africa europe
+    asia paris london new york los angeles hollywood bollywood earth moon mars christmas bible
+    cgi imax 3d tv dvd oscar oscars academy golden globe cannes""",
+    )
+)
 _NAME_SPAN = re.compile(
     r"[A-Z][\w'’\-]*(?:\s+(?:of|the|and|de|da|di|del|van|von|le|la|&)?\s*[A-Z][\w'’\-]*)*"
 )
@@ -230,7 +245,7 @@ def allowed_name_tokens(facts: Facts) -> set[str]:
 
 def _known(word: str, allowed: set[str]) -> bool:
     w = word.lower().replace("’", "'").strip("'")
-    if w in allowed or w in _COMMON:
+    if w in allowed or w in _COMMON or w in _NOT_NAMES:
         return True
     if w.endswith("'s"):
         w = w[:-2]

@@ -248,3 +248,9 @@ def test_a_disclaimer_before_the_text_is_dropped_but_a_bare_refusal_stays():
 def test_plurals_and_singulars_of_known_names_are_known(facts):
     facts.movie.genres = ["Western"]
     assert grounding.unknown_names("Like the best Westerns, Collateral never hurries.", facts) == []
+
+
+def test_peoples_places_and_film_terms_are_not_names(facts):
+    text = "A Russian novel moved to Egypt, and Collateral's CGI rain still looks real."
+    assert grounding.unknown_names(text, facts) == []
+    assert grounding.unknown_names("In Collateral, Count Vronsky is superb.", facts) == ["Count Vronsky"]
