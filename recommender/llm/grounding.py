@@ -201,7 +201,9 @@ _NOT_NAMES = frozenset(
     america britain england france germany italy spain russia japan china korea india ireland
     scotland australia canada mexico brazil sweden denmark norway greece rome egypt africa europe
     asia paris london new york los angeles hollywood bollywood earth moon mars christmas bible
-    cgi imax 3d tv dvd oscar oscars academy golden globe cannes""",
+    cgi imax 3d tv dvd oscar oscars academy golden globe cannes
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""",
     )
 )
 _NAME_SPAN = re.compile(
@@ -245,8 +247,8 @@ def allowed_name_tokens(facts: Facts) -> set[str]:
 
 def _known(word: str, allowed: set[str]) -> bool:
     w = word.lower().replace("’", "'").strip("'")
-    if w in allowed or w in _COMMON or w in _NOT_NAMES:
-        return True
+    if w in allowed or w in _COMMON or w in _NOT_NAMES or len(w) == 1:
+        return True  # a lone initial ("John F.") names no one; the words around it still count
     if w.endswith("'s"):
         w = w[:-2]
     if w in allowed or w in _COMMON:

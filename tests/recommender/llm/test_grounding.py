@@ -251,6 +251,6 @@ def test_plurals_and_singulars_of_known_names_are_known(facts):
 
 
 def test_peoples_places_and_film_terms_are_not_names(facts):
-    text = "A Russian novel moved to Egypt, and Collateral's CGI rain still looks real."
+    text = "A Russian novel moved to Egypt in November, and Collateral's CGI rain still looks real."
     assert grounding.unknown_names(text, facts) == []
     assert grounding.unknown_names("In Collateral, Count Vronsky is superb.", facts) == ["Count Vronsky"]
