@@ -56,7 +56,8 @@ class Int8Linear(nn.Module):
             # quantized tensors are deprecated upstream; torch is pinned, so this works here
             warnings.simplefilter("ignore", UserWarning)
             qweight = torch.quantize_per_channel(w, scales, zeros, 0, torch.qint8)
-        bias = None if linear.bias is None else linear.bias.detach().float()
+        # a copy: the original may live in the weights file's memory map and would keep it resident
+        bias = None if linear.bias is None else linear.bias.detach().float().clone()
         self.packed = torch.ops.quantized.linear_prepack(qweight, bias)
         self.reduce_range = reduce_range
         self.in_features, self.out_features = linear.in_features, linear.out_features
@@ -190,6 +191,11 @@ def quantize_int8(
             full = f"{name}.{child_name}" if name else child_name
             if isinstance(child, nn.Linear) and full not in keep:
                 setattr(module, child_name, Int8Linear(child, reduce_range=reduce_range))
+    # What stays float (embeddings, norms) may still live in the weights file's memory map,
+    # and one such tensor keeps the whole 6 GB mapping resident: copy them out of it.
+    with torch.no_grad():
+        for tensor in [*model.parameters(), *model.buffers()]:
+            tensor.data = tensor.data.clone()
     _give_back_freed_memory()
     return model
 
