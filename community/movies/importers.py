@@ -188,13 +188,30 @@ def _split_names(value: str | None, limit: int) -> list[str]:
     return [n[:200] for n in names][:limit]
 
 
-def load_metadata(*, progress: bool = True) -> ImportResult:
-    """Director, writers, cast, runtime and IMDb id from the CC0 Wikidata film table; plots.
+@dataclass
+class WikidataFilms:
+    """The CC0 Wikidata film table, keyed for joining on normalised title + year."""
 
-    Joined on normalised title + year (exact year first, then one year off when unique).
-    Plots: Wikipedia lead sections (CC BY-SA, attributed), else Rotten Tomatoes synopses.
-    """
-    result = ImportResult()
+    by_key: dict[tuple[str, int], list[tuple]]
+    appearances: Counter[str]
+
+    def match(self, title: str, year: int) -> tuple | None:
+        """The film's row: exact year first, then one year off when that is unique."""
+        key = normalise_title(title)
+        candidates = self.by_key.get((key, year), [])
+        if not candidates:
+            near = self.by_key.get((key, year - 1), []) + self.by_key.get((key, year + 1), [])
+            candidates = near if len(near) == 1 else []
+        return candidates[0] if candidates else None
+
+    def people(self, row: tuple) -> tuple[list[str], list[str], list[str]]:
+        """(directors, writers, the 12 best-known actors) of a matched row."""
+        directors, writers = _split_names(row[4], 5), _split_names(row[5], 8)
+        actors = sorted(_split_names(row[6], 1000), key=lambda n: -self.appearances[n])[:12]
+        return directors, writers, actors
+
+
+def wikidata_films() -> WikidataFilms:
     con = sqlite3.connect(data_file("wikidata-movies.db"))
     rows = con.execute(
         'SELECT imdbID, Title, Year, Runtime, Director, Writer, "Cast" FROM omdb WHERE Title IS NOT NULL'
@@ -207,6 +224,17 @@ def load_metadata(*, progress: bool = True) -> ImportResult:
     for row in rows:
         if row[2]:
             by_key[(normalise_title(row[1]), int(row[2]))].append(row)
+    return WikidataFilms(by_key=dict(by_key), appearances=appearances)
+
+
+def load_metadata(*, progress: bool = True) -> ImportResult:
+    """Director, writers, cast, runtime and IMDb id from the CC0 Wikidata film table; plots.
+
+    Joined on normalised title + year (exact year first, then one year off when unique).
+    Plots: Wikipedia lead sections (CC BY-SA, attributed), else Rotten Tomatoes synopses.
+    """
+    result = ImportResult()
+    films = wikidata_films()
 
     with transaction.atomic():
         movies = list(Movie.objects.exclude(movielens_id=None).filter(year__isnull=False))
@@ -214,16 +242,11 @@ def load_metadata(*, progress: bool = True) -> ImportResult:
         credits: list[tuple[int, str, str, int]] = []
         updated: list[Movie] = []
         for movie in tqdm(movies, desc="metadata", disable=not progress):
-            key = normalise_title(movie.title)
-            candidates = by_key.get((key, movie.year), [])
-            if not candidates:
-                near = by_key.get((key, movie.year - 1), []) + by_key.get((key, movie.year + 1), [])
-                candidates = near if len(near) == 1 else []
-            if not candidates:
+            row = films.match(movie.title, movie.year)
+            if row is None:
                 continue
-            imdb_id, _title, _year, runtime, director, writer, cast = candidates[0]
-            directors, writers = _split_names(director, 5), _split_names(writer, 8)
-            actors = sorted(_split_names(cast, 1000), key=lambda n: -appearances[n])[:12]
+            imdb_id, _title, _year, runtime = row[:4]
+            directors, writers, actors = films.people(row)
             changed = not movie.imdb_id
             movie.imdb_id = imdb_id or ""
             movie.runtime_minutes = int(runtime) if runtime and 0 < runtime < 1000 else None

@@ -24,6 +24,8 @@ class Ratings:
     genres: list[list[str]]
     years: list[int | None] = field(default_factory=list)
     name: str = ""
+    # Directors and cast of each item (empty lists where unknown, or no list at all).
+    people: list[list[str]] = field(default_factory=list)
 
     @property
     def n_users(self) -> int:
@@ -137,6 +139,26 @@ def load_ml_latest_small() -> Ratings:
 
 
 LOADERS = {"ml-100k": load_ml100k, "ml-latest-small": load_ml_latest_small}
+
+
+def with_wikidata_people(ratings: Ratings) -> Ratings:
+    """``ratings`` with each item's directors and cast from the Wikidata film table, joined
+    by the site's own importer (normalised title + year), so the evaluation sees the
+    people a site movie would have. Unmatched items get no people."""
+    from dataclasses import replace
+
+    from community.movies.importers import wikidata_films
+
+    films = wikidata_films()
+    people = []
+    for title, year in zip(ratings.titles, ratings.years or [None] * ratings.n_items, strict=True):
+        row = films.match(title, year) if year else None
+        if row is None:
+            people.append([])
+        else:
+            directors, _writers, actors = films.people(row)
+            people.append(directors + actors)
+    return replace(ratings, people=people)
 
 
 def holdout_split(

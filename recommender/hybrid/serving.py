@@ -26,14 +26,16 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from .aspects import AspectScorer
 from .blend import FEATURES, LIKED_AT, BaseScorers, Hybrid, k_smallest
 from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN, one_blas_thread
 from .content import ContentScorer
+from .people import PeopleScorer
 
-FORMAT = 2
-# Format 1 had no co-liked or user-kNN scorer; weights are read by feature name, so a
-# scorer missing from a file gets weight 0.
-READABLE_FORMATS = (1, 2)
+FORMAT = 3
+# Format 1 had no co-liked or user-kNN scorer, format 2 no people or aspect scorer;
+# weights are read by feature name, so a scorer missing from a file gets weight 0.
+READABLE_FORMATS = (1, 2, 3)
 CURRENT = "current"
 
 # Explicit feedback is a product rule, not a learned weight: the blend's scores are in
@@ -42,6 +44,10 @@ CURRENT = "current"
 # down by about as much.
 MORE_LIKE_THIS_BOOST = 1.0
 DISLIKE_PENALTY = 1.2
+# "Because you like films with <person>" needs at least this many of the person's films
+# rated by the user, rated LIKED_AT on average and this many stars above the user's mean.
+PERSON_REASON_FILMS = 2
+PERSON_REASON_MARGIN = 0.25
 
 
 @dataclass
@@ -129,13 +135,24 @@ class ServingModel:
         *,
         more_like: Iterable[int] = (),
         disliked: Iterable[int] = (),
+        aspects: Mapping[str, float] | None = None,
     ) -> np.ndarray:
-        """Blended score of every catalogue item for this user, with feedback applied."""
-        return self._scores(self._row(ratings), more_like=more_like, disliked=disliked)
+        """Blended score of every catalogue item for this user, with feedback applied.
+        ``aspects``: the user's {aspect: -1..1} from their own analysed reviews."""
+        return self._scores(self._row(ratings), more_like=more_like, disliked=disliked, aspects=aspects)
 
-    def _scores(self, row: sp.csr_matrix, *, more_like: Iterable[int], disliked: Iterable[int]) -> np.ndarray:
+    def _scores(
+        self,
+        row: sp.csr_matrix,
+        *,
+        more_like: Iterable[int],
+        disliked: Iterable[int],
+        aspects: Mapping[str, float] | None = None,
+    ) -> np.ndarray:
+        scorer = self.hybrid.base.aspects
+        prefs = scorer.preferences(aspects)[None, :] if aspects and scorer is not None else None
         with one_blas_thread():
-            s = self.hybrid.score(row)[0].astype(np.float32)
+            s = self.hybrid.score(row, aspects=prefs)[0].astype(np.float32)
             boost = self._indices(more_like)
             if len(boost):
                 s += MORE_LIKE_THIS_BOOST * np.clip(self.item_similarity(boost).max(axis=0), 0, None)
@@ -153,10 +170,11 @@ class ServingModel:
         more_like: Iterable[int] = (),
         disliked: Iterable[int] = (),
         candidates: Iterable[int] | None = None,
+        aspects: Mapping[str, float] | None = None,
     ) -> list[Pick]:
         """Top ``n`` movies, never one the user rated or excluded (dismissed, say)."""
         row, rated = self._row_and_rated(ratings)
-        s = self._scores(row, more_like=more_like, disliked=disliked)
+        s = self._scores(row, more_like=more_like, disliked=disliked, aspects=aspects)
         return self._top(s, ratings, exclude=exclude, n=n, candidates=candidates, rated=rated)
 
     def top(
@@ -257,9 +275,38 @@ class ServingModel:
         sim[a] = -np.inf
         return self._top(sim, {}, exclude=(), n=n)
 
-    def reason(self, ratings: Mapping[int, float], movie_id: int, *, genres: list[str] | None = None) -> str:
+    def favourite_people(self, ratings: Mapping[int, float]) -> dict[int, float]:
+        """{person column: affinity} for the people whose films this user demonstrably likes:
+        at least PERSON_REASON_FILMS of them rated, LIKED_AT on average and clearly above the
+        user's own mean (someone in every film they rated is no taste of theirs)."""
+        scorer = self.hybrid.base.people
+        if scorer is None or scorer.n_people == 0 or not scorer.names:
+            return {}
+        row = self._row(ratings)
+        if row.nnz == 0:
+            return {}
+        people, affinity, films = scorer.affinities(row.indices, row.data)
+        mean = float(row.data.mean())
+        # affinity = (sum - k * mean) / (k + shrink), so the person's mean rating is recoverable
+        person_mean = affinity * (films + scorer.shrink) / np.maximum(films, 1) + mean
+        keep = (
+            (films >= PERSON_REASON_FILMS)
+            & (person_mean >= LIKED_AT)
+            & (person_mean >= mean + PERSON_REASON_MARGIN)
+        )
+        return dict(zip(people[keep].tolist(), affinity[keep].tolist(), strict=True))
+
+    def reason(
+        self,
+        ratings: Mapping[int, float],
+        movie_id: int,
+        *,
+        genres: list[str] | None = None,
+        people: Mapping[int, float] | None = None,
+    ) -> str:
         """One line grounded in the user's own history, e.g.
-        "Because you rated Heat 5 stars and like Crime movies"."""
+        "Because you rated Heat 5 stars and like Crime movies", or "Because you like films
+        with Michael Mann" when the user rated several of that person's films highly."""
         i = self._index.get(int(movie_id))
         if i is None:
             return "New in the catalogue"
@@ -267,7 +314,10 @@ class ServingModel:
         shared = [g for g in genres if g in self.genres[i]]
         loved = [(m, r) for m, r in ratings.items() if r >= LIKED_AT and int(m) in self._index]
         parts = []
-        if loved:
+        person = self._favourite_person_in(i, self.favourite_people(ratings) if people is None else people)
+        if person:
+            parts.append(f"Because you like films with {person}")
+        elif loved:
             idx = self._indices([m for m, _ in loved])
             sims = self.item_similarity(np.array([i]))[0][idx]
             best = int(np.argmax(sims))
@@ -280,6 +330,15 @@ class ServingModel:
             q = self.hybrid.base.quality[i]
             return "Popular and highly rated with members" if q >= 3.8 else "Popular with members"
         return " ".join(parts)
+
+    def _favourite_person_in(self, item: int, people: Mapping[int, float]) -> str:
+        """The name of the movie's person the user likes most, or ""."""
+        scorer = self.hybrid.base.people
+        if not people or scorer is None:
+            return ""
+        span = slice(scorer.by_movie.indptr[item], scorer.by_movie.indptr[item + 1])
+        liked = [(people[j], j) for j in scorer.by_movie.indices[span].tolist() if j in people]
+        return scorer.names[max(liked)[1]] if liked else ""
 
 
 def _best_first(s: np.ndarray, n: int) -> np.ndarray:
@@ -310,6 +369,8 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
     co = sp.csr_matrix(b.co_liked.weights)
     members = sp.csr_matrix(b.user_knn.members)
     loved = sp.csr_matrix(b.user_knn.loved)
+    people = b.people if b.people is not None else PeopleScorer(n_items=model.n_items)
+    aspects = b.aspects if b.aspects is not None else AspectScorer(n_items=model.n_items)
     meta = {
         "format": FORMAT,
         "version": model.version,
@@ -325,6 +386,8 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
             "floor": b.user_knn.floor,
             "liked_at": b.user_knn.liked_at,
         },
+        "people": {"shrink": people.shrink, "names": people.names, "n_people": people.n_people},
+        "aspects": {"names": aspects.names},
         "titles": model.titles,
         "genres": model.genres,
         "metadata": model.metadata,
@@ -357,6 +420,9 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
         "content": b.content.vectors,
         "log_popularity": b.log_popularity,
         "quality": b.quality,
+        "people_indices": people.by_movie.indices,
+        "people_indptr": people.by_movie.indptr,
+        "aspect_profiles": aspects.profiles,
     }
 
 
@@ -431,6 +497,10 @@ def load_artifact(path: Path) -> ServingModel:
         quality=arrays["quality"],
         co_liked=co_liked,
         user_knn=_load_user_knn(arrays, meta, n_items),
+        people=_load_people(arrays, meta, n_items),
+        aspects=AspectScorer(
+            arrays.get("aspect_profiles"), n_items=n_items, names=meta.get("aspects", {}).get("names", [])
+        ),
     )
     return ServingModel(
         hybrid,
@@ -482,6 +552,19 @@ def _load_user_knn(arrays: dict[str, np.ndarray], meta: dict, n_items: int) -> U
         user_knn.members = sp.csr_matrix((n_items, 0), dtype=np.float32)
         user_knn.loved = sp.csr_matrix((0, n_items), dtype=np.float32)
     return user_knn
+
+
+def _load_people(arrays: dict[str, np.ndarray], meta: dict, n_items: int) -> PeopleScorer:
+    options = meta.get("people", {})
+    if "people_indptr" not in arrays:  # format 1 or 2: no people, so every score is 0
+        return PeopleScorer(n_items=n_items)
+    names = options.get("names", [])
+    indices = arrays["people_indices"]
+    matrix = sp.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, arrays["people_indptr"]),
+        shape=(n_items, options.get("n_people", len(names))),
+    )
+    return PeopleScorer(matrix, names=names, shrink=options.get("shrink", 2.0))
 
 
 def _by_feature(saved: np.ndarray, names: list[str]) -> np.ndarray:

@@ -9,7 +9,9 @@ What a user's history says, as the model sees it:
   movie (a glowing review makes a 3.5 say a little more, a scathing one a little less);
 - a review without a rating counts as an implied rating from its sentiment;
 - a negative review, a rating of 2 or less, and "Not interested" push look-alike movies
-  down; "More like this" pulls them up; dismissed and rated movies are never shown.
+  down; "More like this" pulls them up; dismissed and rated movies are never shown;
+- the aspects the user's reviews praise or criticise (story, acting...) meet what all
+  reviews say of each movie, with the weight the blend learned for them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +30,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from community.movies.models import Movie
+from community.movies.models import Credit, Movie
 from community.reviews.models import Rating
 from recommender.hybrid import data as hdata
+from recommender.hybrid.aspects import mean_aspects
 from recommender.hybrid.blend import Hybrid
 from recommender.hybrid.content import cached_embeddings, item_vectors, tfidf_text_vectors
+from recommender.hybrid.people import people_matrix
 from recommender.hybrid.serving import ServingModel, load_current, save_artifact
 from recommender.models import ModelArtifact, Recommendation, RecommendationFeedback, ReviewAnalysis
 
@@ -59,6 +64,8 @@ class History:
     disliked: set[int] = field(default_factory=set)
     not_interested: set[int] = field(default_factory=set)
     more_like: list[int] = field(default_factory=list)
+    # {aspect: mean sentiment -1..1} over the user's analysed reviews
+    aspects: dict[str, float] = field(default_factory=dict)
 
 
 def user_history(*, user_id: int) -> History:
@@ -66,10 +73,16 @@ def user_history(*, user_id: int) -> History:
     history = History()
     for movie_id, score in Rating.objects.filter(user_id=user_id).values_list("movie_id", "score"):
         history.ratings[movie_id] = float(score)
-    analysed = ReviewAnalysis.objects.filter(review__user_id=user_id).values_list(
-        "review__movie_id", "label", "score"
+    analysed = list(
+        ReviewAnalysis.objects.filter(review__user_id=user_id).values_list(
+            "review__movie_id", "label", "score", "aspects"
+        )
     )
-    for movie_id, label, sentiment in analysed:
+    names = sorted({a["aspect"] for *_, aspects in analysed for a in aspects or [] if "aspect" in a})
+    history.aspects = dict(
+        zip(names, mean_aspects((row[3] for row in analysed), names).tolist(), strict=True)
+    )
+    for movie_id, label, sentiment, _aspects in analysed:
         if movie_id in history.ratings:
             nudged = history.ratings[movie_id] + SENTIMENT_NUDGE * sentiment
             history.ratings[movie_id] = float(np.clip(nudged, 0.5, 5.0))
@@ -92,13 +105,17 @@ def _rows_for(model: ServingModel, history: History) -> list[tuple[str, str, lis
     ratings = history.ratings
     exclude = history.not_interested
     scores = model.scores(
-        ratings, more_like=history.more_like, disliked=history.disliked | history.not_interested
+        ratings,
+        more_like=history.more_like,
+        disliked=history.disliked | history.not_interested,
+        aspects=history.aspects,
     )
     genres = model.favourite_genres(ratings)
+    people = model.favourite_people(ratings)
     rows: list[tuple[str, str, list]] = []
     top = model.top(scores, ratings, n=ROW_SIZE, exclude=exclude)
     for pick in top:
-        pick.reason = model.reason(ratings, pick.movie_id, genres=genres)
+        pick.reason = model.reason(ratings, pick.movie_id, genres=genres, people=people)
     rows.append((Recommendation.Row.TOP_PICKS, "", top))
     titles = dict(zip(model.item_ids.tolist(), model.titles, strict=True))
     used: set[int] = set()  # a movie appears once per row kind (one_pick_per_row)
@@ -220,6 +237,42 @@ def _catalogue() -> list[dict]:
     return [movies[k] for k in sorted(movies)]
 
 
+def _credited_people(item_ids: np.ndarray) -> list[list[str]]:
+    """Directors and cast of each movie, in the order of ``item_ids`` (writers left out)."""
+    names: dict[int, list[str]] = {int(m): [] for m in item_ids.tolist()}
+    credits = Credit.objects.filter(role__in=[Credit.Role.DIRECTOR, Credit.Role.CAST]).values_list(
+        "movie_id", "person__name"
+    )
+    for movie_id, name in credits:
+        if movie_id in names:
+            names[movie_id].append(name)
+    return [names[int(m)] for m in item_ids.tolist()]
+
+
+def _review_aspects(item_ids: np.ndarray, user_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(movie aspect profiles from all analysed reviews, each user's preferences from their
+    own, aspect names): mean sentiment per aspect, in the order of the ids given."""
+    by_movie: dict[int, list] = defaultdict(list)
+    by_user: dict[int, list] = defaultdict(list)
+    for movie_id, user_id, aspects in ReviewAnalysis.objects.values_list(
+        "review__movie_id", "review__user_id", "aspects"
+    ):
+        by_movie[movie_id].append(aspects)
+        by_user[user_id].append(aspects)
+    names = sorted(
+        {a["aspect"] for lists in by_movie.values() for one in lists for a in one or [] if "aspect" in a}
+    )
+    profiles = np.zeros((len(item_ids), len(names)), dtype=np.float32)
+    for i, movie_id in enumerate(item_ids.tolist()):
+        if movie_id in by_movie:
+            profiles[i] = mean_aspects(by_movie[movie_id], names)
+    preferences = np.zeros((len(user_ids), len(names)), dtype=np.float32)
+    for u, user_id in enumerate(user_ids.tolist()):
+        if user_id in by_user:
+            preferences[u] = mean_aspects(by_user[user_id], names)
+    return profiles, preferences, names
+
+
 def _content_vectors(texts: list[str], *, content: str) -> tuple[np.ndarray, str]:
     """MiniLM embeddings (cached per exact texts) or TF-IDF when asked or when MiniLM is missing."""
     if content == "minilm":
@@ -267,8 +320,18 @@ def recommender_train(
     vectors, _ = item_vectors(genres=frame.genres, years=frame.years, text_vectors=text_vectors)
     if progress:
         progress("content")
+    movie_people, people_names = people_matrix(_credited_people(frame.item_ids))
+    aspect_profiles, user_aspects, aspect_names = _review_aspects(frame.item_ids, frame.user_ids)
     options = getattr(settings, "RECOMMENDER_TRAIN_OPTIONS", {})
-    hybrid = Hybrid(content_vectors=vectors, seed=seed, **options).fit(frame.matrix, progress=progress)
+    hybrid = Hybrid(
+        content_vectors=vectors,
+        movie_people=movie_people,
+        people_names=people_names,
+        movie_aspects=aspect_profiles,
+        aspect_names=aspect_names,
+        seed=seed,
+        **options,
+    ).fit(frame.matrix, progress=progress, user_aspects=user_aspects)
     seconds = time.perf_counter() - started
     digest = hashlib.sha256(frame.matrix.data.tobytes() + frame.item_ids.tobytes()).hexdigest()[:8]
     version = timezone.now().strftime("%Y%m%d-%H%M%S-%f") + f"-{digest}"
@@ -277,6 +340,8 @@ def recommender_train(
         "users": int(frame.n_users),
         "movies": int(frame.n_items),
         "content": content_kind,
+        "people": len(people_names),
+        "aspects": aspect_names,
         "train_seconds": round(seconds, 2),
         "weights": hybrid.describe_weights(),
     }

@@ -1,9 +1,11 @@
 """Latency of recommending for one user from the loaded model (no database on the timed path).
 
     manage.py bench_recommender [--users 300] [--repeat 3] [--dataset ml-latest-small | --from-db]
+                                [--no-people]
 
 Without ``--from-db`` it trains a model on a MovieLens set first (outside the timing),
-so it runs on a fresh machine. Reports p50/p95/p99 of ``ServingModel.recommend`` (top
+so it runs on a fresh machine; directors and cast come from the Wikidata film table as
+in ``evaluate_recommender`` (``--no-people``: none). Reports p50/p95/p99 of ``ServingModel.recommend`` (top
 20, fold-in included) and of a full row refresh computation (four rows with reasons).
 Every user is timed once per pass; each percentile is the median of the passes' values,
 since on a shared machine one pass's p99 (the 3rd slowest of 300 calls) swings by 50%.
@@ -20,6 +22,7 @@ from tqdm import tqdm
 
 from recommender.hybrid import data
 from recommender.hybrid.blend import Hybrid
+from recommender.hybrid.people import people_matrix
 from recommender.hybrid.serving import ServingModel
 
 
@@ -40,6 +43,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--from-db", action="store_true", help="use the active model and the site's users"
         )
+        parser.add_argument("--no-people", action="store_true", help="no directors or cast for the hybrid")
 
     def handle(self, *args, **opts):
         from recommender.services import recommendations
@@ -60,8 +64,14 @@ class Command(BaseCommand):
 
             ratings = data.LOADERS[opts["dataset"]]()
             vectors, _ = content_vectors(ratings, content="tfidf")
+            movie_people, names = None, list[str]()
+            if not opts["no_people"]:
+                ratings = data.with_wikidata_people(ratings)
+                movie_people, names = people_matrix(ratings.people)
             start = time.perf_counter()
-            hybrid = Hybrid(content_vectors=vectors).fit(ratings.matrix)
+            hybrid = Hybrid(content_vectors=vectors, movie_people=movie_people, people_names=names).fit(
+                ratings.matrix
+            )
             self.stdout.write(f"trained on {ratings.name} in {time.perf_counter() - start:.1f}s")
             model = ServingModel(
                 hybrid,

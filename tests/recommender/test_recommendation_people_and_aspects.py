@@ -1,0 +1,106 @@
+"""Directors and cast from the site's credits, and review aspects, reach the trained model."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from community.movies.models import Credit, Person
+from recommender.hybrid import serving
+from recommender.models import Recommendation, ReviewAnalysis
+from recommender.services import recommendations
+from tests.factories import GenreFactory, MovieFactory, RatingFactory, ReviewFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORS = ["Ada Lens", "Ben Frame", "Cleo Cut"]
+
+
+@pytest.fixture
+def world(tmp_path, settings):
+    """30 members who each love one director's films (genres tell nothing), 36 movies."""
+    settings.RECOMMENDER_MODEL_DIR = tmp_path / "models"
+    settings.RECOMMENDER_TRAIN_OPTIONS = {"als_factors": 8, "als_iterations": 4, "pool_size": 30}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    serving.forget_loaded()
+    rng = np.random.default_rng(0)
+    drama = GenreFactory(name="Drama")
+    people = {name: Person.objects.create(name=name) for name in DIRECTORS}
+    star = Person.objects.create(name="Sam Star")
+    films: dict[str, list] = {name: [] for name in DIRECTORS}
+    for i in range(36):
+        name = DIRECTORS[i % 3]
+        movie = MovieFactory(title=f"Film {i}", genres=[drama])
+        Credit.objects.create(movie=movie, person=people[name], role=Credit.Role.DIRECTOR)
+        Credit.objects.create(movie=movie, person=star, role=Credit.Role.CAST, order=0)
+        films[name].append(movie)
+    for u in range(30):
+        user = UserFactory()
+        fav = DIRECTORS[u % 3]
+        for name in DIRECTORS:
+            for movie in films[name]:
+                if rng.random() < (0.55 if name == fav else 0.08):
+                    RatingFactory(user=user, movie=movie, score=Decimal("4.5" if name == fav else "2.0"))
+    artifact = recommendations.recommender_train(content="tfidf")
+    yield {"films": films, "artifact": artifact}
+    serving.forget_loaded()
+
+
+def test_training_reads_directors_and_cast_from_the_credits(world):
+    assert world["artifact"].metrics["people"] == 4
+    model = recommendations.current_model()
+    assert sorted(model.hybrid.base.people.names) == sorted([*DIRECTORS, "Sam Star"])
+    assert "people" in world["artifact"].metrics["weights"]
+
+
+def test_a_member_who_rated_a_directors_films_highly_is_told_so_in_the_reason(world):
+    user = UserFactory()
+    ada, ben = world["films"]["Ada Lens"], world["films"]["Ben Frame"]
+    for movie in ada[:3]:
+        RatingFactory(user=user, movie=movie, score=Decimal("5.0"))
+    RatingFactory(user=user, movie=ben[0], score=Decimal("2.0"))
+    recommendations.recommendations_refresh(user_id=user.pk)
+    top = Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS)
+    reasons = {r.movie_id: r.reason for r in top}
+    ada_picks = [m.pk for m in ada[3:] if m.pk in reasons]
+    assert ada_picks
+    assert all(reasons[m].startswith("Because you like films with Ada Lens") for m in ada_picks)
+    # Sam Star is in every film, the 2-star one too: his films are not what this member likes
+    assert not any("Sam Star" in r for r in reasons.values())
+    assert not any("Ben Frame" in r for r in reasons.values())
+
+
+def _analysed_review(user, movie, aspects: dict[str, float]) -> None:
+    ReviewAnalysis.objects.create(
+        review=ReviewFactory(user=user, movie=movie),
+        label="positive",
+        score=0.5,
+        confidence=0.9,
+        aspects=[
+            {"aspect": a, "sentiment": "positive", "score": v, "sentence": ""} for a, v in aspects.items()
+        ],
+        text_hash="x",
+        model_name="test",
+        model_version="1",
+        analysed_at=timezone.now(),
+    )
+
+
+def test_a_members_analysed_reviews_give_their_aspects_and_movies_their_profiles(world):
+    user = UserFactory()
+    ada = world["films"]["Ada Lens"]
+    _analysed_review(user, ada[0], {"acting": 0.8, "pacing": -0.4})
+    _analysed_review(user, ada[1], {"acting": 0.4})
+    _analysed_review(UserFactory(), ada[2], {"acting": -0.6})
+    history = recommendations.user_history(user_id=user.pk)
+    assert history.aspects == pytest.approx({"acting": 0.6, "pacing": -0.4})
+    artifact = recommendations.recommender_train(content="tfidf")
+    assert artifact.metrics["aspects"] == ["acting", "pacing"]
+    model = recommendations.current_model()
+    profiles = model.hybrid.base.aspects.profiles
+    column = model._index[ada[2].pk]
+    assert profiles[column].tolist() == pytest.approx([-0.6, 0.0])
+    assert recommendations.recommendations_refresh(user_id=user.pk) > 0
