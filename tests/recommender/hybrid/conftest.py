@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -62,3 +65,23 @@ def trained(world):
         train
     )
     return hybrid, train, test
+
+
+def rewrite_as_older_artifact(path: Path, *, without: tuple[str, ...], format: int) -> None:
+    """Rewrite a saved artefact as an older format made before the features `without` existed:
+    their arrays, metadata and blend weights go, and `format` is stamped on it."""
+    from recommender.hybrid.blend import FEATURES
+
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in z.files if not k.startswith(without)}
+    meta = json.loads(arrays["meta"].tobytes().decode())
+    old_features = [f for f in FEATURES if f not in without]
+    keep = [FEATURES.index(f) for f in old_features]
+    keep += [len(FEATURES) + i for i in keep]
+    for name in without:
+        del meta[name]
+    meta.update(format=format, features=old_features)
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    arrays["weights"] = arrays["weights"][keep]
+    arrays["thin_weights"] = arrays["thin_weights"][keep]
+    np.savez(path, **arrays)

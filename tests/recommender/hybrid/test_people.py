@@ -12,6 +12,7 @@ from recommender.hybrid import data, serving
 from recommender.hybrid.blend import FEATURES, Hybrid
 from recommender.hybrid.people import PeopleScorer, people_matrix
 from recommender.hybrid.serving import ServingModel, load_current, save_artifact
+from tests.recommender.hybrid.conftest import rewrite_as_older_artifact
 
 DIRECTORS = ["Ada Lens", "Ben Frame", "Cleo Cut", "Dov Dolly", "Eli Focus", "Fay Zoom"]
 ACTORS = [f"Actor {k}" for k in range(30)]
@@ -197,18 +198,7 @@ def test_an_artefact_from_before_the_people_scorer_still_loads_with_people_weigh
 ):
     hybrid = director_hybrids[0]
     path = save_artifact(_serving(directors, hybrid), tmp_path)
-    with np.load(path) as z:
-        arrays = {k: z[k] for k in z.files if not k.startswith("people")}
-    meta = json.loads(arrays["meta"].tobytes().decode())
-    old_features = [f for f in FEATURES if f != "people"]
-    keep = [FEATURES.index(f) for f in old_features]
-    keep += [len(FEATURES) + i for i in keep]
-    del meta["people"]
-    meta.update(format=2, features=old_features)
-    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    arrays["weights"] = arrays["weights"][keep]
-    arrays["thin_weights"] = arrays["thin_weights"][keep]
-    np.savez(path, **arrays)
+    rewrite_as_older_artifact(path, without=("people",), format=2)
     serving.forget_loaded()
     loaded = load_current(tmp_path)
     p = FEATURES.index("people")

@@ -5,6 +5,7 @@ import threading
 
 from recommender.hybrid import serving
 from recommender.hybrid.serving import ServingModel, load_current, save_artifact
+from tests.recommender.hybrid.conftest import rewrite_as_older_artifact
 
 
 def _model(world, hybrid, version):
@@ -73,26 +74,12 @@ def test_no_model_yet_means_none(tmp_path):
 
 
 def test_an_artefact_from_before_the_co_liked_and_user_knn_scorers_still_loads(tmp_path, world, trained):
-    import json
-
-    import numpy as np
 
     from recommender.hybrid.blend import FEATURES
 
     hybrid, _, _ = trained
     path = save_artifact(_model(world, hybrid, "v1"), tmp_path)
-    with np.load(path) as z:
-        arrays = {k: z[k] for k in z.files if not k.startswith(("co_liked", "user_knn"))}
-    meta = json.loads(arrays["meta"].tobytes().decode())
-    old_features = [f for f in FEATURES if f not in ("co_liked", "user_knn")]
-    keep = [FEATURES.index(f) for f in old_features]
-    keep += [len(FEATURES) + i for i in keep]
-    meta.update(format=1, features=old_features)
-    del meta["co_liked"], meta["user_knn"]
-    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    arrays["weights"] = arrays["weights"][keep]
-    arrays["thin_weights"] = arrays["thin_weights"][keep]
-    np.savez(path, **arrays)
+    rewrite_as_older_artifact(path, without=("co_liked", "user_knn"), format=1)
     serving.forget_loaded()
     loaded = load_current(tmp_path)
     assert loaded.hybrid.weights[FEATURES.index("co_liked")] == 0
