@@ -176,20 +176,13 @@ def smooth(model: nn.Module, calibrate: Callable[[], None], *, cache: Path | Non
     return done
 
 
-def quantize_int8(
-    model: nn.Module,
-    calibrate: Callable[[], None],
-    *,
-    keep: tuple[str, ...] = (),
-    cache: Path | None = None,
-) -> nn.Module:
-    """Smooth, then swap every Linear except `keep` for an Int8Linear (in place)."""
+def quantize_int8(model: nn.Module, calibrate: Callable[[], None], *, cache: Path | None = None) -> nn.Module:
+    """Smooth, then swap every Linear for an Int8Linear (in place)."""
     smooth(model, calibrate, cache=cache)
     reduce_range = not _has_vnni()
-    for name, module in list(model.named_modules()):
+    for module in list(model.modules()):
         for child_name, child in list(module.named_children()):
-            full = f"{name}.{child_name}" if name else child_name
-            if isinstance(child, nn.Linear) and full not in keep:
+            if isinstance(child, nn.Linear):
                 setattr(module, child_name, Int8Linear(child, reduce_range=reduce_range))
     # What stays float (embeddings, norms) may still live in the weights file's memory map,
     # and one such tensor keeps the whole 6 GB mapping resident: copy them out of it.
