@@ -188,6 +188,94 @@ def _zscore(m: np.ndarray) -> np.ndarray:
     return np.divide(centred, np.maximum(std, 1e-6), out=centred)
 
 
+# The sums of weight rows that ``PartialSums`` keeps, in the order of its ``sums``.
+PARTIAL_PARTS = (
+    "ease_liked",
+    "ease_disliked",
+    "ease_middle",
+    "ease_loved",
+    "knn_liked",
+    "knn_rest",
+    "co_liked",
+)
+
+
+def _part_of(ratings: np.ndarray) -> np.ndarray:
+    """0 loved, 1 disliked, 2 the rest, -1 not rated (NaN): the parts ``base_scores`` splits
+    a row into."""
+    part = np.where(ratings >= LIKED_AT, 0, np.where(ratings <= DISLIKED_AT, 1, 2))
+    return np.where(np.isnan(ratings), -1, part)
+
+
+@dataclass(frozen=True)
+class PartialSums:
+    """One user's sums of weight rows as of the ratings they were computed from.
+
+    EASE, ItemKNN and the co-liked scorer each add up one weight row per rated movie (EASE
+    and ItemKNN per part of the row: loved, disliked, the rest). For a long history that is
+    most of a recommendation's time: about 19 MB of EASE rows at 1,000 ratings. Kept at fit
+    time for the heaviest users, the sums of any later row are these plus the rows of the
+    movies rated, re-rated into another part or un-rated since (``now``): a few rows to read
+    instead of a thousand. ``sums`` is read-only, so no caller can change it by accident.
+    """
+
+    items: np.ndarray  # columns the sums were computed from, ascending
+    ratings: np.ndarray  # their ratings (float32)
+    sums: np.ndarray  # (len(PARTIAL_PARTS), n_items) float32
+
+    def now(self, base: BaseScorers, row: sp.csr_matrix) -> np.ndarray | None:
+        """The sums for ``row`` (one user, csr): kept ones plus the change, or None when more
+        than half the row changed (computing them afresh is then as cheap)."""
+        row = _csr32(row)
+        if not row.has_sorted_indices:
+            row = row.sorted_indices()
+        items, ratings = row.indices, row.data
+        if np.array_equal(items, self.items) and np.array_equal(ratings, self.ratings):
+            return self.sums
+        union = np.union1d(self.items, items)
+        old = np.full(len(union), np.nan, dtype=np.float32)
+        new = old.copy()
+        old[np.searchsorted(union, self.items)] = self.ratings
+        new[np.searchsorted(union, items)] = ratings
+        changed = old != new  # NaN on one side only: rated or un-rated
+        cells, old, new = union[changed], old[changed], new[changed]
+        if 2 * len(cells) > len(items):
+            return None
+        was, becomes = _part_of(old), _part_of(new)
+        moved = was != becomes
+        n = self.sums.shape[1]
+        delta = np.zeros_like(self.sums)
+        # EASE: one signed row per part, +1 where a movie entered it and -1 where it left
+        entries = [(was[moved], cells[moved], -1.0), (becomes[moved], cells[moved], 1.0)]
+        part = np.concatenate([p[p >= 0] for p, _, _ in entries])
+        cols = np.concatenate([c[p >= 0] for p, c, _ in entries])
+        signs = np.concatenate([np.full(int((p >= 0).sum()), v, dtype=np.float32) for p, _, v in entries])
+        order = np.lexsort((cols, part))
+        part, cols, signs = part[order], cols[order], signs[order]
+        indptr = np.searchsorted(part, np.arange(4)).astype(np.int64)
+        ease = sp.csr_matrix((signs, cols, indptr), shape=(3, n))
+        if ease.nnz:
+            delta[:3] = base.ease.sum_rows(ease)
+            loved = ease[0]
+            if loved.nnz:
+                delta[3] = base.ease_loved.sum_rows(loved)[0]
+                delta[4] = base.knn.sum_rows(loved.indices, loved.data)
+            rest = part > 0
+            # a move between disliked and the rest leaves ItemKNN's "rest" row as it was
+            rest_cols, rest_signs = cols[rest], signs[rest]
+            if len(rest_cols):
+                unique, inverse = np.unique(rest_cols, return_inverse=True)
+                net = np.bincount(inverse, weights=rest_signs).astype(np.float32)
+                keep = net != 0
+                if keep.any():
+                    delta[5] = base.knn.sum_rows(unique[keep], net[keep])
+        co_liked = base.co_liked
+        votes = co_liked.votes(np.nan_to_num(new)) - co_liked.votes(np.nan_to_num(old))
+        if votes.any():
+            delta[6] = co_liked.vote_sums(cells[votes != 0], votes[votes != 0])
+        return self.sums + delta
+
+
 def thinness(rows: sp.csr_matrix) -> np.ndarray:
     """1 for a user with <= COLD_KEEP ratings, falling as 1/n towards 0 for long histories."""
     n = np.diff(_csr32(rows).indptr).astype(np.float32)
@@ -383,10 +471,12 @@ class Hybrid:
         *,
         people: bool = True,
         aspects: np.ndarray | None = None,
+        partial: PartialSums | None = None,
     ) -> dict[str, np.ndarray]:
         """Every scorer's raw scores; ``people=False`` leaves the people scorer out (zeros)
         when its weight is 0, which saves its gathers and changes no blended score.
-        ``aspects``: the users' (n, aspects) preferences from their own reviews, or None."""
+        ``aspects``: the users' (n, aspects) preferences from their own reviews, or None.
+        ``partial``: sums kept for the one user in ``rows`` (``partial_sums``), if any."""
         n = rows.shape[0]
         rows = _csr32(rows)
         is_liked, is_disliked = rows.data >= LIKED_AT, rows.data <= DISLIKED_AT
@@ -394,7 +484,13 @@ class Hybrid:
         liked, disliked = _select(rows, is_liked), _select(rows, is_disliked)
         # EASE and ItemKNN are linear in the "rated" indicator: scoring the loved, the
         # disliked and the rest separately and adding them up reads every weight row once.
-        if n == 1:
+        kept = partial.now(base, rows) if partial is not None and n == 1 else None
+        if kept is not None:
+            # A long history with its sums kept at fit time: no weight row of an unchanged rating is read.
+            ease_liked, ease_disliked, ease_middle, ease_loved, knn_liked, knn_rest, co_sums = _one_row_each(
+                kept
+            )
+        elif n == 1:
             # Serving: one product per scorer for all the parts of the user's row.
             ease_liked, ease_disliked, ease_middle = _one_row_each(
                 base.ease.score(_split(rows, [is_liked, is_disliked, is_middle]))
@@ -408,11 +504,11 @@ class Hybrid:
             "ease": ease_liked + ease_disliked + ease_middle,
             "ease_liked": ease_liked,
             "ease_disliked": ease_disliked,
-            "ease_loved": base.ease_loved.score(liked),
+            "ease_loved": base.ease_loved.score(liked) if kept is None else ease_loved,
             "als": base.als.score(rows),
             "knn": knn_liked + knn_rest,
             "knn_liked": knn_liked,
-            "co_liked": base.co_liked.score(rows),
+            "co_liked": base.co_liked.score(rows, vote_sums=None if kept is None else co_sums[0]),
             "user_knn": base.user_knn.score(rows),
             "content": base.content.score(rows),
             "popularity": np.broadcast_to(base.log_popularity, (n, len(base.log_popularity))),
@@ -428,6 +524,27 @@ class Hybrid:
                 else np.zeros(rows.shape, dtype=np.float32)
             ),
         }
+
+    def partial_sums(self, row: sp.csr_matrix) -> PartialSums:
+        """One user's sums of weight rows (``PartialSums``), computed by the same code and in
+        the same order as ``base_scores`` computes them for one user, so the scores of an
+        unchanged row are the same to the bit."""
+        row = _csr32(row).sorted_indices()
+        base = self.base
+        is_liked, is_disliked = row.data >= LIKED_AT, row.data <= DISLIKED_AT
+        is_middle = ~is_liked & ~is_disliked
+        votes = base.co_liked.votes(row.data)
+        voting = votes != 0
+        sums = np.vstack(
+            [
+                base.ease.score(_split(row, [is_liked, is_disliked, is_middle])),
+                base.ease_loved.score(_select(row, is_liked)),
+                base.knn.score(_split(row, [is_liked, ~is_liked])),
+                base.co_liked.vote_sums(row.indices[voting], votes[voting]),
+            ]
+        ).astype(np.float32)
+        sums.flags.writeable = False
+        return PartialSums(items=row.indices.astype(np.int32), ratings=row.data.copy(), sums=sums)
 
     def pool(self, scores: dict[str, np.ndarray], rows: sp.csr_matrix) -> np.ndarray:
         """Candidates: the union of each scorer's top ``pool_size`` unseen items."""
@@ -457,14 +574,17 @@ class Hybrid:
     def features(self, base: BaseScorers, rows: sp.csr_matrix) -> np.ndarray:
         return self._features_from(self.base_scores(base, rows), rows)
 
-    def score(self, rows: sp.csr_matrix, *, aspects: np.ndarray | None = None) -> np.ndarray:
-        """Blended scores of every item for each row; ``aspects`` as in ``base_scores``."""
+    def score(
+        self, rows: sp.csr_matrix, *, aspects: np.ndarray | None = None, partial: PartialSums | None = None
+    ) -> np.ndarray:
+        """Blended scores of every item for each row; ``aspects`` and ``partial`` as in
+        ``base_scores``."""
         rows = _csr32(rows)
         thin_weights = getattr(self, "thin_weights", self.weights)
         n = len(FEATURES)
         p = FEATURES.index("people")
         uses_people = any(w[p] or w[n + p] for w in (self.weights, thin_weights))
-        scores = self.base_scores(self.base, rows, people=uses_people, aspects=aspects)
+        scores = self.base_scores(self.base, rows, people=uses_people, aspects=aspects, partial=partial)
         thin = np.diff(rows.indptr) <= 2 * COLD_KEEP
         # The same as features @ weights, without building the (users, items, 2F) array.
         priors = self.base.standardised_priors()

@@ -85,6 +85,11 @@ class ItemKNN:
             out[r] = _gather_rows(self.similarity, rows.indices[rows.indptr[r] : rows.indptr[r + 1]], n)
         return out
 
+    def sum_rows(self, items: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """One user's neighbour lists of ``items`` times ``weights``, added up: with +1 and -1
+        the change a few new and removed ratings make to ``score``."""
+        return _gather_rows(self.similarity, items, self.similarity.shape[1], weights)
+
 
 def _top_k_columns(sim: np.ndarray, k: int) -> sp.csr_matrix:
     """Keep the k largest entries of each column of a dense matrix."""
@@ -133,17 +138,29 @@ class CoLiked:
         self.weights = sp.csr_matrix(sp.diags(self.inverse_mass) @ co, dtype=np.float32)
         return self
 
-    def score(self, rows: sp.csr_matrix) -> np.ndarray:
+    def votes(self, ratings: np.ndarray) -> np.ndarray:
+        """How much each rating counts as a source: ``rating - floor``, at least 0."""
+        return np.maximum(np.asarray(ratings, dtype=np.float32) - self.floor, 0.0)
+
+    def vote_sums(self, items: np.ndarray, votes: np.ndarray) -> np.ndarray:
+        """One user's votes times the weight rows of their items, added up: the part of
+        ``score`` that reads the weights (votes may be negative: the change some make)."""
+        return _gather_rows(self.weights, items, self.weights.shape[1], votes)
+
+    def score(self, rows: sp.csr_matrix, *, vote_sums: np.ndarray | None = None) -> np.ndarray:
+        """``vote_sums``: ``vote_sums(...)`` of the one row given, if already known."""
         votes = sp.csr_matrix(rows, dtype=np.float32, copy=True)
-        votes.data = np.maximum(votes.data - self.floor, 0.0)
+        votes.data = self.votes(votes.data)
         votes.eliminate_zeros()
         total = np.asarray(votes.sum(axis=1), dtype=np.float32).ravel()
         n = self.weights.shape[1]
-        if votes.shape[0] <= 32:
+        if vote_sums is not None:
+            out = np.array(vote_sums, dtype=np.float32).reshape(1, n)
+        elif votes.shape[0] <= 32:
             out = np.zeros((votes.shape[0], n), dtype=np.float32)
             for r in range(votes.shape[0]):
                 span = slice(votes.indptr[r], votes.indptr[r + 1])
-                out[r] = _gather_rows(self.weights, votes.indices[span], n, votes.data[span])
+                out[r] = self.vote_sums(votes.indices[span], votes.data[span])
         else:
             out = np.asarray((votes @ self.weights).todense(), dtype=np.float32)
         # the shrinkage term: sum_i w_i * shrink / (n_i + shrink), times p_j
@@ -275,28 +292,34 @@ class EASE:
 
     def score(self, rows: sp.csr_matrix) -> np.ndarray:
         rows = sp.csr_matrix(rows)
-        out = np.zeros((rows.shape[0], self.n_items), dtype=np.float32)
         if rows.shape[0] <= 32:
             # Serving: add up the weight rows of the user's few movies (no sparse machinery).
-            position = getattr(self, "_position", None)
-            if position is None or len(position) != self.n_items:
-                position = np.full(self.n_items, -1, dtype=np.int64)
-                position[self.items] = np.arange(len(self.items))
-                self._position = position
-            idx = position[rows.indices]
-            known = idx >= 0
-            row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))[known]
-            indptr = np.zeros(rows.shape[0] + 1, dtype=np.int64)
-            np.cumsum(np.bincount(row_of, minlength=rows.shape[0]), out=indptr[1:])
-            # sparse rows times the dense weights add weight rows in place: no copy of
-            # weights[idx], ~2.5x faster than .sum() for a long history
-            pick = sp.csr_matrix(
-                (np.ones(len(row_of), dtype=np.float32), idx[known], indptr),
-                shape=(rows.shape[0], len(self.items)),
-            )
-            out[:, self.items] = pick @ self.weights
-            return out
+            return self.sum_rows(rows, weighted=False)
+        out = np.zeros((rows.shape[0], self.n_items), dtype=np.float32)
         out[:, self.items] = binarize(rows)[:, self.items] @ self.weights
+        return out
+
+    def sum_rows(self, rows: sp.csr_matrix, *, weighted: bool = True) -> np.ndarray:
+        """For each of a few rows: the weight rows of its stored items times its values, added
+        up in float32 in column order (``weighted=False``: each item counts 1, as ``score``).
+        With values +1 and -1 it is the change a few new and removed ratings make to ``score``."""
+        rows = sp.csr_matrix(rows)
+        out = np.zeros((rows.shape[0], self.n_items), dtype=np.float32)
+        position = getattr(self, "_position", None)
+        if position is None or len(position) != self.n_items:
+            position = np.full(self.n_items, -1, dtype=np.int64)
+            position[self.items] = np.arange(len(self.items))
+            self._position = position
+        idx = position[rows.indices]
+        known = idx >= 0
+        row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))[known]
+        indptr = np.zeros(rows.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row_of, minlength=rows.shape[0]), out=indptr[1:])
+        values = rows.data[known].astype(np.float32) if weighted else np.ones(len(row_of), dtype=np.float32)
+        # sparse rows times the dense weights add weight rows in place: no copy of
+        # weights[idx], ~2.5x faster than .sum() for a long history
+        pick = sp.csr_matrix((values, idx[known], indptr), shape=(rows.shape[0], len(self.items)))
+        out[:, self.items] = pick @ self.weights
         return out
 
 

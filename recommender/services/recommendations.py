@@ -61,6 +61,8 @@ def current_model() -> ServingModel | None:
 @dataclass
 class History:
     ratings: dict[int, float] = field(default_factory=dict)
+    # whose history it is: lets the model start from sums it kept for this user at training
+    user_id: int | None = None
     disliked: set[int] = field(default_factory=set)
     not_interested: set[int] = field(default_factory=set)
     more_like: list[int] = field(default_factory=list)
@@ -70,7 +72,7 @@ class History:
 
 def user_history(*, user_id: int) -> History:
     """What the model needs to know about one user, in three queries."""
-    history = History()
+    history = History(user_id=user_id)
     for movie_id, score in Rating.objects.filter(user_id=user_id).values_list("movie_id", "score"):
         history.ratings[movie_id] = float(score)
     analysed = list(
@@ -109,6 +111,7 @@ def _rows_for(model: ServingModel, history: History) -> list[tuple[str, str, lis
         more_like=history.more_like,
         disliked=history.disliked | history.not_interested,
         aspects=history.aspects,
+        user_id=history.user_id,
     )
     genres = model.favourite_genres(ratings)
     people = model.favourite_people(ratings)
@@ -353,6 +356,8 @@ def recommender_train(
         version=version,
         metadata=metrics,
     )
+    # the longest histories' sums of weight rows, so their refreshes read one vector per part
+    metrics["partial_sums_users"] = model.keep_partial_sums(frame.matrix, frame.user_ids)
     path = save_artifact(model, model_dir())
     if progress:
         progress("saved")

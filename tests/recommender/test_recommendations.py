@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from decimal import Decimal
 
@@ -272,3 +273,33 @@ def test_the_cached_rows_on_the_homepage_drop_a_movie_as_soon_as_it_is_rated(wor
     rating_set(user=user, movie=first.movie, score="4.0")
 
     assert f'value="{first.movie_id}"' not in client.get("/").content.decode()
+
+
+def test_a_refresh_from_sums_kept_at_training_stores_the_rows_of_the_members_ratings_now(world, monkeypatch):
+    monkeypatch.setattr(serving, "PARTIAL_SUMS_FROM", 1)  # keep every member's sums
+    artifact = recommendations.recommender_train(content="tfidf")
+    assert artifact.metrics["partial_sums_users"] == len(world["users"])
+    user = max(world["users"], key=lambda u: u.ratings.count())
+    model = recommendations.current_model()
+    assert user.pk in model.partial_sums
+    ratings = list(user.ratings.order_by("movie_id"))
+    # since training: one new rating, one changed from loved to disliked (or back), one removed
+    rated = {r.movie_id for r in ratings}
+    new = next(m for name in GENRES for m in world["movies"][name] if m.pk not in rated)
+    RatingFactory(user=user, movie=new, score=Decimal("5.0"))
+    changed = ratings[0]
+    changed.score = Decimal("1.0") if changed.score >= 4 else Decimal("5.0")
+    changed.save()
+    ratings[1].delete()
+
+    recommendations.recommendations_refresh(user_id=user.pk)
+
+    history = recommendations.user_history(user_id=user.pk)
+    assert model.partial_sums[user.pk].now(model.hybrid.base, model._row(history.ratings)) is not None
+    stored: dict[tuple[str, str], list[int]] = {}
+    for r in Recommendation.objects.filter(user=user).order_by("rank"):
+        stored.setdefault((r.row, r.row_subject), []).append(r.movie_id)
+    # the same rows as folding the member in afresh, without the kept sums
+    fresh = recommendations._rows_for(model, dataclasses.replace(history, user_id=None))
+    assert stored == {(row, subject): [p.movie_id for p in picks] for row, subject, picks in fresh if picks}
+    assert new.pk not in {m for picks in stored.values() for m in picks}

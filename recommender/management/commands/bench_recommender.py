@@ -9,6 +9,11 @@ in ``evaluate_recommender`` (``--no-people``: none). Reports p50/p95/p99 of ``Se
 20, fold-in included) and of a full row refresh computation (four rows with reasons).
 Every user is timed once per pass; each percentile is the median of the passes' values,
 since on a shared machine one pass's p99 (the 3rd slowest of 300 calls) swings by 50%.
+
+The model keeps the longest histories' sums of weight rows from training
+(``ServingModel.keep_partial_sums``), and the timed users are training users, so their
+rows are unchanged since. A second line times the same users after five changes (two new
+ratings, two changed, one removed), as between two nightly retrains.
 """
 
 from __future__ import annotations
@@ -31,6 +36,20 @@ def _percentiles(passes: list[list[float]]) -> str:
     per_pass = np.percentile(np.array(passes) * 1000, [50, 95, 99], axis=1)
     p50, p95, p99 = np.median(per_pass, axis=1)
     return f"p50 {p50:.2f} ms  p95 {p95:.2f} ms  p99 {p99:.2f} ms"
+
+
+def _five_changes(ratings: dict[int, float], item_ids: np.ndarray, *, seed: int) -> dict[int, float]:
+    """The history after two new ratings, two changed ones and one removed (seeded)."""
+    rng = np.random.default_rng(seed)
+    out = dict(ratings)
+    rated = list(out)
+    for movie_id in rng.choice(rated, size=min(3, len(rated)), replace=False).tolist():
+        out[movie_id] = 5.0 if out[movie_id] <= 3.0 else 1.0
+    if rated:
+        del out[movie_id]  # the last of the three: removed instead of changed
+    for movie_id in rng.choice(item_ids, size=2, replace=False).tolist():
+        out.setdefault(int(movie_id), 4.5)
+    return out
 
 
 class Command(BaseCommand):
@@ -80,6 +99,10 @@ class Command(BaseCommand):
                 genres=ratings.genres,
                 version="bench",
             )
+            # as train_recommender does: the longest histories' sums of weight rows
+            start = time.perf_counter()
+            kept = model.keep_partial_sums(ratings.matrix, ratings.user_ids)
+            self.stdout.write(f"kept the sums of {kept} users in {time.perf_counter() - start:.1f}s")
             rng = np.random.default_rng(0)
             rows = rng.choice(ratings.n_users, size=min(opts["users"], ratings.n_users), replace=False)
             histories = []
@@ -88,29 +111,42 @@ class Command(BaseCommand):
                 hist = recommendations.History(
                     ratings={
                         int(ratings.item_ids[i]): float(v) for i, v in zip(r.indices, r.data, strict=True)
-                    }
+                    },
+                    user_id=int(ratings.user_ids[u]),
                 )
                 histories.append(hist)
         model.recommend(histories[0].ratings, n=20)  # warm caches
+        changed = [_five_changes(h.ratings, model.item_ids, seed=i) for i, h in enumerate(histories)]
         passes = max(1, opts["repeat"])
         recommend: list[list[float]] = [[] for _ in range(passes)]
+        after_changes: list[list[float]] = [[] for _ in range(passes)]
         rows_total: list[list[float]] = [[] for _ in range(passes)]
         cpu: list[list[float]] = [[] for _ in range(passes)]
         for p in range(passes):
-            for hist in tqdm(histories, desc=f"pass {p + 1}/{passes}", file=sys.stderr):
+            for i, hist in enumerate(tqdm(histories, desc=f"pass {p + 1}/{passes}", file=sys.stderr)):
                 start, cpu_start = time.perf_counter(), time.thread_time()
-                model.recommend(hist.ratings, n=20, exclude=hist.not_interested, disliked=hist.disliked)
+                model.recommend(
+                    hist.ratings,
+                    n=20,
+                    exclude=hist.not_interested,
+                    disliked=hist.disliked,
+                    user_id=hist.user_id,
+                )
                 recommend[p].append(time.perf_counter() - start)
                 # CPU time of this thread: what the call costs when the machine is not shared
                 cpu[p].append(time.thread_time() - cpu_start)
                 start = time.perf_counter()
                 recommendations._rows_for(model, hist)
                 rows_total[p].append(time.perf_counter() - start)
+                start = time.perf_counter()
+                model.recommend(changed[i], n=20, user_id=hist.user_id)
+                after_changes[p].append(time.perf_counter() - start)
         sizes = [len(h.ratings) for h in histories]
         self.stdout.write(
             f"{len(histories)} users (median {int(np.median(sizes))} ratings), {model.n_items} movies, "
             f"median of {passes} passes\n"
             f"recommend top-20 (fold-in + blend): {_percentiles(recommend)}\n"
             f"  same, CPU time of the thread:     {_percentiles(cpu)}\n"
+            f"  same, after 5 rating changes:     {_percentiles(after_changes)}\n"
             f"all rows with reasons:              {_percentiles(rows_total)}"
         )
