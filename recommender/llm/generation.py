@@ -63,7 +63,7 @@ class TransformersBackend:
             from .quantize import quantize_int8
 
             quantize_int8(self.model, self._calibrate, cache=self._calibration_cache(path))
-            version += "+int8sq"
+        version += weights_suffix()
         self.load_seconds = time.monotonic() - started
         self.name = name
         self.version = version
@@ -178,6 +178,23 @@ def quantize_mode() -> str:
     if mode not in ("int8", "none"):
         raise ValueError(f"LLM_QUANTIZE={mode!r}: use int8 or none")
     return mode
+
+
+def weights_suffix() -> str:
+    """What the loaded weights add to a generator's version: "+int8sq" when quantized."""
+    return "+int8sq" if quantize_mode() == "int8" else ""
+
+
+def configured_version(choice: str | None = None) -> str | None:
+    """The version the configured generator's outputs carry; None while it is not prepared."""
+    from .registry import configured_llm, llm_ready, resolve_llm, use_fake_models
+
+    if use_fake_models():
+        return FakeBackend.version
+    choice = choice or configured_llm()
+    if not llm_ready(choice):
+        return None
+    return resolve_llm(choice).version + weights_suffix()
 
 
 @functools.lru_cache(maxsize=2)

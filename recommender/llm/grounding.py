@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .prompts import MAX_WORDS, MIN_WORDS, SYSTEM, Facts, injected_sentences
+from .prompts import MAX_WORDS, MIN_WORDS, SYSTEM, Facts, injected_sentences, plot_excerpt
 
 # Capitalised words that are not names of people or movies.
 _COMMON = {
@@ -238,6 +238,8 @@ def allowed_name_tokens(facts: Facts) -> set[str]:
     allowed = set()
     for name in facts.names():
         allowed |= _tokens(name)
+    # characters and places the plot names are facts too (the draft prompt shows it)
+    allowed |= _tokens(plot_excerpt(facts.movie))
     for text in facts.quoted_texts():
         # names the user wrote in their own (non-injected) reviews are facts too
         clean = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if s not in injected_sentences(text))

@@ -96,10 +96,14 @@ def injected_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCES.split(text or "") if s.strip() and _INJECTION.search(s)]
 
 
+def data_sentences(text: str) -> list[str]:
+    """The sentences of user text that are data: those reading like instructions dropped."""
+    return [s.strip() for s in _SENTENCES.split(text or "") if s.strip() and not _INJECTION.search(s)]
+
+
 def quote(text: str, *, limit: int = 400) -> str:
     """User text as inert data: instruction-like sentences and our delimiters removed."""
-    kept = [s.strip() for s in _SENTENCES.split(text or "") if s.strip() and not _INJECTION.search(s)]
-    body = " ".join(kept).replace("<<<", "").replace(">>>", "")
+    body = " ".join(data_sentences(text)).replace("<<<", "").replace(">>>", "")
     body = re.sub(r"\s+", " ", body).strip()
     if len(body) > limit:
         body = body[:limit].rsplit(" ", 1)[0] + " ..."
@@ -108,6 +112,11 @@ def quote(text: str, *, limit: int = 400) -> str:
 
 def _stars(value: float) -> str:
     return f"{value:g}/5"
+
+
+def plot_excerpt(m: MovieFacts) -> str:
+    """As much of the plot as prompts show (its names are facts the text may use)."""
+    return m.plot if len(m.plot) <= 350 else m.plot[:350].rsplit(" ", 1)[0] + " ..."
 
 
 def _movie_block(m: MovieFacts, *, plot: bool = True) -> str:
@@ -119,8 +128,7 @@ def _movie_block(m: MovieFacts, *, plot: bool = True) -> str:
     if m.cast:
         lines.append("Cast: " + ", ".join(m.cast[:5]))
     if plot and m.plot:
-        short = m.plot if len(m.plot) <= 350 else m.plot[:350].rsplit(" ", 1)[0] + " ..."
-        lines.append(f"Plot: {short}")
+        lines.append(f"Plot: {plot_excerpt(m)}")
     return "\n".join(lines)
 
 

@@ -8,6 +8,8 @@ Why an ensemble: on the labelled reviews the fine-tuned MiniLM and the TF-IDF mo
 make different mistakes (the transformer reads short snippets better, TF-IDF sees the
 whole of a long review), so averaging their calibrated probabilities beats either.
 The weights are picked on a validation split, separately for short and long texts.
+Short texts also get the generator's zero-shot reading (judge.py) when the version was
+combined with it: the best single reader of one-sentence critic snippets found here.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -643,6 +645,24 @@ class _Member:
         return _sigmoid(c["a"] * logits + c["b"])
 
 
+class Components(NamedTuple):
+    nn: np.ndarray
+    tfidf: np.ndarray
+    judge: np.ndarray
+    ensemble: np.ndarray
+
+
+def judge_usable(model_version: str) -> bool:
+    """The generator this process would load is the one a version's judge was fitted with,
+    and SENTIMENT_JUDGE is not "off" (the same setting turns the judge off in training)."""
+    from .generation import configured_version
+    from .registry import setting
+
+    if setting("SENTIMENT_JUDGE", "on").lower() in ("off", "0", "false", "no"):
+        return False
+    return configured_version() == model_version
+
+
 class SentimentModel:
     """A loaded sentiment version: `predict_proba` and `analyse`.
 
@@ -672,16 +692,36 @@ class SentimentModel:
         self.tfidf = joblib.load(folders[0] / "tfidf.joblib")
         short = path / "tfidf_short.joblib"
         self.tfidf_short = joblib.load(short) if short.exists() else None
+        # The generator's zero-shot vote on short texts, when the version was combined with
+        # one and this process may load that same generator; otherwise the weights fitted
+        # without it (the version says so, so analyses tell which reading they got).
+        self.judge_meta: dict[str, Any] | None = self.meta.get("judge")
+        self._judge: Any = None
+        if self.judge_meta is not None and not judge_usable(self.judge_meta["model_version"]):
+            self.weights = self.meta["weights_without_judge"]
+            self.judge_meta = None
+            self.version += "+nojudge"
+
+    def judge_proba(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """The generator's calibrated P(positive) (loads the generator on first use)."""
+        assert self.judge_meta is not None
+        if self._judge is None:
+            from .judge import get_judge
+
+            self._judge = get_judge()
+        margins = self._judge.margins(texts, progress=progress)
+        return _sigmoid(self.judge_meta["a"] * margins + self.judge_meta["b"])
 
     def predict_components(
         self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """P(positive) from the fine-tuned MiniLM(s), from TF-IDF, and the weighted ensemble."""
+    ) -> Components:
+        """P(positive) from the fine-tuned MiniLM(s), from TF-IDF, from the judge (short texts
+        only; NaN elsewhere) and the weighted ensemble."""
         texts = [clean_text(t) or "." for t in texts]
         n = len(texts)
-        p_nn, p_tf, out = np.zeros(n), np.zeros(n), np.zeros(n)
+        p_nn, p_tf, p_judge, out = np.zeros(n), np.zeros(n), np.full(n, np.nan), np.zeros(n)
         if not texts:
-            return p_nn, p_tf, out
+            return Components(p_nn, p_tf, p_judge, out)
         p_tf[:] = self.tfidf.predict_proba(texts)[:, 1]
         buckets = _bucket(texts)
         for bucket in ("short", "long"):
@@ -704,13 +744,16 @@ class SentimentModel:
             out[idx] = nn_sum + w["tfidf"] * p_tf[idx]
             if self.tfidf_short is not None and w.get("tfidf_short", 0) > 0:
                 out[idx] += w["tfidf_short"] * self.tfidf_short.predict_proba(part)[:, 1]
-        return p_nn, p_tf, out
+            if self.judge_meta is not None and w.get("judge", 0) > 0:
+                p_judge[idx] = self.judge_proba(part)
+                out[idx] += w["judge"] * p_judge[idx]
+        return Components(p_nn, p_tf, p_judge, out)
 
     def predict_proba(
         self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
     ) -> np.ndarray:
-        """P(positive) for each text, ensemble of the two models."""
-        return self.predict_components(texts, progress=progress)[2]
+        """P(positive) for each text, from the weighted ensemble."""
+        return self.predict_components(texts, progress=progress).ensemble
 
     def analyse_many(self, texts: Sequence[str]) -> list[Analysis]:
         """Label, score, confidence and aspects for each text (one model pass for all sentences)."""
@@ -783,12 +826,21 @@ def _simplex(k: int, steps: int) -> np.ndarray:
     return np.array(_compositions(k, steps), dtype=np.float64) / steps
 
 
+def _best_weights(matrix: np.ndarray, labels: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, float]:
+    """The grid row with the best accuracy, preferring even weights on ties."""
+    acc = (((matrix @ grid.T) >= 0.5) == labels[:, None]).mean(axis=0)
+    best = np.flatnonzero(acc >= acc.max() - 1e-9)
+    return grid[best[np.argmin((grid[best] ** 2).sum(axis=1))]], float(acc.max())
+
+
 def combine_versions(
     versions: Sequence[str],
     *,
     root: Path | None = None,
     make_current: bool = True,
     csv_path: Path | None = None,
+    judge: Any = None,
+    progress: Callable[[str, int, int], Any] | None = None,
 ) -> str:
     """Combine trained versions into one: their networks and two TF-IDF models, averaged.
 
@@ -796,6 +848,10 @@ def combine_versions(
     and a short-text TF-IDF model trained here; long texts keep the first version's own
     weights (one network on long reviews is where the CPU time goes). Weights are
     picked on the validation split, preferring even weights on ties.
+
+    With a `judge` (judge.SentimentJudge: the generator read zero-shot), short texts get
+    its calibrated vote too, and a second set of weights without it is kept for
+    processes that run without the generator (SENTIMENT_JUDGE=off).
     """
     import joblib
     import pandas as pd
@@ -814,29 +870,59 @@ def combine_versions(
     short_train = pd.concat([short_train, extra], ignore_index=True)
     tfidf_short = train_tfidf_short(list(short_train.text), list(short_train.label))
     columns.append(tfidf_short.predict_proba(texts)[:, 1])
-    matrix = np.vstack(columns).T  # (n, k)
+    k = len(columns)
+    judge_meta: dict[str, Any] | None = None
+    if judge is not None:
+        done = 0
+
+        def _judged(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress("judge (validation)", done, len(texts))
+
+        margins = judge.margins(texts, progress=_judged)
+        a, b = _fit_platt(margins, labels)
+        columns.append(_sigmoid(a * margins + b))
+        judge_meta = {
+            "model_version": judge.version,
+            "a": a,
+            "b": b,
+            "val_accuracy": float(((columns[-1] >= 0.5) == labels).mean()),
+        }
+    matrix = np.vstack(columns).T  # (n, k or k + 1)
     grid = _simplex(matrix.shape[1], 20)
-    acc = (((matrix @ grid.T) >= 0.5) == labels[:, None]).mean(axis=0)
-    best = np.flatnonzero(acc >= acc.max() - 1e-9)
-    chosen = grid[best[np.argmin((grid[best] ** 2).sum(axis=1))]]
+    chosen, best_acc = _best_weights(matrix, labels, grid)
     single = {
         f"{m.version}": float(((c >= 0.5) == labels).mean()) for m, c in zip(members, columns, strict=False)
     }
 
     primary_long = json.loads((root / versions[0] / "meta.json").read_text())["calibration"]["long"]["w"]
-    weights = {
-        "short": {
-            "nn": [float(w) for w in chosen[: len(members)]],
-            "tfidf": float(chosen[-2]),
-            "tfidf_short": float(chosen[-1]),
-        },
-        "long": {
-            "nn": [primary_long] + [0.0] * (len(members) - 1),
-            "tfidf": 1 - primary_long,
-            "tfidf_short": 0.0,
-        },
+    long_weights = {
+        "nn": [primary_long] + [0.0] * (len(members) - 1),
+        "tfidf": 1 - primary_long,
+        "tfidf_short": 0.0,
     }
-    digest = hashlib.sha256(json.dumps([list(versions), weights], sort_keys=True).encode()).hexdigest()[:8]
+
+    def _short(row: np.ndarray) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "nn": [float(w) for w in row[: len(members)]],
+            "tfidf": float(row[k - 2]),
+            "tfidf_short": float(row[k - 1]),
+        }
+        if len(row) > k:
+            out["judge"] = float(row[k])
+        return out
+
+    weights = {"short": _short(chosen), "long": long_weights}
+    without: dict[str, Any] | None = None
+    if judge_meta is not None:
+        row, acc_without = _best_weights(matrix[:, :k], labels, _simplex(k, 20))
+        without = {"short": _short(row), "long": long_weights}
+        judge_meta["val_ensemble_without"] = acc_without
+    digest = hashlib.sha256(
+        json.dumps([list(versions), weights, judge_meta], sort_keys=True).encode()
+    ).hexdigest()[:8]
     version = f"minilm-sentiment-ensemble-{time.strftime('%Y%m%d%H%M%S')}-{digest}"
     tmp = root / (version + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -850,7 +936,7 @@ def combine_versions(
         "val": {
             "short": {
                 "n": len(texts),
-                "ensemble": float(acc.max()),
+                "ensemble": best_acc,
                 "members": single,
                 "tfidf": float(((columns[-2] >= 0.5) == labels).mean()),
                 "tfidf_short": float(((columns[-1] >= 0.5) == labels).mean()),
@@ -858,6 +944,9 @@ def combine_versions(
         },
         "split_seed": SPLIT_SEED,
     }
+    if judge_meta is not None:
+        meta["judge"] = judge_meta
+        meta["weights_without_judge"] = without
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
     tmp.rename(root / version)
     if make_current:

@@ -1,8 +1,8 @@
 """Preparing the language models on a fresh machine, and recording what is active.
 
 `models_prepare` is what the site runs in the background on first start (task
-`recommender.prepare_models`, command `prepare_models`): MiniLM files, the sentiment
-model (trained if missing), the generator (assembled and converted if missing), then a
+`recommender.prepare_models`, command `prepare_models`): MiniLM files, the generator
+(assembled and converted if missing), the sentiment model (trained if missing), then a
 backfill of reviews not analysed by the current sentiment version. Progress goes to a
 small JSON file that the pages read to say "warming up".
 """
@@ -84,24 +84,48 @@ def artifact_record(
     return artifact
 
 
+def _judge_for_training(wanted: bool | None) -> Any:
+    """The generator as a sentiment judge: always (True), never (False), or when it is
+    prepared and SENTIMENT_JUDGE is not "off" (None)."""
+    if wanted is False:
+        return None
+    if wanted is None:
+        off = registry.setting("SENTIMENT_JUDGE", "on").lower() in ("off", "0", "false", "no")
+        if off or registry.use_fake_models() or not registry.llm_ready():
+            return None
+    from recommender.llm.judge import get_judge
+
+    return get_judge()
+
+
 def sentiment_train(
-    *, config=None, second_network: bool = True, progress: Callable[[str, int, int], Any] | None = None
+    *,
+    config=None,
+    second_network: bool = True,
+    judge: bool | None = None,
+    progress: Callable[[str, int, int], Any] | None = None,
 ) -> ModelArtifact:
     """Train a sentiment version into the cache, make it current and record it.
 
     With `second_network`, a second MiniLM is fine-tuned on the short snippets only (a
     different seed, two passes) and combined with the first: averaging two networks
-    and the TF-IDF models reads short critic snippets better than one network.
+    and the TF-IDF models reads short critic snippets better than one network. With a
+    judge (see `_judge_for_training`), the generator's zero-shot reading of short texts
+    joins the combination.
     """
     from recommender.llm import sentiment
 
-    result = sentiment.train_sentiment(config=config, progress=progress, make_current=not second_network)
+    judge_model = _judge_for_training(judge)
+    combine = second_network or judge_model is not None
+    result = sentiment.train_sentiment(config=config, progress=progress, make_current=not combine)
     metrics: dict[str, Any] = {
         "validation": result.val,
         "seconds": result.seconds,
         "n_train_nn": result.n_train_nn,
     }
     version, path = result.version, result.path
+    versions = [result.version]
+    seconds = result.seconds
     if second_network:
         base = config or sentiment.TrainConfig()
         extra_config = sentiment.TrainConfig(
@@ -121,16 +145,49 @@ def sentiment_train(
             if progress
             else None,
         )
-        version = sentiment.combine_versions([result.version, extra.version])
+        versions.append(extra.version)
+        seconds += extra.seconds
+    if combine:
+        started = time.monotonic()
+        version = sentiment.combine_versions(versions, judge=judge_model, progress=progress)
         path = sentiment.sentiment_root() / version
-        meta = sentiment.load_sentiment().meta
-        metrics = {
-            "validation": meta["val"],
-            "members": meta["members"],
-            "weights": meta["weights"],
-            "seconds": result.seconds + extra.seconds,
-        }
+        metrics = _combined_metrics(seconds + time.monotonic() - started)
     return artifact_record(kind=ModelArtifact.Kind.SENTIMENT, version=version, path=path, metrics=metrics)
+
+
+def sentiment_recombine(
+    *, judge: bool | None = True, progress: Callable[[str, int, int], Any] | None = None
+) -> ModelArtifact:
+    """Combine the current version's networks again (no training), e.g. to add the judge."""
+    from recommender.llm import sentiment
+
+    current = sentiment.current_version()
+    if current is None:
+        raise FileNotFoundError("no sentiment model trained yet: run `manage.py train_sentiment`")
+    meta = json.loads((sentiment.sentiment_root() / current / "meta.json").read_text())
+    started = time.monotonic()
+    version = sentiment.combine_versions(
+        meta.get("members") or [current], judge=_judge_for_training(judge), progress=progress
+    )
+    return artifact_record(
+        kind=ModelArtifact.Kind.SENTIMENT,
+        version=version,
+        path=sentiment.sentiment_root() / version,
+        metrics=_combined_metrics(time.monotonic() - started),
+    )
+
+
+def _combined_metrics(seconds: float) -> dict[str, Any]:
+    from recommender.llm import sentiment
+
+    meta = sentiment.load_sentiment().meta
+    return {
+        "validation": meta["val"],
+        "members": meta["members"],
+        "weights": meta["weights"],
+        "judge": meta.get("judge"),
+        "seconds": round(seconds, 1),
+    }
 
 
 def models_prepare(
@@ -155,6 +212,13 @@ def models_prepare(
             kind=ModelArtifact.Kind.EMBEDDINGS, version=versions["embeddings"], path=registry.minilm_dir()
         )
 
+        # The generator first: the sentiment model asks it about short texts (judge.py).
+        status_write(stage="generator")
+        choice = generator or registry.configured_llm()
+        resolved = registry.resolve_llm(choice, quiet=True)
+        versions["generator"] = resolved.version
+        artifact_record(kind=ModelArtifact.Kind.GENERATOR, version=resolved.version, path=resolved.path)
+
         if not sentiment.sentiment_ready() and train:
             status_write(stage="sentiment")
 
@@ -173,12 +237,6 @@ def models_prepare(
                     version=current,
                     path=sentiment.sentiment_root() / current,
                 )
-
-        status_write(stage="generator")
-        choice = generator or registry.configured_llm()
-        resolved = registry.resolve_llm(choice, quiet=True)
-        versions["generator"] = resolved.version
-        artifact_record(kind=ModelArtifact.Kind.GENERATOR, version=resolved.version, path=resolved.path)
 
         if backfill and current:
             from recommender.tasks.analysis import queue_backfill

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 
+import numpy as np
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
@@ -50,26 +51,33 @@ class Command(BaseCommand):
             texts, labels = list(part.text), part.label.to_numpy()
             with tqdm(total=len(texts), desc=f"score {source}", mininterval=5) as bar:
                 t0 = time.monotonic()
-                p_nn, p_tf, p_ens = model.predict_components(texts, progress=bar.update)
+                parts = model.predict_components(texts, progress=bar.update)
                 seconds = time.monotonic() - t0
+            judged = ~np.isnan(parts.judge)
             results[source] = {
                 "n": len(texts),
-                "accuracy": sentiment.accuracy(p_ens, labels),
-                "minilm": sentiment.accuracy(p_nn, labels),
-                "tfidf_part": sentiment.accuracy(p_tf, labels),
+                "accuracy": sentiment.accuracy(parts.ensemble, labels),
+                "minilm": sentiment.accuracy(parts.nn, labels),
+                "tfidf_part": sentiment.accuracy(parts.tfidf, labels),
+                # the generator's own reading, on the short texts it was asked about
+                "judge": sentiment.accuracy(parts.judge[judged], labels[judged]),
+                "judged": int(judged.sum()),
                 "baseline": sentiment.accuracy(baseline.predict_proba(texts)[:, 1], labels),
                 "reviews_per_s": len(texts) / seconds if seconds else 0.0,
             }
 
         self.stdout.write("")
         self.stdout.write(
-            f"{'source':16} {'n':>5} {'ensemble':>9} {'minilm':>7} {'tfidf':>7} {'baseline':>9} {'rev/s':>7}"
+            f"{'source':16} {'n':>5} {'ensemble':>9} {'minilm':>7} {'tfidf':>7} {'judge':>7} {'judged':>6} "
+            f"{'baseline':>9} {'rev/s':>7}"
         )
         for source, r in results.items():
             self.stdout.write(
                 f"{source:16} {r['n']:5d} {r['accuracy']:9.4f} {r['minilm']:7.4f} {r['tfidf_part']:7.4f} "
-                f"{r['baseline']:9.4f} {r['reviews_per_s']:7.1f}"
+                f"{r['judge']:7.4f} {r['judged']:6d} {r['baseline']:9.4f} {r['reviews_per_s']:7.1f}"
             )
+        if not model.judge_meta:
+            self.stdout.write("(no judge: the version was combined without one, or SENTIMENT_JUDGE=off)")
         ModelArtifact.objects.filter(kind=ModelArtifact.Kind.SENTIMENT, version=model.version).update(
             metrics={
                 **(

@@ -1,4 +1,4 @@
-"""Train the review sentiment model (fine-tuned MiniLM + TF-IDF ensemble) into the cache."""
+"""Train the review sentiment model (fine-tuned MiniLMs + TF-IDF + the generator as judge) into the cache."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 from django.core.management.base import BaseCommand
 
 from recommender.llm.sentiment import TrainConfig
-from recommender.services.llm_models import sentiment_train
+from recommender.services.llm_models import sentiment_recombine, sentiment_train
 
 from ._progress import StageBars
 
@@ -40,8 +40,28 @@ class Command(BaseCommand):
             help="one network only (skip the second, short-snippet network: half the training time)",
         )
 
+        parser.add_argument(
+            "--no-judge",
+            action="store_true",
+            help="leave the generator's zero-shot reading of short texts out of the combination "
+            "(by default it joins when the generator is prepared and SENTIMENT_JUDGE is not off)",
+        )
+        parser.add_argument(
+            "--recombine",
+            action="store_true",
+            help="no training: combine the current version's networks again (with the judge)",
+        )
+
     def handle(self, *args, **o):
         os.environ["TORCH_THREADS"] = str(o["threads"])
+        judge = False if o["no_judge"] else None
+        bars = StageBars(disable=o["no_progress"])
+        if o["recombine"]:
+            artifact = sentiment_recombine(judge=judge if judge is False else True, progress=bars)
+            bars.close()
+            self.stdout.write(json.dumps(artifact.metrics, indent=2))
+            self.stdout.write(self.style.SUCCESS(f"sentiment model {artifact.version} is current"))
+            return
         config = TrainConfig(
             imdb_train=o["imdb_train"],
             short_epochs=o["short_epochs"],
@@ -49,8 +69,7 @@ class Command(BaseCommand):
             sample=o["sample"],
             use_extra_snippets=not o["no_extra"],
         )
-        bars = StageBars(disable=o["no_progress"])
-        artifact = sentiment_train(config=config, second_network=not o["single"], progress=bars)
+        artifact = sentiment_train(config=config, second_network=not o["single"], judge=judge, progress=bars)
         bars.close()
         self.stdout.write(json.dumps(artifact.metrics, indent=2))
         self.stdout.write(self.style.SUCCESS(f"sentiment model {artifact.version} saved to {artifact.path}"))

@@ -254,3 +254,11 @@ def test_peoples_places_and_film_terms_are_not_names(facts):
     text = "A Russian novel moved to Egypt in November, and Collateral's CGI rain still looks real."
     assert grounding.unknown_names(text, facts) == []
     assert grounding.unknown_names("In Collateral, Count Vronsky is superb.", facts) == ["Count Vronsky"]
+
+
+def test_characters_named_in_the_plot_shown_are_facts(facts):
+    facts.movie.plot = "Cab driver Max Durocher is forced by the hitman Vincent to drive him to five hits."
+    text = "I rode along with Max and Vincent all night, and Michael Mann keeps the tension taut."
+    assert grounding.unknown_names(text, facts) == []
+    # a character the plot does not name is still invented
+    assert grounding.unknown_names("Max meets Annie on the way.", facts) == ["Annie"]

@@ -83,6 +83,6 @@ def test_two_real_fine_tunes_combine_into_one_ensemble_version(tmp_path, monkeyp
         < 1e-6
     )
     assert weights["long"]["nn"][1] == 0.0  # long reviews run one network only
-    p_nn, p_tf, p = model.predict_components(["a joyless mess", "A tense film. " * 80])
+    p = model.predict_components(["a joyless mess", "A tense film. " * 80]).ensemble
     assert p.shape == (2,) and ((p >= 0) & (p <= 1)).all()
     sentiment.load_sentiment.cache_clear()
