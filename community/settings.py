@@ -120,6 +120,9 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend; with a shared cache it reads the signed-in user from a copy kept there.
+# (Sessions signed in before it was named here, under ModelBackend, are signed out once.)
+AUTHENTICATION_BACKENDS = ["community.accounts.backends.MemberBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -298,13 +301,17 @@ CACHES = {
 }
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "community.core.cache.ReusedClientRedisCache",
         "LOCATION": os.environ["CACHE_URL"],
     }
     # Sessions read from the shared cache, written through to the database. Only with a shared
     # cache: with one per process, a logout in one process would not end the cached session
     # in the others.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # One cache for every process: what one process invalidates, all see. Member pages are then
+    # checked against a version in the cache instead of a stamp query (community.core.pagecache),
+    # and the signed-in user is read from a copy kept there (community.accounts.backends).
+    CACHE_IS_SHARED = True
 
 LOGGING = {
     "version": 1,

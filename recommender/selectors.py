@@ -104,7 +104,8 @@ def recommendation_rows_stamp_fields() -> dict[str, Any]:
     change; also registered as part of the homepage's stamp (community.core.pagecache)."""
     explanations = GeneratedText.objects.filter(kind=GeneratedText.Kind.EXPLANATION)
     return {
-        "recs": pagecache.activity(Recommendation.objects, "created_at"),
+        # written in bulk by recommendations_refresh, which says so itself (member_pages_changed)
+        "recs": pagecache.activity(Recommendation.objects, "created_at", watch=False),
         # The same name and expression as community's homepage stamp: one subquery there.
         "rated": pagecache.activity(Rating.objects, "updated_at"),
         "feedback": pagecache.activity(RecommendationFeedback.objects, "created_at"),

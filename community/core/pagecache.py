@@ -1,10 +1,21 @@
 """Whole-page cache for a signed-in member's pages that change only when a stamp changes.
 
-A page here is cached per member under a key built from one database query: the member's
-row annotated with a stamp of everything the page shows (the latest change and the count of
-each thing, so an edit, an addition and a deletion all change it). community supplies the
-annotations for its own parts; the floor above registers annotations for what its template
-tags render (``register_stamp`` in its ``AppConfig.ready()``), so community never imports it.
+A page here is cached per member and checked against a stamp of everything it shows: the
+member's row annotated with the latest change and the count of each thing (so an edit, an
+addition and a deletion all change it). community supplies the annotations for its own
+parts; the floor above registers annotations for what its template tags render
+(``register_stamp`` in its ``AppConfig.ready()``), so community never imports it.
+
+Where the stamp comes from:
+- with a cache shared by every process (``CACHE_IS_SHARED``, set with a Redis
+  ``CACHE_URL``), a version token per member kept in the cache, replaced after the commit
+  of any change to a table the stamp reads (``member_pages_changed``). Every table named
+  by ``activity(...)`` is watched through Django's model signals when the stamp is
+  registered; a table written in bulk (no signals) is left out with ``watch=False`` and its
+  writer calls ``member_pages_changed`` itself. The version and the page come back in one
+  cache round trip, and no database query is made;
+- otherwise, one database query for the stamp row (a version in a per-process cache
+  would not see a change made by another process).
 
 A page is served from the cache only when:
 - the member is signed in and the browser already holds a CSRF cookie (the cached forms
@@ -16,44 +27,138 @@ A page is served from the cache only when:
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, models, transaction
 from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+
+log = logging.getLogger(__name__)
 
 StampFields = Callable[[], Mapping[str, Any]]
 
 PAGE_SECONDS = 600
+# A version outlives every page cached under it; a lost one only costs a render.
+VERSION_SECONDS = 24 * 3600
 
 _registry: dict[str, list[StampFields]] = {}
 
 
 def register_stamp(page: str, fields: StampFields) -> None:
-    """Add annotations (name -> expression on the user table) to ``page``'s stamp."""
+    """Add annotations (name -> expression on the user table) to ``page``'s stamp, and watch
+    the tables they read (call it from ``AppConfig.ready()``, so every process watches them)."""
     providers = _registry.setdefault(page, [])
     if fields not in providers:
         providers.append(fields)
         _compiled.pop(page, None)
+    for expression in fields().values():
+        watched = getattr(expression, "pagecache_watch", None)
+        if watched is not None:
+            watch(*watched)
 
 
-def activity(queryset, field: str, *, user_field: str = "user_id") -> Subquery:
+class _Activity(Subquery):
+    """A stamp subquery that remembers the table and member column it reads."""
+
+    pagecache_watch: tuple[type[models.Model], str] | None = None
+
+
+def activity(queryset, field: str, *, user_field: str = "user_id", watch: bool = True) -> Subquery:
     """The newest ``field`` and the number of the member's rows of ``queryset``, as one value
-    (NULL when there are none): an edit, an addition and a deletion all change it."""
-    return Subquery(
+    (NULL when there are none): an edit, an addition and a deletion all change it.
+
+    ``watch=False``: the table is written in bulk, and its writers call
+    ``member_pages_changed`` themselves."""
+    subquery = _Activity(
         queryset.filter(**{user_field: OuterRef("pk")})
         .order_by()
         .values(user_field)
         .annotate(v=Concat(Cast(Max(field), CharField()), Value("#"), Cast(Count("pk"), CharField())))
         .values("v")[:1]
     )
+    if watch:
+        subquery.pagecache_watch = (queryset.model, user_field)
+    return subquery
+
+
+def versions_in_cache() -> bool:
+    """Whether member pages are checked against a version in the (shared) cache."""
+    return bool(getattr(settings, "CACHE_IS_SHARED", False))
+
+
+def _version_key(user_id: int) -> str:
+    return f"pagever:{user_id}"
+
+
+def member_pages_changed(user_id: int | None) -> None:
+    """Every cached page of this member is stale from the commit of the current transaction on
+    (at once outside one). Without versions in the cache it does nothing: the stamp query sees
+    the change."""
+    if user_id is None or not versions_in_cache():
+        return
+
+    def bump() -> None:
+        cache.set(_version_key(user_id), uuid.uuid4().hex, VERSION_SECONDS)
+
+    # robust: the change is committed whatever happens here; a failed bump is logged (the page
+    # then stays stale for at most PAGE_SECONDS)
+    transaction.on_commit(bump, robust=True)
+
+
+def members_pages_changed(user_ids: Iterable[int]) -> None:
+    for user_id in set(user_ids):
+        member_pages_changed(user_id)
+
+
+_watched: set[tuple[type[models.Model], str]] = set()
+
+
+def watch(model: type[models.Model], user_field: str = "user_id") -> None:
+    """Call ``member_pages_changed`` for the member of every row of ``model`` saved or deleted
+    (rows added to or removed from a many-to-many table: for each member concerned)."""
+    if (model, user_field) in _watched:
+        return
+    _watched.add((model, user_field))
+    uid = f"pagecache:{model._meta.label}:{user_field}"
+    if model._meta.auto_created:  # a many-to-many table: no save() or delete() of its rows
+        member_model = cast(
+            type[models.Model], model._meta.get_field(user_field.removesuffix("_id")).related_model
+        )
+        other_side = next(
+            f.attname
+            for f in model._meta.get_fields()
+            if isinstance(f, models.ForeignKey) and f.related_model is not member_model
+        )
+
+        def m2m(sender, instance, action, pk_set, **kwargs) -> None:
+            if isinstance(instance, member_model):  # member.things.add(...), .remove(), .clear()
+                if action in ("post_add", "post_remove", "post_clear"):
+                    member_pages_changed(instance.pk)
+            elif action in ("post_add", "post_remove"):  # thing.members.add(...), .remove()
+                members_pages_changed(pk_set or ())
+            elif action == "pre_clear":  # thing.members.clear(): who they are is known only before
+                rows = sender.objects.filter(**{other_side: instance.pk})
+                members_pages_changed(rows.values_list(user_field, flat=True))
+
+        m2m_changed.connect(m2m, sender=model, weak=False, dispatch_uid=uid)
+        return
+
+    def changed(sender, instance, **kwargs) -> None:
+        member_pages_changed(getattr(instance, user_field, None))
+
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
 
 
 def _has_messages(request: HttpRequest) -> bool:
@@ -96,21 +201,42 @@ def page_stamp(page: str, fields: StampFields, user_id: int) -> tuple[Any, ...] 
 def member_page_key(
     request: HttpRequest, page: str, fields: StampFields, *, shared_seconds: int
 ) -> str | None:
-    """The cache key for this member's ``page`` as it stands now, or None when not cacheable.
+    """The cache key for this member's ``page`` as it stands now, or None when not cacheable
+    (the stamp query's way; see ``member_page_slot`` for versions in the cache).
 
     ``fields`` gives community's own annotations for the page; registered ones are added.
     """
+    slot = member_page_slot(request, page, shared_seconds=shared_seconds)
+    user_id = request.user.pk
+    if slot is None or user_id is None:
+        return None
+    row = page_stamp(page, fields, user_id)
+    if row is None:
+        return None
+    return f"{slot}:{hashlib.sha256(str(row).encode()).hexdigest()}"
+
+
+def member_page_slot(request: HttpRequest, page: str, *, shared_seconds: int) -> str | None:
+    """The cache key of this member's ``page`` for this browser (CSRF secret), address and
+    period of the shared parts, before any stamp; None when the page is not cacheable."""
     user = request.user
     secret = request.META.get("CSRF_COOKIE")
     if not user.is_authenticated or not secret or _has_messages(request):
         return None
-    row = page_stamp(page, fields, user.pk)
-    if row is None:
-        return None
     member = (user.username, user.get_full_name(), user.onboarded_at)
     bucket = int(time.time() // shared_seconds)
-    raw = f"{page}|{user.pk}|{member}|{secret}|{request.get_full_path()}|{bucket}|{row}"
+    raw = f"{page}|{user.pk}|{member}|{secret}|{request.get_full_path()}|{bucket}"
     return f"page:{page}:{user.pk}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _member_version(user_id: int, known: Any) -> str:
+    """The member's current version token, making one if the cache has none (evicted, new)."""
+    if known is not None:
+        return str(known)
+    fresh = uuid.uuid4().hex
+    if cache.add(_version_key(user_id), fresh, VERSION_SECONDS):
+        return fresh
+    return str(cache.get(_version_key(user_id)) or fresh)  # another request made one just now
 
 
 def cached_member_page(
@@ -122,6 +248,23 @@ def cached_member_page(
     shared_seconds: int,
 ) -> HttpResponse:
     """Serve ``page`` from the cache when its stamp is unchanged; else render and keep it."""
+    if versions_in_cache():
+        slot = member_page_slot(request, page, shared_seconds=shared_seconds)
+        user_id = request.user.pk
+        if slot is None or user_id is None:
+            return render()
+        # The version is read before the page renders, and replaced only after a change
+        # commits: a page rendered from older data is never stored under a newer version.
+        version_key = _version_key(user_id)
+        found = cache.get_many([version_key, slot])
+        version = _member_version(user_id, found.get(version_key))
+        kept = found.get(slot)
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == version:
+            return HttpResponse(kept[1])
+        response = render()
+        if response.status_code == 200 and not response.cookies:
+            cache.set(slot, (version, response.content), PAGE_SECONDS)
+        return response
     key = member_page_key(request, page, fields, shared_seconds=shared_seconds)
     if key is not None:
         body = cache.get(key)

@@ -27,7 +27,7 @@ def _recent_reviews() -> list:
     return cache.get_or_set("home:recent-reviews", compute, RECENT_REVIEWS_SECONDS) or []
 
 
-def _home_stamp_fields() -> dict[str, object]:
+def home_stamp_fields() -> dict[str, object]:
     """What a member's homepage shows of their own: ratings, reviews, likes, favourite genres."""
     favourites = User.favourite_genres.through.objects
     return {
@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return pagecache.cached_member_page(
             request,
             "home",
-            _home_stamp_fields,
+            home_stamp_fields,
             lambda: _home_render(request),
             shared_seconds=RECENT_REVIEWS_SECONDS,
         )

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from community.core import pagecache
 from community.movies.models import Credit, Movie
 from community.reviews.models import Rating
 from recommender.hybrid import data as hdata
@@ -184,6 +185,8 @@ def recommendations_refresh(*, user_id: int) -> int:
             return 0
         Recommendation.objects.filter(user_id=user_id).delete()
         Recommendation.objects.bulk_create(objects)
+        # bulk_create sends no signal: cached pages showing the rows learn it here
+        pagecache.member_pages_changed(user_id)
     return len(objects)
 
 
@@ -205,6 +208,7 @@ def recommendation_feedback_record(*, user_id: int, movie_id: int, kind: str) ->
         RecommendationFeedback.objects.filter(user_id=user_id, movie_id=movie_id, kind=opposite).delete()
         if kind == RecommendationFeedback.Kind.NOT_INTERESTED:
             Recommendation.objects.filter(user_id=user_id, movie_id=movie_id).delete()
+            pagecache.member_pages_changed(user_id)
         transaction.on_commit(lambda: _queue_refresh(user_id))
     return feedback
 

@@ -94,21 +94,24 @@ def test_a_member_logs_in_and_out(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_changing_the_password_needs_the_old_one_and_keeps_the_session(member_client, user):
+def test_changing_the_password_needs_the_old_one_and_keeps_the_session(
+    member_client, user, django_capture_on_commit_callbacks
+):
     url = reverse("accounts:password_change")
     wrong = member_client.post(
         url,
         {"old_password": "nope", "new_password1": "brand-new-pass-1", "new_password2": "brand-new-pass-1"},
     )
     assert "old_password" in wrong.context["form"].errors
-    ok = member_client.post(
-        url,
-        {
-            "old_password": TEST_PASSWORD,
-            "new_password1": "brand-new-pass-1",
-            "new_password2": "brand-new-pass-1",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # as after the request's commit
+        ok = member_client.post(
+            url,
+            {
+                "old_password": TEST_PASSWORD,
+                "new_password1": "brand-new-pass-1",
+                "new_password2": "brand-new-pass-1",
+            },
+        )
     assert ok.status_code == 302
     user.refresh_from_db()
     assert user.check_password("brand-new-pass-1")

@@ -303,3 +303,55 @@ def test_a_refresh_from_sums_kept_at_training_stores_the_rows_of_the_members_rat
     fresh = recommendations._rows_for(model, dataclasses.replace(history, user_id=None))
     assert stored == {(row, subject): [p.movie_id for p in picks] for row, subject, picks in fresh if picks}
     assert new.pk not in {m for picks in stored.values() for m in picks}
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["stamp query", "versions in a shared cache"])
+def test_the_next_homepage_shows_a_dismissal_a_new_rating_and_a_refresh_at_once(
+    world, client, settings, monkeypatch, shared, django_capture_on_commit_callbacks
+):
+    from celery.app.task import Task
+
+    from community.reviews.services import rating_set
+
+    settings.CACHE_IS_SHARED = shared
+    sent: list[str] = []  # tasks queued after the commits below, kept instead of sent
+    monkeypatch.setattr(Task, "apply_async", lambda self, args=None, kwargs=None, **o: sent.append(self.name))
+    user = UserFactory()
+    _rated(user, world["movies"]["Crime"][:3])
+    recommendations.recommendations_refresh(user_id=user.pk)
+    client.force_login(user)
+    client.get("/")  # sets the CSRF cookie
+    client.get("/")  # rendered and cached
+
+    def top_picks() -> list[int]:
+        rows = Recommendation.objects.filter(user=user, row=Recommendation.Row.TOP_PICKS).order_by("rank")
+        return list(rows.values_list("movie_id", flat=True))
+
+    def shown(movie_id: int, page) -> bool:
+        return f'value="{movie_id}"' in page.content.decode()
+
+    cached = client.get("/")
+    assert cached.context is None  # served from the page cache
+    first, second = top_picks()[:2]
+    assert shown(first, cached) and shown(second, cached)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recommendations.recommendation_feedback_record(
+            user_id=user.pk, movie_id=first, kind=RecommendationFeedback.Kind.NOT_INTERESTED
+        )
+    page = client.get("/")
+    assert page.context is not None and not shown(first, page)  # rendered afresh
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_set(user=user, movie=Movie.objects.get(pk=second), score="4.5")
+    page = client.get("/")
+    assert page.context is not None and not shown(second, page)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recommendations.recommendations_refresh(user_id=user.pk)
+    fresh = top_picks()
+    page = client.get("/")
+    assert page.context is not None and all(shown(movie_id, page) for movie_id in fresh)
+    assert first not in fresh and second not in fresh
+    assert client.get("/").context is None  # and cached again until the next change
+    assert "recommender.tasks.recommendations.recommendations_refresh" in sent
