@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import os
 import re
@@ -69,12 +70,7 @@ class TransformersBackend:
         self.version = version
 
     def _calibration_texts(self) -> list[str]:
-        return [
-            self.render(prompts.messages_for(kind, facts, strict=strict))
-            for facts in prompts.CALIBRATION_FACTS
-            for kind in prompts.KINDS
-            for strict in (False, True)
-        ]
+        return [self.render(messages) for messages in calibration_messages()]
 
     def _calibrate(self) -> None:
         for text in self._calibration_texts():
@@ -178,6 +174,21 @@ def quantize_mode() -> str:
     if mode not in ("int8", "none"):
         raise ValueError(f"LLM_QUANTIZE={mode!r}: use int8 or none")
     return mode
+
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration_prompts.json")
+
+
+def calibration_messages() -> list[list[dict[str, str]]]:
+    """The prompts the int8 weights are calibrated on (quantize.py).
+
+    Every kind of prompt, normal and strict, for two hand-written users and films (no
+    database, never the benchmark's facts). Kept as data rather than rebuilt from
+    prompts.py, so rewording a prompt does not change the int8 weights: the generator's
+    version, and the sentiment judge fitted to it, stay valid.
+    """
+    messages: list[list[dict[str, str]]] = json.loads(CALIBRATION_FILE.read_text())
+    return messages
 
 
 def weights_suffix() -> str:

@@ -938,8 +938,8 @@ def combine_versions(
                 "n": len(texts),
                 "ensemble": best_acc,
                 "members": single,
-                "tfidf": float(((columns[-2] >= 0.5) == labels).mean()),
-                "tfidf_short": float(((columns[-1] >= 0.5) == labels).mean()),
+                "tfidf": float(((columns[k - 2] >= 0.5) == labels).mean()),
+                "tfidf_short": float(((columns[k - 1] >= 0.5) == labels).mean()),
             }
         },
         "split_seed": SPLIT_SEED,

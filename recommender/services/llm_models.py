@@ -180,7 +180,9 @@ def sentiment_recombine(
 def _combined_metrics(seconds: float) -> dict[str, Any]:
     from recommender.llm import sentiment
 
-    meta = sentiment.load_sentiment().meta
+    version = sentiment.current_version()
+    assert version is not None  # just combined
+    meta = json.loads((sentiment.sentiment_root() / version / "meta.json").read_text())
     return {
         "validation": meta["val"],
         "members": meta["members"],

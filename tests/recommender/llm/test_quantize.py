@@ -115,3 +115,16 @@ def test_calibration_is_cached_for_the_next_load(tmp_path):
     quantize.quantize_int8(second, must_not_run, cache=cache)
     ids = tokens(5)
     assert torch.equal(logits(first, ids), logits(second, ids))
+
+
+def test_calibration_prompts_cover_every_kind_normal_and_strict():
+    from recommender.llm.generation import calibration_messages
+
+    prompts = calibration_messages()
+    assert len(prompts) == 12
+    users = [messages[-1]["content"] for messages in prompts]
+    assert all(m[0]["role"] == "system" and m[-1]["role"] == "user" for m in prompts)
+    assert sum("Draft my review" in u for u in users) == 4
+    assert sum("discussion questions" in u for u in users) == 4
+    assert sum("tell the user why" in u for u in users) == 4
+    assert sum("previous answer broke the rules" in m[0]["content"] for m in prompts) == 6
