@@ -12,8 +12,8 @@ Where the stamp comes from:
   of any change to a table the stamp reads (``member_pages_changed``). Every table named
   by ``activity(...)`` is watched through Django's model signals when the stamp is
   registered; a table written in bulk (no signals) is left out with ``watch=False`` and its
-  writer calls ``member_pages_changed`` itself. The version and the page come back in one
-  cache round trip, and no database query is made;
+  writer calls ``member_pages_changed`` itself. No database query is made: the version
+  comes from the cache, and the page too unless this process already holds it;
 - otherwise, one database query for the stamp row (a version in a per-process cache
   would not see a change made by another process).
 
@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
@@ -229,6 +231,30 @@ def member_page_slot(request: HttpRequest, page: str, *, shared_seconds: int) ->
     return f"page:{page}:{user.pk}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
+# Pages this process already fetched, by (slot, version). A page never changes under its
+# version, so on a repeat visit only the version (a few bytes) comes from the shared cache,
+# not the page (60 KB for a homepage). The slot names the shared parts' period, so an entry
+# is not used for longer than ``shared_seconds`` either.
+LOCAL_PAGES = 256
+_local_pages: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_page(slot: str, version: str) -> bytes | None:
+    with _local_lock:
+        body = _local_pages.get((slot, version))
+        if body is not None:
+            _local_pages.move_to_end((slot, version))
+        return body
+
+
+def _keep_local_page(slot: str, version: str, body: bytes) -> None:
+    with _local_lock:
+        _local_pages[(slot, version)] = body
+        while len(_local_pages) > LOCAL_PAGES:
+            _local_pages.popitem(last=False)
+
+
 def _member_version(user_id: int, known: Any) -> str:
     """The member's current version token, making one if the cache has none (evicted, new)."""
     if known is not None:
@@ -255,15 +281,19 @@ def cached_member_page(
             return render()
         # The version is read before the page renders, and replaced only after a change
         # commits: a page rendered from older data is never stored under a newer version.
-        version_key = _version_key(user_id)
-        found = cache.get_many([version_key, slot])
-        version = _member_version(user_id, found.get(version_key))
-        kept = found.get(slot)
-        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == version:
-            return HttpResponse(kept[1])
+        version = _member_version(user_id, cache.get(_version_key(user_id)))
+        body = _local_page(slot, version)
+        if body is None:
+            kept = cache.get(slot)
+            if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == version:
+                body = kept[1]
+                _keep_local_page(slot, version, body)
+        if body is not None:
+            return HttpResponse(body)
         response = render()
         if response.status_code == 200 and not response.cookies:
             cache.set(slot, (version, response.content), PAGE_SECONDS)
+            _keep_local_page(slot, version, response.content)
         return response
     key = member_page_key(request, page, fields, shared_seconds=shared_seconds)
     if key is not None:

@@ -198,3 +198,21 @@ def test_a_favourite_genre_changed_from_the_genres_side_also_renews_the_page(
     with django_capture_on_commit_callbacks(execute=True):
         western.fans.clear()
     assert not _cached(member_client.get(reverse("home")))
+
+
+def test_a_change_committed_by_another_process_renews_the_page_this_process_holds(
+    member_client, user, settings
+):
+    """Another process (a worker's refresh) replaces the member's version in the shared cache;
+    the page this process keeps in memory is not served under the new version."""
+    from django.core.cache import cache
+
+    from community.core import pagecache
+
+    settings.CACHE_IS_SHARED = True
+    member_client.get(reverse("home"))
+    member_client.get(reverse("home"))
+    assert _cached(member_client.get(reverse("home")))
+    cache.set(pagecache._version_key(user.pk), "set-by-another-process")
+    assert not _cached(member_client.get(reverse("home")))
+    assert _cached(member_client.get(reverse("home")))
