@@ -319,6 +319,9 @@ _DISCLAIMER = re.compile(
 )
 
 
+_AI_SELF = re.compile(r"^as an ai\b|\bai language model\b", re.IGNORECASE)
+
+
 def _drop_disclaimer(text: str) -> str:
     """ "As an AI language model, I cannot ... as follows:" and then the text itself: keep the text.
 
@@ -328,7 +331,12 @@ def _drop_disclaimer(text: str) -> str:
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     while len(paragraphs) > 1 and _DISCLAIMER.search(paragraphs[0]):
         paragraphs.pop(0)
-    return "\n\n".join(paragraphs)
+    text = "\n\n".join(paragraphs)
+    # the same in one paragraph: "As an AI language model, I ..., but I can ... review. <review>"
+    sentences = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)
+    if len(sentences) == 2 and _AI_SELF.search(sentences[0]):
+        return sentences[1]
+    return text
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*$")

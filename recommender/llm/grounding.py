@@ -377,7 +377,12 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         problems.append("names not in the facts: " + ", ".join(sorted(set(names))))
     problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
     if kind == "review_draft" and facts.rating is not None:
-        praise, blame = len(_PRAISE.findall(stripped)), len(_BLAME.findall(stripped))
+        # titles are names, not opinions: "The Good, the Bad and the Ugly" blames nothing
+        opinion = stripped
+        for title in sorted({facts.movie.title, *(t for t, _ in facts.user.ratings)}, key=len, reverse=True):
+            if title:
+                opinion = re.sub(re.escape(title), " ", opinion, flags=re.IGNORECASE)
+        praise, blame = len(_PRAISE.findall(opinion)), len(_BLAME.findall(opinion))
         if facts.rating <= 2 and praise and not blame:
             problems.append(f"only praise in a draft for a {facts.rating:g}-star rating")
         if facts.rating >= 4 and blame and not praise:

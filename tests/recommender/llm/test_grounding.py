@@ -182,6 +182,15 @@ def test_a_draft_must_not_contradict_the_users_rating(facts):
     assert grounding.check_output("review_draft", let_down, facts).ok
 
 
+def test_words_inside_a_title_are_not_praise_or_blame(facts):
+    facts.movie.title = "The Good, the Bad and the Ugly"
+    facts.rating = 5.0
+    text = "The Good, the Bad and the Ugly is a sprawling western that I loved from the first standoff."
+    assert grounding.check_output("review_draft", text, facts).ok
+    facts.rating = 1.5
+    assert not grounding.check_output("review_draft", text, facts).ok
+
+
 def test_each_clause_is_checked_against_the_movie_it_names(facts):
     facts.user.ratings.append(("Miami Vice", 1.5))
     text = "You loved Heat and disliked Miami Vice, so Michael Mann's tense Collateral should suit you."
@@ -243,6 +252,14 @@ def test_a_disclaimer_before_the_text_is_dropped_but_a_bare_refusal_stays():
     assert generation.tidy("review_draft", wrapped).startswith("I gave Collateral 2 stars")
     refusal = "I'm sorry, but I can't assist with that request."
     assert generation.tidy("review_draft", refusal) == refusal
+    # the 1.5B model's own words, disclaimer and review in one paragraph
+    inline = (
+        "As an AI language model, I don't have personal preferences, but based on your ratings I can "
+        "provide you with a positive review of Four Lions. Four Lions is sharp, brave and very funny."
+    )
+    assert generation.tidy("review_draft", inline) == "Four Lions is sharp, brave and very funny."
+    alone = "As an AI language model, I cannot write reviews."
+    assert generation.tidy("review_draft", alone) == alone
 
 
 def test_plurals_and_singulars_of_known_names_are_known(facts):
