@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -259,25 +260,53 @@ def _credited_people(item_ids: np.ndarray) -> list[list[str]]:
 def _review_aspects(item_ids: np.ndarray, user_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(movie aspect profiles from all analysed reviews, each user's preferences from their
     own, aspect names): mean sentiment per aspect, in the order of the ids given."""
+    rows = _aspect_rows(item_ids, user_ids)
+    names = sorted({a["aspect"] for _, _, one in rows for a in one or [] if "aspect" in a})
+    profiles, preferences = _aspect_means(rows, len(item_ids), len(user_ids), names)
+    return profiles, preferences, names
+
+
+def _aspect_rows(item_ids: np.ndarray, user_ids: np.ndarray) -> list[tuple[int, int, list]]:
+    """(item index, user index, aspects) of every analysed review of a movie and user in the frame."""
+    item_index = {int(m): i for i, m in enumerate(item_ids.tolist())}
+    user_index = {int(u): i for i, u in enumerate(user_ids.tolist())}
+    return [
+        (item_index.get(movie_id, -1), user_index.get(user_id, -1), aspects or [])
+        for movie_id, user_id, aspects in ReviewAnalysis.objects.values_list(
+            "review__movie_id", "review__user_id", "aspects"
+        )
+    ]
+
+
+def _aspect_means(
+    rows: list[tuple[int, int, list]], n_items: int, n_users: int, names: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
     by_movie: dict[int, list] = defaultdict(list)
     by_user: dict[int, list] = defaultdict(list)
-    for movie_id, user_id, aspects in ReviewAnalysis.objects.values_list(
-        "review__movie_id", "review__user_id", "aspects"
-    ):
-        by_movie[movie_id].append(aspects)
-        by_user[user_id].append(aspects)
-    names = sorted(
-        {a["aspect"] for lists in by_movie.values() for one in lists for a in one or [] if "aspect" in a}
-    )
-    profiles = np.zeros((len(item_ids), len(names)), dtype=np.float32)
-    for i, movie_id in enumerate(item_ids.tolist()):
-        if movie_id in by_movie:
-            profiles[i] = mean_aspects(by_movie[movie_id], names)
-    preferences = np.zeros((len(user_ids), len(names)), dtype=np.float32)
-    for u, user_id in enumerate(user_ids.tolist()):
-        if user_id in by_user:
-            preferences[u] = mean_aspects(by_user[user_id], names)
-    return profiles, preferences, names
+    for item, user, aspects in rows:
+        by_movie[item].append(aspects)
+        by_user[user].append(aspects)
+    profiles = np.zeros((n_items, len(names)), dtype=np.float32)
+    for i in range(n_items):
+        if i in by_movie:
+            profiles[i] = mean_aspects(by_movie[i], names)
+    preferences = np.zeros((n_users, len(names)), dtype=np.float32)
+    for u in range(n_users):
+        if u in by_user:
+            preferences[u] = mean_aspects(by_user[u], names)
+    return profiles, preferences
+
+
+def _aspects_without(item_ids: np.ndarray, user_ids: np.ndarray, names: list[str]):
+    """For the blend's validation fit: aspects again, minus the reviews of held-out pairs."""
+    rows = _aspect_rows(item_ids, user_ids)
+
+    def without(held_out: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        held = sp.csr_matrix(held_out)
+        kept = [r for r in rows if not (r[0] >= 0 and r[1] >= 0 and held[r[1], r[0]] != 0)]
+        return _aspect_means(kept, len(item_ids), len(user_ids), names)
+
+    return without
 
 
 def _content_vectors(texts: list[str], *, content: str) -> tuple[np.ndarray, str]:
@@ -338,7 +367,12 @@ def recommender_train(
         aspect_names=aspect_names,
         seed=seed,
         **options,
-    ).fit(frame.matrix, progress=progress, user_aspects=user_aspects)
+    ).fit(
+        frame.matrix,
+        progress=progress,
+        user_aspects=user_aspects,
+        aspects_without=_aspects_without(frame.item_ids, frame.user_ids, aspect_names),
+    )
     seconds = time.perf_counter() - started
     digest = hashlib.sha256(frame.matrix.data.tobytes() + frame.item_ids.tobytes()).hexdigest()[:8]
     version = timezone.now().strftime("%Y%m%d-%H%M%S-%f") + f"-{digest}"

@@ -9,7 +9,9 @@ import pytest
 from django.utils import timezone
 
 from community.movies.models import Credit, Person
+from community.reviews.models import Rating
 from recommender.hybrid import serving
+from recommender.hybrid.blend import Hybrid
 from recommender.models import Recommendation, ReviewAnalysis
 from recommender.services import recommendations
 from tests.factories import GenreFactory, MovieFactory, RatingFactory, ReviewFactory, UserFactory
@@ -104,3 +106,48 @@ def test_a_members_analysed_reviews_give_their_aspects_and_movies_their_profiles
     column = model._index[ada[2].pk]
     assert profiles[column].tolist() == pytest.approx([-0.6, 0.0])
     assert recommendations.recommendations_refresh(user_id=user.pk) > 0
+
+
+def test_the_blend_is_learned_without_the_reviews_of_its_held_out_ratings(world, monkeypatch):
+    """A member's review of a validation movie must not tell the aspects feature the answer."""
+    ada = world["films"]["Ada Lens"]
+    reviewers = list(Rating.objects.filter(movie__in=ada).select_related("user", "movie")[:40])
+    for rating in reviewers:
+        _analysed_review(rating.user, rating.movie, {"acting": 0.9})
+    seen: dict[str, object] = {}
+    real_fit_base = Hybrid.fit_base
+
+    def spy(self, train, progress=None, movie_aspects=None):
+        seen.setdefault("fit_profiles", movie_aspects)
+        return real_fit_base(self, train, progress, movie_aspects)
+
+    real_without = recommendations._aspects_without
+
+    def spy_without(item_ids, user_ids, names):
+        inner = real_without(item_ids, user_ids, names)
+
+        def without(held_out):
+            seen["held_out"] = held_out
+            seen["ids"] = (item_ids, user_ids)
+            return inner(held_out)
+
+        return without
+
+    monkeypatch.setattr(Hybrid, "fit_base", spy)
+    monkeypatch.setattr(recommendations, "_aspects_without", spy_without)
+    recommendations.recommender_train(content="tfidf")
+
+    held = seen["held_out"].tocoo()
+    item_ids, user_ids = seen["ids"]
+    held_pairs = {(int(user_ids[u]), int(item_ids[i])) for u, i in zip(held.row, held.col, strict=True)}
+    reviewed = {(r.user_id, r.movie_id) for r in reviewers}
+    leaked = held_pairs & reviewed
+    assert leaked, "the sample should hold out some reviewed ratings"
+    fit_profiles = seen["fit_profiles"]
+    full_profiles = recommendations.current_model().hybrid.base.aspects.profiles
+    column = {int(m): i for i, m in enumerate(item_ids.tolist())}
+    for _user, movie in leaked:
+        others = {(u, m) for u, m in reviewed if m == movie} - held_pairs
+        expected = 0.9 if others else 0.0  # only reviews outside validation count while learning
+        assert fit_profiles[column[movie], 0] == pytest.approx(expected)
+        assert full_profiles[column[movie], 0] == pytest.approx(0.9)  # the served model: every review
