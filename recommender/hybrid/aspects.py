@@ -24,7 +24,7 @@ def mean_aspects(analyses: Iterable[Sequence[Mapping]], names: Sequence[str]) ->
     counts = np.zeros(len(names), dtype=np.float64)
     for aspects in analyses:
         for a in aspects or []:
-            j = col.get(a.get("aspect"))
+            j = col.get(str(a.get("aspect", "")))
             if j is not None:
                 sums[j] += float(a.get("score", 0.0))
                 counts[j] += 1

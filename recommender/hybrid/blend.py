@@ -36,6 +36,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -355,7 +356,7 @@ class Hybrid:
             ("co_liked", lambda: CoLiked().fit(train)),
             ("user_knn", lambda: UserKNN().fit(train)),
         ]
-        fitted = {}
+        fitted: dict[str, Any] = {}
         for name, make in steps:
             start = time.perf_counter()
             fitted[name] = make()

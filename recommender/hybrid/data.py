@@ -150,7 +150,7 @@ def with_wikidata_people(ratings: Ratings) -> Ratings:
     from community.movies.importers import wikidata_films
 
     films = wikidata_films()
-    people = []
+    people: list = []
     for title, year in zip(ratings.titles, ratings.years or [None] * ratings.n_items, strict=True):
         row = films.match(title, year) if year else None
         if row is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -103,14 +104,14 @@ def evaluate_top_n(
     )
 
 
-def fit_timed(make: Callable[[], object], train: sp.csr_matrix):
+def fit_timed(make: Callable[[], Any], train: sp.csr_matrix):
     """(fitted model, wall seconds, CPU seconds of this process across its threads)."""
     start, cpu = time.perf_counter(), time.process_time()
     model = make().fit(train)
     return model, time.perf_counter() - start, time.process_time() - cpu
 
 
-def rating_cv(make: Callable[[], object], matrix: sp.csr_matrix, *, folds: int = 5, seed: int = 0):
+def rating_cv(make: Callable[[], Any], matrix: sp.csr_matrix, *, folds: int = 5, seed: int = 0):
     """(RMSE, MAE, seconds) of a rating predictor, averaged over seeded k folds."""
     from .data import kfold_triples
 

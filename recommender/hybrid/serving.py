@@ -21,7 +21,6 @@ import json
 import os
 import tempfile
 import threading
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,15 +276,16 @@ class ServingModel:
 
     def favourite_genres(self, ratings: Mapping[int, float], *, k: int = 3) -> list[str]:
         """Genres of the movies the user rated highly, most frequent first."""
-        counts: Counter[str] = Counter()
+        counts: dict[str, float] = {}  # summed (rating - 3) weights
         for m, r in ratings.items():
             i = self._index.get(int(m))
             if i is None:
                 continue
             weight = r - 3.0
             for g in self.genres[i]:
-                counts[g] += weight
-        return [g for g, c in counts.most_common() if c > 0][:k]
+                counts[g] = counts.get(g, 0.0) + weight
+        ranked = sorted(counts.items(), key=lambda gc: -gc[1])  # stable: ties keep first-seen order
+        return [g for g, c in ranked if c > 0][:k]
 
     def hidden_gems(
         self,
@@ -517,7 +517,7 @@ def save_artifact(model: ServingModel, folder: Path) -> Path:
     fd, tmp_name = tempfile.mkstemp(prefix=".recommender-", suffix=".npz.part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **_arrays(model))
+            np.savez(fh, **_arrays(model))  # type: ignore[arg-type]  # numpy's stub reads the first key as allow_pickle
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp_name, final)
