@@ -263,8 +263,16 @@ def _known(word: str, allowed: set[str]) -> bool:
     return bool(tail) and (head in allowed or head in _COMMON)
 
 
+# Wars and eras are capitalised but name no person or film ("World War II", "52 BC").
+_EVENTS = re.compile(
+    r"\b(?:World War (?:I{1,2}|One|Two)|First World War|Second World War|Civil War)\b"
+    r"|\b\d+\s*(?:BC|BCE|AD|CE)\b|\b(?:AD|BC)\s*\d+\b"
+)
+
+
 def unknown_names(text: str, facts: Facts) -> list[str]:
     """Capitalised names in `text` that the facts do not contain."""
+    text = _EVENTS.sub(" ", text)
     allowed = allowed_name_tokens(facts)
     found = []
     for match in _NAME_SPAN.finditer(text):

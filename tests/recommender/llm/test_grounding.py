@@ -279,3 +279,9 @@ def test_characters_named_in_the_plot_shown_are_facts(facts):
     assert grounding.unknown_names(text, facts) == []
     # a character the plot does not name is still invented
     assert grounding.unknown_names("Max meets Annie on the way.", facts) == ["Annie"]
+
+
+def test_wars_and_eras_are_not_names(facts):
+    text = "Set during World War II, it recalls the queen who ruled from 52 BC to 30 BC and the Civil War."
+    assert grounding.unknown_names(text, facts) == []
+    assert grounding.unknown_names("He meets Apollo Creed in World War II.", facts) == ["Apollo Creed"]
