@@ -16,6 +16,7 @@ dropped before the text is quoted (prompts.data_sentences).
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import logging
 from collections.abc import Callable, Sequence
@@ -108,22 +109,13 @@ class SentimentJudge:
         return out
 
 
+@functools.lru_cache(maxsize=1)
 def get_judge() -> SentimentJudge:
-    """The configured generator as a judge, sharing its weights (loaded once per process)."""
+    """The configured generator as a judge, sharing its weights (built once per process)."""
     from .generation import get_backend
 
     backend = get_backend()
     model, tokenizer = getattr(backend, "model", None), getattr(backend, "tokenizer", None)
     if model is None or tokenizer is None or not getattr(tokenizer, "chat_template", None):
         raise RuntimeError(f"the generator {backend.name!r} cannot judge sentiment (no chat model)")
-    return _judge_for(backend)
-
-
-_JUDGES: dict[int, SentimentJudge] = {}
-
-
-def _judge_for(backend: Any) -> SentimentJudge:
-    key = id(backend)
-    if key not in _JUDGES:
-        _JUDGES[key] = SentimentJudge(backend.model, backend.tokenizer, version=backend.version)
-    return _JUDGES[key]
+    return SentimentJudge(model, tokenizer, version=backend.version)

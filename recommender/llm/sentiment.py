@@ -402,6 +402,21 @@ def _bucket(texts: Sequence[str]) -> np.ndarray:
     return np.array(["short" if len(t.split()) <= SHORT_WORDS else "long" for t in texts])
 
 
+def _counting(
+    progress: Callable[[str, int, int], Any] | None, stage: str, total: int
+) -> Callable[[int], None]:
+    """A per-batch callback (n texts done) that reports `stage` to `progress` as a running count."""
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(stage, done, total)
+
+    return advance
+
+
 def _fit_platt(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     from sklearn.linear_model import LogisticRegression
 
@@ -521,15 +536,9 @@ def train_sentiment(
         val = pd.concat([val[val.source != "imdb"], val_long], ignore_index=True)
     vt, vy = list(val.text), val.label.to_numpy()
     buckets = _bucket(vt)
-    done = 0
-
-    def _val_progress(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress("validate", done, len(vt))
-
-    vlog = _nn_logits(net, tokenizer, vt, max_length=cfg.eval_max_length, progress=_val_progress)
+    vlog = _nn_logits(
+        net, tokenizer, vt, max_length=cfg.eval_max_length, progress=_counting(progress, "validate", len(vt))
+    )
     vtf = tfidf.predict_proba(vt)[:, 1]
     calibration: dict[str, dict[str, float]] = {}
     val_report: dict[str, Any] = {}
@@ -873,15 +882,7 @@ def combine_versions(
     k = len(columns)
     judge_meta: dict[str, Any] | None = None
     if judge is not None:
-        done = 0
-
-        def _judged(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress("judge (validation)", done, len(texts))
-
-        margins = judge.margins(texts, progress=_judged)
+        margins = judge.margins(texts, progress=_counting(progress, "judge (validation)", len(texts)))
         a, b = _fit_platt(margins, labels)
         columns.append(_sigmoid(a * margins + b))
         judge_meta = {
