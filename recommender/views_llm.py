@@ -3,6 +3,9 @@
 Both sit on the movie page; the draft panel also sits on the review form page. Asking is a
 plain form POST that redirects back to the page the panel is on; static/js/ai.js sends the
 same POST with fetch and then polls the status URL, which answers the panel's HTML.
+Without JavaScript the draft panel's buttons submit the review form beside it to these views
+(`formaction`), so what the member typed there comes along: it is kept in the session and the
+page the redirect lands on shows it again (community.reviews.forms.typed_review_keep).
 Community's pages show these panels through the `recommender_llm` template tags, so the
 community floor still imports nothing from the recommender.
 """
@@ -17,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from community.accounts.models import User
 from community.core.api.throttles import GenerationRateThrottle
@@ -26,6 +29,7 @@ from community.core.viewutils import wants_json
 from community.discussions.selectors import thread_list
 from community.movies.models import Movie
 from community.movies.selectors import movie_get
+from community.reviews.forms import typed_review_keep
 from community.reviews.selectors import rating_for
 from recommender import selectors_llm
 from recommender.models import GeneratedText
@@ -89,7 +93,10 @@ def panel_context(
         "panel": panel,
         "anchor": anchor,
         "on": on,
-        "page_url": _page_url(movie, on),
+        "on_query": f"?on={on}" if on else "",  # `on` is a key of HOST_PAGES: nothing to escape
+        # A ready draft goes into the movie page's review box (ai_review_form keeps what the
+        # member typed there instead); elsewhere it is shown to read and copy.
+        "draft_in_box": not on,
         "text": text,
         "status": text.status if text is not None else "none",
         "warming_up": selectors_llm.ai_warming_up(),
@@ -141,13 +148,29 @@ def _answer(
     return redirect(f"{_page_url(movie, _host(request))}#{_panel(panel)[2]}")
 
 
+def _keep_typed_review(request: HttpRequest, *, member: User, movie: Movie, draft: str = "") -> None:
+    """Keep the review form fields a request without JavaScript brought along for the page it
+    returns to. `draft` is the draft being discarded: in the box as the page put it, it is no
+    text of the member's (ai.js empties the box then too)."""
+    if not wants_json(request):
+        typed_review_keep(request, user=member, movie=movie, data=request.POST, leave_out_body=draft)
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def generated_text_status(request: HttpRequest, slug: str, panel: str) -> HttpResponse:
-    """The signed-in member's own text of this kind: {"status": ..., "html": the panel}."""
+    """The signed-in member's own text of this kind: {"status": ..., "html": the panel}.
+
+    A POST is the panel's "Check again" without JavaScript, which submits the review form: it
+    returns to the page with what the member typed.
+    """
     _panel(panel)
     movie = movie_get(slug=slug)
-    return _panel_json(request, member=signed_in_member(request), movie=movie, panel=panel)
+    member = signed_in_member(request)
+    if request.method == "POST":
+        _keep_typed_review(request, member=member, movie=movie)
+        return _answer(request, member=member, movie=movie, panel=panel)
+    return _panel_json(request, member=member, movie=movie, panel=panel)
 
 
 @login_required
@@ -156,6 +179,7 @@ def generated_text_ask(request: HttpRequest, slug: str, panel: str) -> HttpRespo
     kind, _, _ = _panel(panel)
     movie = movie_get(slug=slug)
     member = signed_in_member(request)
+    _keep_typed_review(request, member=member, movie=movie)
     refusal = selectors_llm.generation_refusal(user_id=member.pk, movie_id=movie.pk, kind=kind)
     current = selectors_llm.generated_text(user_id=member.pk, movie_id=movie.pk, kind=kind)
     if refusal:
@@ -178,6 +202,8 @@ def generated_text_forget(request: HttpRequest, slug: str, panel: str) -> HttpRe
     kind, _, _ = _panel(panel)
     movie = movie_get(slug=slug)
     member = signed_in_member(request)
+    current = selectors_llm.generated_text(user_id=member.pk, movie_id=movie.pk, kind=kind)
+    _keep_typed_review(request, member=member, movie=movie, draft=current.text if current is not None else "")
     generated_text_discard(user=member, movie=movie, kind=kind)
     message = "The AI draft was discarded." if panel == "review-draft" else "The suggestions were discarded."
     return _answer(request, member=member, movie=movie, panel=panel, message=message, level=messages.SUCCESS)

@@ -8,7 +8,7 @@ from community.discussions.selectors import thread_list
 from community.movies import selectors
 from community.movies.forms import CatalogFilterForm
 from community.reviews import selectors as review_selectors
-from community.reviews.forms import SCORE_CHOICES, ReviewForm
+from community.reviews.forms import SCORE_CHOICES, ReviewForm, typed_review_take
 from community.reviews.selectors import REVIEW_ORDERS
 from community.social.selectors import watchlisted_movie_ids
 
@@ -49,6 +49,11 @@ def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if own_review is not None:
         # Shown once, under "Your review", not again in the list.
         others = others.exclude(pk=own_review.pk)
+    review_form = None
+    if own_review is None:
+        # What the member typed before a button that left this page without JavaScript (the AI
+        # draft panel's) comes back in the form.
+        review_form = ReviewForm(initial=typed_review_take(request, user=request.user, movie=movie))
     reviews = paginate(request, others, per_page=10)
     threads = thread_list(movie=movie)
     use_similar_tag = template_tag_available("recommender", "similar_movies")
@@ -58,7 +63,7 @@ def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "histogram": selectors.movie_rating_histogram(movie=movie),
         "own_rating": review_selectors.rating_for(user=request.user, movie=movie),
         "own_review": own_review,
-        "review_form": ReviewForm() if own_review is None else None,
+        "review_form": review_form,
         "reviews": reviews,
         "order": order,
         "orders": REVIEW_ORDERS,

@@ -17,7 +17,7 @@ from community.core.viewutils import (
 )
 from community.movies.selectors import movie_get
 from community.reviews import selectors, services
-from community.reviews.forms import RatingForm, ReviewForm
+from community.reviews.forms import RatingForm, ReviewForm, typed_review_take
 
 
 @login_required
@@ -65,7 +65,10 @@ def review_create(request: HttpRequest, slug: str) -> HttpResponse:
     existing = selectors.review_for(user=request.user, movie=movie)
     if existing is not None:
         return redirect("reviews:edit", pk=existing.pk)
-    form = ReviewForm(request.POST or None)
+    # What the member typed before a button that left this page without JavaScript (the AI
+    # draft panel's) comes back in the form.
+    typed = typed_review_take(request, user=request.user, movie=movie) if request.method == "GET" else {}
+    form = ReviewForm(request.POST or None, initial=typed)
     if request.method == "POST" and form.is_valid():
         review = call_service(
             form,

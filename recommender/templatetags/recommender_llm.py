@@ -20,14 +20,20 @@ register = template.Library()
 def ai_review_form(context, movie, form, rating) -> str:
     """The "Draft my review" panel above the review form; a ready draft fills the form's text.
 
-    `rating` is the member's rating of the movie (None if unrated), as the page read it.
+    `rating` is the member's rating of the movie (None if unrated), as the page read it. Text
+    the form already holds (what the member typed before a request without JavaScript) stays
+    in the box; the draft is then shown beside it to read and copy.
     """
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return ""
     panel = panel_context(user=request.user, movie=movie, panel="review-draft", rated=rating is not None)
     if panel["status"] == "ready" and panel["rated"] and (form is None or not form.is_bound):
-        form = ReviewForm(initial={"body": panel["text"].text})
+        typed = {} if form is None else form.initial
+        if typed.get("body"):
+            panel["draft_in_box"] = False
+        else:
+            form = ReviewForm(initial={**typed, "body": panel["text"].text})
     panel["form"] = form or ReviewForm()
     return render_to_string("recommender/ai_review_form.html", panel, request=request)
 

@@ -1,7 +1,8 @@
 // The AI panels (review draft, discussion suggestions) of the movie page and the review form
 // page: ask without leaving the page, then poll the panel's status URL every 2 s until the
-// text is ready or failed. Without JavaScript the same forms POST and redirect back, and
-// "Check again" reloads.
+// text is ready or failed. Without JavaScript the same buttons POST and redirect back; the
+// draft panel's (and its "Check again") submit the review form (form=, formaction=), so that
+// what the member typed there comes back with the page.
 (function () {
   "use strict";
 
@@ -89,9 +90,12 @@
     }, POLL_MS);
   }
 
-  // Ask, retry and discard through fetch; the server answers the panel's new HTML.
+  // Ask, retry and discard through fetch; the server answers the panel's new HTML. A button
+  // that belongs to the review form posts the panel form it sits in here.
   document.addEventListener("submit", function (event) {
-    var form = event.target;
+    var button = event.submitter;
+    if (button && button.hasAttribute("data-ai-native")) return; // the fallback below
+    var form = (button && button.closest(".js-ai-form")) || event.target;
     if (!form.classList || !form.classList.contains("js-ai-form")) return;
     var panel = form.closest("[data-ai-panel]");
     if (!panel) return;
@@ -99,7 +103,7 @@
     var previous = panel.getAttribute("data-ai-status");
     var draft = panel.getAttribute("data-ai-draft");
     var discarding = form.hasAttribute("data-ai-discard");
-    var button = form.querySelector("button");
+    button = button || form.querySelector("button[type=submit]");
     if (button) button.disabled = true;
     fetch(form.action, {
       method: "POST",
@@ -115,7 +119,17 @@
         }
         settle(swap(panel, data.html), previous);
       })
-      .catch(function () { form.submit(); });
+      .catch(function () {
+        // Post without fetch, as without JavaScript: the review form's button takes what the
+        // member typed along.
+        if (button && button.form && button.form !== form && button.isConnected) {
+          button.disabled = false;
+          button.setAttribute("data-ai-native", "");
+          button.form.requestSubmit(button);
+        } else {
+          form.submit();
+        }
+      });
   });
 
   document.addEventListener("click", function (event) {

@@ -222,3 +222,36 @@ def test_the_review_form_page_offers_the_draft_and_keeps_what_the_member_typed(
     page.click("button:has-text('Post review')")
     page.wait_for_url(lambda url: "#review-" in url)
     assert "Mine now." in page.inner_text("#your-review-h + .review")
+
+
+def test_without_javascript_the_draft_buttons_keep_what_the_member_typed(
+    live_server, collateral, queued, new_page, shot
+):
+    page = new_page(java_script_enabled=False)
+    log_in(page, live_server.url)
+    typed = "Foxx is the heart of it.\nAnd that coyote."
+
+    # Movie page: ask, check again, and once the draft is there the typed text is still in the box.
+    page.goto(live_server.url + collateral.get_absolute_url())
+    page.fill("#id_body", typed)
+    page.check("#id_has_spoilers")
+    page.click("#ai-review-draft button:has-text('Draft my review')")
+    page.wait_for_selector("#ai-review-draft[data-ai-status=pending]")
+    assert page.input_value("#id_body") == typed and page.is_checked("#id_has_spoilers")
+    run_queued(queued)
+    page.click("#ai-review-draft button:has-text('Check again')")
+    page.wait_for_selector("#ai-review-draft[data-ai-status=ready]")
+    assert page.input_value("#id_body") == typed and page.is_checked("#id_has_spoilers")
+    assert "Collateral" in page.inner_text("#ai-review-draft .ai-draft")  # beside it, to copy
+    shot(page, "ai-16-movie-page-no-js-typed-text-kept")
+    page.click("#ai-review-draft button:has-text('Discard draft')")
+    page.wait_for_selector("#ai-review-draft button:has-text('Draft my review')")
+    assert page.input_value("#id_body") == typed
+
+    # Review form page: the same, and the page it comes back to is the review form page.
+    page.goto(live_server.url + reverse("reviews:create", kwargs={"slug": collateral.slug}))
+    page.fill("#id_body", typed)
+    page.click("#ai-review-draft button:has-text('Draft my review')")
+    page.wait_for_selector("#ai-review-draft[data-ai-status=pending]")
+    assert "/review/" in page.url and page.input_value("#id_body") == typed
+    shot(page, "ai-17-review-form-no-js-typed-text-kept")

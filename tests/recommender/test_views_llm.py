@@ -401,7 +401,7 @@ def test_asking_on_the_review_form_page_without_javascript_comes_back_to_it_pend
 
     content = form_page(member_client, rated)
     assert 'data-ai-status="pending"' in content and "Writing your AI draft" in content
-    assert f'href="{form_url(rated)}#ai-review-draft">Check again' in content
+    assert f'formaction="{status_url(rated)}?on=review-form" formnovalidate>Check again' in content
 
 
 def test_a_draft_written_by_the_task_is_shown_on_the_review_form_page_to_use_or_copy(
