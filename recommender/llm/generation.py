@@ -1,8 +1,9 @@
 """Text generation with a local causal LM, and the checked pipeline around it.
 
-`generate_checked(kind, facts)` is what callers use: prompt from facts, generate,
-check (grounding.py), retry once with a stricter prompt, and fall back to a labelled
-template. The backend is chosen by LLM_BACKEND (`transformers`, the default, or
+`generate_checked(kind, facts)` is what callers use: prompt from facts, generate (steered
+away from names the facts lack), check (grounding.py), drop a sentence that fails the
+checks when the rest stands on its own, retry once with a stricter prompt, and fall back
+to a labelled template. The backend is chosen by LLM_BACKEND (`transformers`, the default, or
 `fake` for fast tests) and LLM_MODEL (a known name, a Hugging Face folder or a GGUF
 file; see registry.resolve_llm).
 """
@@ -33,13 +34,20 @@ class Generated:
     prompt_tokens: int
     new_tokens: int
     seconds: float
+    ruled_out: int = 0  # candidate tokens the name guard turned down
 
 
 class Backend(Protocol):
     name: str
     version: str
 
-    def generate(self, messages: list[dict[str, str]], *, max_new_tokens: int) -> Generated: ...
+    def generate(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_new_tokens: int,
+        guard: grounding.NameGuard | None = None,
+    ) -> Generated: ...
 
 
 class TransformersBackend:
@@ -94,18 +102,28 @@ class TransformersBackend:
         # base models without a chat template: plain text with a cue
         return "\n\n".join(m["content"] for m in messages) + "\n\nAnswer:\n"
 
-    def generate(self, messages: list[dict[str, str]], *, max_new_tokens: int) -> Generated:
+    def generate(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_new_tokens: int,
+        guard: grounding.NameGuard | None = None,
+    ) -> Generated:
         import torch
+        from transformers import LogitsProcessorList
 
         started = time.monotonic()
         prompt = self.render(messages)
         inputs = self.tokenizer(prompt, return_tensors="pt")
+        guarded = _GuardedNames(self.tokenizer, inputs["input_ids"].shape[1], guard) if guard else None
+        processors = LogitsProcessorList([guarded] if guarded else [])
         with torch.inference_mode():
             output = self.model.generate(
                 **inputs,
                 max_new_tokens=max_new_tokens,
                 do_sample=False,
                 repetition_penalty=1.1,
+                logits_processor=processors,
                 pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
             )
         new = output[0, inputs["input_ids"].shape[1] :]
@@ -113,8 +131,53 @@ class TransformersBackend:
         assert isinstance(decoded, str)  # one sequence of ids decodes to one string
         text = decoded.strip()
         return Generated(
-            text, int(inputs["input_ids"].shape[1]), int(new.shape[0]), time.monotonic() - started
+            text,
+            int(inputs["input_ids"].shape[1]),
+            int(new.shape[0]),
+            time.monotonic() - started,
+            guarded.ruled_out if guarded else 0,
         )
+
+
+class _GuardedNames:
+    """A logits processor for greedy decoding: while the best next token would start a name
+    the facts lack (grounding.NameGuard), that token is ruled out and the next best is tried.
+
+    Only tokens the model itself finds plausible are tried: at most `tries` of them, none
+    more than `margin` below the best in log-probability. Forcing a far-fetched one wrote
+    garbage ("the dashing officer V.I. D. R."), so when none fits, the ranking is left as
+    it was and the checks judge the finished text (dropping the sentence or retrying).
+    """
+
+    def __init__(
+        self,
+        tokenizer: Any,
+        prompt_tokens: int,
+        guard: grounding.NameGuard,
+        tries: int = 200,
+        margin: float = 7.0,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.prompt_tokens = prompt_tokens
+        self.guard = guard
+        self.tries, self.margin = tries, margin
+        self.ruled_out = 0
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        ids = input_ids[0, self.prompt_tokens :].tolist()
+        before = self.tokenizer.decode(ids, skip_special_tokens=True)
+        logprobs = scores[0].log_softmax(-1)
+        top = logprobs.topk(self.tries)
+        floor = float(top.values[0]) - self.margin
+        for rank, (token, logprob) in enumerate(zip(top.indices.tolist(), top.values.tolist(), strict=True)):
+            if logprob < floor:
+                break
+            after = self.tokenizer.decode([*ids, token], skip_special_tokens=True)
+            if self.guard.allows(before, after):
+                scores[0, top.indices[:rank]] = float("-inf")
+                self.ruled_out += rank
+                break
+        return scores
 
 
 class FakeBackend:
@@ -133,7 +196,13 @@ class FakeBackend:
         self.responses = responses
         self.calls: list[list[dict[str, str]]] = []
 
-    def generate(self, messages: list[dict[str, str]], *, max_new_tokens: int) -> Generated:
+    def generate(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_new_tokens: int,
+        guard: grounding.NameGuard | None = None,
+    ) -> Generated:
         self.calls.append(messages)
         if callable(self.responses):
             text = self.responses(messages)
@@ -235,6 +304,8 @@ class CheckedText:
     new_tokens: int = 0
     passed_first: bool = False
     rejected: list[str] = field(default_factory=list)  # texts that failed the checks, for debugging
+    trimmed: bool = False  # passed once sentences failing the checks were dropped from it
+    ruled_out: int = 0  # candidate tokens the name guard turned down, over all attempts
 
 
 def _max_new_tokens(kind: str) -> int:
@@ -244,6 +315,11 @@ def _max_new_tokens(kind: str) -> int:
     return min(budget, cap) if cap > 0 else budget
 
 
+def name_guard_enabled() -> bool:
+    """LLM_NAME_GUARD: "on" (the default) steers decoding away from names the facts lack."""
+    return os.environ.get("LLM_NAME_GUARD", "on").strip().lower() not in {"off", "0", "false", "no"}
+
+
 def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None) -> CheckedText:
     """Generate one text for `kind`, checked against `facts`; never raises on bad output.
 
@@ -251,16 +327,28 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
     template text with `is_fallback=True` (the page labels it as such).
     """
     backend = backend or get_backend()
+    guard = grounding.NameGuard(facts) if name_guard_enabled() else None
     problems: list[list[str]] = []
     rejected: list[str] = []
-    seconds, tokens = 0.0, 0
+    seconds, tokens, ruled_out = 0.0, 0, 0
     for attempt, strict in enumerate((False, True), start=1):
         messages = prompts.messages_for(kind, facts, strict=strict)
-        out = backend.generate(messages, max_new_tokens=_max_new_tokens(kind))
+        out = backend.generate(messages, max_new_tokens=_max_new_tokens(kind), guard=guard)
         seconds += out.seconds
         tokens += out.new_tokens
+        ruled_out += out.ruled_out
         text = tidy(kind, out.text)
         check = grounding.check_output(kind, text, facts, prompt=messages[-1]["content"])
+        trimmed = False
+        if not check.ok:
+            # one unfounded sentence in an otherwise sound text costs that sentence, not a retry
+            shorter = grounding.without_unfounded_sentences(kind, text, facts)
+            if shorter != text:
+                recheck = grounding.check_output(kind, shorter, facts, prompt=messages[-1]["content"])
+                if recheck.ok:
+                    log.info("generated %s: dropped sentences failing %s", kind, check.problems)
+                    rejected.append(text)
+                    text, check, trimmed = shorter, recheck, True
         if check.ok:
             payload = (
                 {"questions": grounding.parse_questions(text)} if kind == "discussion_suggestions" else {}
@@ -278,6 +366,8 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
                 tokens,
                 passed_first=attempt == 1,
                 rejected=rejected,
+                trimmed=trimmed,
+                ruled_out=ruled_out,
             )
         log.info("generated %s failed checks (attempt %s): %s", kind, attempt, check.problems)
         problems.append(check.problems)
@@ -295,6 +385,7 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
         seconds,
         tokens,
         rejected=rejected,
+        ruled_out=ruled_out,
     )
 
 

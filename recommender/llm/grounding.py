@@ -8,6 +8,8 @@ template text; a false pass puts an invented fact on a user's page.
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -270,6 +272,17 @@ _EVENTS = re.compile(
 )
 
 
+_AFTER_STOP = re.compile(r"(^|[.!?:;\"\n]\s*)$")
+# a period after an initial or a title ends no sentence: "J.D. Salinger", "Dr. Strangelove"
+_AFTER_ABBREVIATION = re.compile(r"(?:^|[\s.(\"])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof)\.\s*$")
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    """Does the word at `start` open a sentence (or a quote, or a line)?"""
+    before = text[max(0, start - 8) : start]
+    return bool(_AFTER_STOP.search(before)) and not _AFTER_ABBREVIATION.search(before)
+
+
 def unknown_names(text: str, facts: Facts) -> list[str]:
     """Capitalised names in `text` that the facts do not contain."""
     text = _EVENTS.sub(" ", text)
@@ -279,9 +292,7 @@ def unknown_names(text: str, facts: Facts) -> list[str]:
         span = match.group(0)
         words = [w for w in re.split(r"\s+", span) if w]
         start = match.start()
-        at_sentence_start = start == 0 or bool(
-            re.search(r"(^|[.!?:;\"\n]\s*)$", text[max(0, start - 3) : start])
-        )
+        at_sentence_start = opens_sentence(text, start)
         # drop common leading words ("The", "I", "Overall") before judging the rest
         while words and words[0].lower().strip("'’") in _COMMON:
             words = words[1:]
@@ -295,6 +306,66 @@ def unknown_names(text: str, facts: Facts) -> list[str]:
         if bad:
             found.append(" ".join(words))
     return found
+
+
+_CAP_WORD = re.compile(r"[A-Z][\w'’\-]*")
+
+
+class NameGuard:
+    """Tells, while a text is being generated, whether it has started a name the facts lack.
+
+    Decoding asks it about each candidate next token (generation.py): a capitalised word in
+    mid-sentence must be on its way to a word the checks accept (a name from the facts, a
+    common word, a nationality...), so the model picks another token instead of "Smaug".
+    A sentence's first word is left alone, as the checks leave a lone one alone: "Tense"
+    opens many a review. The checks still run on the finished text.
+    """
+
+    def __init__(self, facts: Facts) -> None:
+        self.allowed = allowed_name_tokens(facts)
+        # what a capitalised word may be on its way to: the words of the names in the facts
+        # and the capitalised words of the texts shown; not every word of a review ("P" is
+        # not the start of "performance"), nor the common words ("Chris" is not on its way
+        # to "Christmas" but to "Chris Evans")
+        shown = " ".join([plot_excerpt(facts.movie), *facts.quoted_texts()])
+        self._name_words = sorted(
+            _tokens(" ".join(facts.names())) | _tokens(" ".join(_CAP_WORD.findall(shown)))
+        )
+
+    def _known(self, word: str) -> bool:
+        """As the checks judge a finished word; a lone capital ("J.", "P") only from a name given."""
+        if len(word) == 1 and word not in "IA":
+            return word.lower() in self._name_words
+        return _known(word, self.allowed)
+
+    def _could_become_known(self, word: str) -> bool:
+        """A capitalised word still being written may yet become one the checks accept."""
+        if self._known(word):
+            return True
+        p = word.lower().replace("’", "'")
+        i = bisect.bisect_left(self._name_words, p)
+        if i < len(self._name_words) and self._name_words[i].startswith(p):
+            return True
+        # a known word, then the start of a possessive or hyphenated tail: "Mann'", "Mann-dir"
+        head = re.split(r"['’\-]", word, maxsplit=1)[0]
+        return head != word and self._known(head)
+
+    def allows(self, before: str, after: str) -> bool:
+        """May the text grow from `before` to `after` (one more token)?"""
+        edge = len(os.path.commonprefix([before, after]))
+        start = max(0, edge - 64)
+        while start > 0 and not after[start - 1].isspace():
+            start -= 1
+        for match in _CAP_WORD.finditer(after, start):
+            if match.end() < edge or (match.end() == edge and len(after) == edge):
+                continue  # written before this token, and not closed by it
+            if opens_sentence(after, match.start()):
+                continue
+            word = match.group(0)
+            still_writing = match.end() == len(after)
+            if not (self._could_become_known(word) if still_writing else self._known(word)):
+                return False
+        return True
 
 
 _STARS = re.compile(r"(\d(?:\.\d)?)\s*(?:/\s*5|-?\s*stars?|out of (?:5|five))", re.IGNORECASE)
@@ -311,6 +382,18 @@ _BLAME = re.compile(
     re.IGNORECASE,
 )
 _NEGATION = re.compile(r"\b(not|never|no|hardly|despite)\b|n't\b", re.IGNORECASE)
+
+
+# "didn't enjoy", "not great", "never boring": a negation a few words before the word turns it
+_NEGATED = r"(?:\b(?:not|never|hardly)|n't)\s+(?:\w+\s+){0,2}?"
+
+
+def _tone(text: str) -> tuple[int, int]:
+    """How many words of praise and of blame `text` holds, negated ones counted the other way."""
+    praise, blame = len(_PRAISE.findall(text)), len(_BLAME.findall(text))
+    negated_praise = len(re.findall(_NEGATED + _PRAISE.pattern, text, re.IGNORECASE))
+    negated_blame = len(re.findall(_NEGATED + _BLAME.pattern, text, re.IGNORECASE))
+    return praise - negated_praise + negated_blame, blame - negated_blame + negated_praise
 
 
 _CLAUSES = re.compile(
@@ -390,7 +473,7 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         for title in sorted({facts.movie.title, *(t for t, _ in facts.user.ratings)}, key=len, reverse=True):
             if title:
                 opinion = re.sub(re.escape(title), " ", opinion, flags=re.IGNORECASE)
-        praise, blame = len(_PRAISE.findall(opinion)), len(_BLAME.findall(opinion))
+        praise, blame = _tone(opinion)
         if facts.rating <= 2 and praise and not blame:
             problems.append(f"only praise in a draft for a {facts.rating:g}-star rating")
         if facts.rating >= 4 and blame and not praise:
@@ -421,6 +504,46 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     if kind == "explanation" and len(re.findall(r"[.!?](\s|$)", stripped)) > 3:
         problems.append("more than two sentences")
     return Check(not problems, problems)
+
+
+def _sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
+    """The checks that belong to one sentence: names, rating claims, links, obeyed injections."""
+    problems = [f"names {name}" for name in unknown_names(sentence, facts)]
+    problems += rating_misstatements(sentence, facts, own_rating=kind == "review_draft")
+    if _URL.search(sentence):
+        problems.append("a link")
+    for quoted in facts.quoted_texts():
+        if any(_ngrams(sentence, 4) & _ngrams(bad, 4) for bad in injected_sentences(quoted)):
+            problems.append("an instruction from a review")
+    return problems
+
+
+_MIN_SENTENCES = {"review_draft": 2, "explanation": 1}
+# a kept sentence opening with one of these leaned on the sentence dropped before it
+_BACK_REFERENCE = re.compile(r"^[\"'“(]*(?:he|she|they|him|her|his|hers|them|their|theirs)\b", re.IGNORECASE)
+
+
+def without_unfounded_sentences(kind: str, text: str, facts: Facts) -> str:
+    """`text` without its sentences that name someone the facts do not, or misstate a rating.
+
+    Whole sentences of the model's own go, nothing is reworded, and only while what is left
+    still reads whole: at most one sentence in three (at least one), two sentences of a draft
+    kept, and no kept sentence opening with a pronoun that pointed into a dropped one.
+    Otherwise `text` comes back unchanged. The caller checks the result like any text.
+    """
+    if kind not in _MIN_SENTENCES:
+        return text
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    dropped = {i for i, s in enumerate(sentences) if _sentence_problems(kind, s, facts)}
+    kept = [i for i in range(len(sentences)) if i not in dropped]
+    if (
+        not dropped
+        or len(dropped) > max(1, len(sentences) // 3)
+        or len(kept) < _MIN_SENTENCES[kind]
+        or any(i - 1 in dropped and _BACK_REFERENCE.search(sentences[i]) for i in kept)
+    ):
+        return text
+    return " ".join(sentences[i] for i in kept)
 
 
 def parse_questions(text: str) -> list[str]:

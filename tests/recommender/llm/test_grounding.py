@@ -1,5 +1,7 @@
 """The checks every generated text passes, fed with crafted bad outputs."""
 
+import re
+
 import pytest
 
 from recommender.llm import generation, grounding, prompts
@@ -285,3 +287,104 @@ def test_wars_and_eras_are_not_names(facts):
     text = "Set during World War II, it recalls the queen who ruled from 52 BC to 30 BC and the Civil War."
     assert grounding.unknown_names(text, facts) == []
     assert grounding.unknown_names("He meets Apollo Creed in World War II.", facts) == ["Apollo Creed"]
+
+
+def test_negated_praise_reads_as_blame_in_a_low_rated_draft(facts):
+    facts.rating = 2.0
+    # the 1.5B model wrote this for a 2-star rating; "didn't enjoy" is no praise
+    text = (
+        "As someone who gave Collateral a 2/5 rating, I can say it is a slow burn. The look is "
+        "stunning, but the acting is understated. Overall, I didn't enjoy it as much as I expected."
+    )
+    assert grounding.check_output("review_draft", text, facts).ok
+    glowing = "Collateral is stunning and never boring; I loved Jamie Foxx and the pacing is superb."
+    assert any("2-star" in p for p in grounding.check_output("review_draft", glowing, facts).problems)
+
+
+DRAFT_WITH_INVENTED_SENTENCE = (
+    "Collateral is a tense night in Los Angeles that I loved. Jamie Foxx and Tom Cruise are superb. "
+    "It recalls Alfred Hitchcock at his best. The pacing never lets up, just as in Heat."
+)
+
+
+def test_one_unfounded_sentence_is_dropped_instead_of_retrying(facts):
+    backend = FakeBackend([DRAFT_WITH_INVENTED_SENTENCE])
+    result = generate_checked("review_draft", facts, backend=backend)
+    assert (result.attempts, result.passed_first, result.trimmed) == (1, True, True)
+    assert "Hitchcock" not in result.text
+    assert result.text.startswith("Collateral is a tense night") and result.text.endswith("as in Heat.")
+    assert len(backend.calls) == 1
+    assert result.rejected == [DRAFT_WITH_INVENTED_SENTENCE]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the next sentence leans on the invented one
+        "Collateral is a tense thriller I loved. Brad Pitt plays the hitman. He is chilling and superb.",
+        # more than one sentence in three is unfounded
+        "Collateral recalls Alfred Hitchcock. I loved the pacing. Brad Pitt is superb in it.",
+        # what would be left is a single sentence of a draft
+        "Collateral is a tense thriller that I loved. Brad Pitt is superb in it.",
+    ],
+)
+def test_a_text_is_not_trimmed_when_what_is_left_would_not_stand_alone(facts, text):
+    assert grounding.without_unfounded_sentences("review_draft", text, facts) == text
+
+
+def test_questions_are_never_trimmed(facts):
+    text = "Was Collateral tense?\nWas Brad Pitt convincing?\nDid the ending land?"
+    assert grounding.without_unfounded_sentences("discussion_suggestions", text, facts) == text
+
+
+def test_a_trimmed_text_is_still_checked_whole(facts):
+    facts.rating = 1.5
+    # dropping the invented sentence leaves only praise for a 1.5-star rating: retried
+    text = "Collateral is superb. Brad Pitt is the hitman. Jamie Foxx is brilliant and I loved the pacing."
+    backend = FakeBackend(
+        [
+            text,
+            "Collateral is dull and the pacing tedious, though Jamie Foxx tries hard to hold it together.",
+        ]
+    )
+    result = generate_checked("review_draft", facts, backend=backend)
+    assert (result.attempts, result.trimmed, result.is_fallback) == (2, False, False)
+
+
+def _first_refusal(
+    guard: grounding.NameGuard, text: str, pieces: str = r"\s*[\w'’\-]+|\s*[^\w\s]"
+) -> str | None:
+    """Grow `text` a piece at a time, as a tokenizer would (a common word is one token);
+    the text at the first step the guard turns down."""
+    before = ""
+    for piece in re.findall(pieces, text):
+        if not guard.allows(before, before + piece):
+            return before + piece
+        before += piece
+    return None
+
+
+@pytest.mark.parametrize(
+    "text, refused_at",
+    [
+        ("I loved Collateral and Michael Mann's Mann-directed night, as in Heat.", None),
+        ("It stars Tom Cruise and Brad Pitt.", "It stars Tom Cruise and Brad"),
+        ("It recalls the Thrillers of Hollywood and Christmas in Los Angeles.", None),
+        ("Jamie Foxx plays Max, like Al Pacino in Heat.", "Jamie Foxx plays Max"),
+        # a sentence's first word is left alone, as the checks leave it
+        ("Tense and lean. Overall, superb.", None),
+        # an initial ends no sentence, and is no name of the facts' own here
+        ("It was written by J.D. Salinger.", "It was written by J."),
+    ],
+)
+def test_the_name_guard_turns_down_a_name_as_soon_as_no_fact_can_follow(facts, text, refused_at):
+    assert _first_refusal(grounding.NameGuard(facts), text) == refused_at
+
+
+def test_a_name_from_the_facts_may_be_spelled_out_over_several_tokens(facts):
+    guard = grounding.NameGuard(facts)
+    assert _first_refusal(guard, "It stars Jamie Foxx.", pieces=r"\s?\w{1,3}|.") is None
+    assert (
+        _first_refusal(guard, "It stars Jamie Fox and Tom.", pieces=r"\s?\w{1,3}|.")
+        == "It stars Jamie Fox and"  # a name from the facts left unfinished: "Fox" must become "Foxx"
+    )

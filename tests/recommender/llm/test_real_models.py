@@ -86,3 +86,20 @@ def test_two_real_fine_tunes_combine_into_one_ensemble_version(tmp_path, monkeyp
     p = model.predict_components(["a joyless mess", "A tense film. " * 80]).ensemble
     assert p.shape == (2,) and ((p >= 0) & (p <= 1)).all()
     sentiment.load_sentiment.cache_clear()
+
+
+def test_the_name_guard_keeps_the_real_model_to_the_names_in_the_facts():
+    from recommender.llm import grounding
+    from recommender.llm.generation import get_backend
+
+    backend = get_backend("qwen-0.5b")
+    facts = Facts(movie=MovieFacts(title="Jaws", year=1975, genres=["Thriller"]), user=UserFacts())
+    messages = [
+        {"role": "system", "content": "You answer questions about films in one sentence."},
+        {"role": "user", "content": "Which director and which three actors made Jaws (1975)? One sentence."},
+    ]
+
+    out = backend.generate(messages, max_new_tokens=32, guard=grounding.NameGuard(facts))
+
+    assert out.ruled_out > 0  # the model reached for names it was not given
+    assert grounding.unknown_names(out.text, facts) == [], out.text
