@@ -441,7 +441,7 @@ def whole_sentences(text: str, *, max_words: int) -> str:
     """
     kept: list[str] = []
     words = 0
-    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+    for sentence in grounding.sentences(text):
         n = len(grounding.WORD.findall(sentence))
         if not _SENTENCE_END.search(sentence) or words + n > max_words:
             break

@@ -277,6 +277,18 @@ _AFTER_STOP = re.compile(r"(^|[.!?:;\"\n]\s*)$")
 _AFTER_ABBREVIATION = re.compile(r"(?:^|[\s.(\"])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof)\.\s*$")
 
 
+def sentences(text: str) -> list[str]:
+    """`text` cut after each ".", "!" or "?" that ends a sentence, not after an initial or a
+    title: "John F. Kennedy" and "Dr. Kinsey" stay whole."""
+    out: list[str] = []
+    for piece in re.split(r"(?<=[.!?])\s+", text.strip()):
+        if out and _AFTER_ABBREVIATION.search(out[-1]):
+            out[-1] += " " + piece
+        elif piece:
+            out.append(piece)
+    return out
+
+
 def opens_sentence(text: str, start: int) -> bool:
     """Does the word at `start` open a sentence (or a quote, or a line)?"""
     before = text[max(0, start - 8) : start]
@@ -533,17 +545,17 @@ def without_unfounded_sentences(kind: str, text: str, facts: Facts) -> str:
     """
     if kind not in _MIN_SENTENCES:
         return text
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
-    dropped = {i for i, s in enumerate(sentences) if _sentence_problems(kind, s, facts)}
-    kept = [i for i in range(len(sentences)) if i not in dropped]
+    parts = sentences(text)
+    dropped = {i for i, s in enumerate(parts) if _sentence_problems(kind, s, facts)}
+    kept = [i for i in range(len(parts)) if i not in dropped]
     if (
         not dropped
-        or len(dropped) > max(1, len(sentences) // 3)
+        or len(dropped) > max(1, len(parts) // 3)
         or len(kept) < _MIN_SENTENCES[kind]
-        or any(i - 1 in dropped and _BACK_REFERENCE.search(sentences[i]) for i in kept)
+        or any(i - 1 in dropped and _BACK_REFERENCE.search(parts[i]) for i in kept)
     ):
         return text
-    return " ".join(sentences[i] for i in kept)
+    return " ".join(parts[i] for i in kept)
 
 
 def parse_questions(text: str) -> list[str]:

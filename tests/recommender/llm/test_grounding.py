@@ -388,3 +388,18 @@ def test_a_name_from_the_facts_may_be_spelled_out_over_several_tokens(facts):
         _first_refusal(guard, "It stars Jamie Fox and Tom.", pieces=r"\s?\w{1,3}|.")
         == "It stars Jamie Fox and"  # a name from the facts left unfinished: "Fox" must become "Foxx"
     )
+
+
+def test_an_initial_or_a_title_ends_no_sentence(facts):
+    text = "It is about John F. Kennedy and Dr. Kinsey. Jamie Foxx is superb. I loved it."
+    assert grounding.sentences(text) == [
+        "It is about John F. Kennedy and Dr. Kinsey.",
+        "Jamie Foxx is superb.",
+        "I loved it.",
+    ]
+    # the 1.5B model's draft: cut at "F." the trimmed text began "Kennedy's assassination..."
+    draft = (
+        "Collateral is a tense crime film starring Tom Cruise and Jamie Foxx. "
+        "It tells the story of John F. Kennedy's assassination."
+    )
+    assert grounding.without_unfounded_sentences("review_draft", draft, facts) == draft
