@@ -236,16 +236,22 @@ def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
+def _texts_shown(facts: Facts) -> list[str]:
+    """The texts a prompt shows whose names are facts too: the plot excerpt (the draft prompt
+    shows it) and the user's own reviews without their injected sentences."""
+    shown = [plot_excerpt(facts.movie)]
+    for text in facts.quoted_texts():
+        injected = set(injected_sentences(text))
+        shown.append(" ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if s not in injected))
+    return shown
+
+
 def allowed_name_tokens(facts: Facts) -> set[str]:
     allowed = set()
     for name in facts.names():
         allowed |= _tokens(name)
-    # characters and places the plot names are facts too (the draft prompt shows it)
-    allowed |= _tokens(plot_excerpt(facts.movie))
-    for text in facts.quoted_texts():
-        # names the user wrote in their own (non-injected) reviews are facts too
-        clean = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if s not in injected_sentences(text))
-        allowed |= _tokens(clean)
+    for text in _texts_shown(facts):
+        allowed |= _tokens(text)
     return allowed
 
 
@@ -339,7 +345,7 @@ class NameGuard:
         # and the capitalised words of the texts shown; not every word of a review ("P" is
         # not the start of "performance"), nor the common words ("Chris" is not on its way
         # to "Christmas" but to "Chris Evans")
-        shown = " ".join([plot_excerpt(facts.movie), *facts.quoted_texts()])
+        shown = " ".join(_texts_shown(facts))
         self._name_words = sorted(
             _tokens(" ".join(facts.names())) | _tokens(" ".join(_CAP_WORD.findall(shown)))
         )
@@ -466,6 +472,15 @@ def _claims_seen(text: str, title: str) -> bool:
     return any(re.search(p, text, re.IGNORECASE) for p in patterns)
 
 
+def _reviews_obeyed(text: str, facts: Facts) -> int:
+    """How many quoted reviews hold an injected sentence that `text` shares 4 words in a row with."""
+    grams = _ngrams(text, 4)
+    return sum(
+        any(grams & _ngrams(sentence, 4) for sentence in injected_sentences(quoted))
+        for quoted in facts.quoted_texts()
+    )
+
+
 def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
@@ -501,12 +516,7 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     # quoted data copied wholesale (12 words) is an echo too
     if prompt and _ngrams(stripped, 12) & _ngrams(prompt, 12):
         problems.append("copies the facts verbatim")
-    for text_ in facts.quoted_texts():
-        for sentence in injected_sentences(text_):
-            grams = _ngrams(sentence, 4)
-            if grams and _ngrams(stripped, 4) & grams:
-                problems.append("follows an instruction found in a review")
-                break
+    problems += ["follows an instruction found in a review"] * _reviews_obeyed(stripped, facts)
     if kind == "discussion_suggestions":
         questions = parse_questions(stripped)
         if len(questions) != 3:
@@ -524,9 +534,7 @@ def _sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
     problems += rating_misstatements(sentence, facts, own_rating=kind == "review_draft")
     if _URL.search(sentence):
         problems.append("a link")
-    for quoted in facts.quoted_texts():
-        if any(_ngrams(sentence, 4) & _ngrams(bad, 4) for bad in injected_sentences(quoted)):
-            problems.append("an instruction from a review")
+    problems += ["an instruction from a review"] * _reviews_obeyed(sentence, facts)
     return problems
 
 
