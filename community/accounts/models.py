@@ -2,6 +2,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 
+class Visibility(models.TextChoices):
+    """Who may see one part of a member's profile (see accounts.selectors.profile_visibility)."""
+
+    PUBLIC = "public", "Everyone"
+    FOLLOWERS = "followers", "People who follow me"
+    ONLY_ME = "only_me", "Only me"
+
+
 class User(AbstractUser):
     class Kind(models.TextChoices):
         MEMBER = "member", "Member"
@@ -14,6 +22,16 @@ class User(AbstractUser):
     bio = models.TextField(max_length=1000, blank=True)
     favourite_genres = models.ManyToManyField("movies.Genre", blank=True, related_name="fans")
     onboarded_at = models.DateTimeField(null=True, blank=True)
+    # What the profile shows to others. Anything the models derive (the taste summary) is private
+    # by default; ratings stay public as they always were; the watchlist was only ever shown to
+    # its owner, so it stays "only me" until the member opens it.
+    taste_visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.ONLY_ME)
+    ratings_visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    watchlist_visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.ONLY_ME
+    )
 
     class Meta:
         ordering = ["username"]
