@@ -52,3 +52,31 @@ class User(AbstractUser):
     @property
     def is_imported(self) -> bool:
         return self.kind != self.Kind.MEMBER
+
+
+class LoginLockout(models.Model):
+    """Wrong passwords counted per account name (see community/accounts/lockout.py)."""
+
+    username_key = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.username_key}: {self.failures}"
+
+
+class ApiToken(models.Model):
+    """An API token; only the SHA-256 of its key is kept (see community/accounts/tokens.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60)
+    prefix = models.CharField(max_length=8, help_text="The key's first characters, to tell tokens apart.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
