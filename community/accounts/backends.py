@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 MEMBER_SECONDS = 300
@@ -50,7 +51,29 @@ def on_user_saved_or_deleted(sender, instance, **kwargs) -> None:
 
 
 class MemberBackend(ModelBackend):
-    """``ModelBackend`` whose ``get_user`` reads the copy kept in the shared cache."""
+    """``ModelBackend`` that honours the account lockout and reads the signed-in user from the cache.
+
+    ``authenticate`` is what the web login, the admin login and the API token endpoint all
+    call, so the lockout (``community.accounts.lockout``) holds for each of them: a locked
+    account raises PermissionDenied, which makes ``django.contrib.auth.authenticate`` refuse
+    without asking other backends; a wrong password counts against the account.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        from community.accounts import lockout
+
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        if lockout.locked_for(username=username):
+            raise PermissionDenied("locked")
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            lockout.failure_record(username=username)
+        else:
+            lockout.failures_clear(username=username)
+        return user
 
     def get_user(self, user_id):
         if not cache_is_shared():

@@ -1,6 +1,5 @@
 import pytest
-from rest_framework.authtoken.models import Token
-
+from community.accounts.models import ApiToken
 from community.core.api.throttles import LoginRateThrottle
 from tests.factories import TEST_PASSWORD, ImportedUserFactory
 
@@ -12,7 +11,9 @@ TOKEN_URL = "/api/v1/auth/token/"
 def test_a_member_obtains_a_token_with_username_and_password(anon, member):
     response = anon.post(TOKEN_URL, {"username": member.username, "password": TEST_PASSWORD}, format="json")
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=member).key
+    body = response.json()
+    assert body["token"].startswith(body["prefix"])
+    assert ApiToken.objects.get(user=member).pk == body["id"]
 
 
 def test_the_token_authenticates_later_requests(anon, member):
@@ -25,7 +26,7 @@ def test_a_wrong_password_answers_400_without_a_token(anon, member):
     response = anon.post(TOKEN_URL, {"username": member.username, "password": "nope"}, format="json")
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_imported_raters_cannot_obtain_a_token(anon):
@@ -53,7 +54,7 @@ def test_wrong_types_answer_400(anon):
 
 def test_revoking_the_token_makes_it_useless(api, member):
     assert api.delete(TOKEN_URL).status_code == 204
-    assert not Token.objects.filter(user=member).exists()
+    assert not ApiToken.objects.filter(user=member).exists()
     assert api.get("/api/v1/me/").status_code == 401
 
 
@@ -103,18 +104,18 @@ def test_signup_rejects_a_weak_password_and_a_taken_username(anon, member):
 
 
 def test_anonymous_clients_are_throttled_per_ip(anon, monkeypatch):
-    from rest_framework.throttling import AnonRateThrottle
+    from community.core.api.throttles import AnonThrottle
 
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/min", "user": "1000/min"})
+    monkeypatch.setattr(AnonThrottle, "THROTTLE_RATES", {"anon": "2/min", "user": "1000/min"})
     statuses = [anon.get("/api/v1/genres/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert "detail" in anon.get("/api/v1/genres/").json()
 
 
 def test_signed_in_clients_are_throttled_per_user_not_per_ip(api, monkeypatch):
-    from rest_framework.throttling import UserRateThrottle
+    from community.core.api.throttles import UserThrottle
 
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"anon": "1/min", "user": "2/min"})
+    monkeypatch.setattr(UserThrottle, "THROTTLE_RATES", {"anon": "1/min", "user": "2/min"})
     statuses = [api.get("/api/v1/genres/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
 

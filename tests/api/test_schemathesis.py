@@ -17,7 +17,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -25,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from community.accounts.tokens import token_create
 from community.studios.models import Studio, StudioMembership
 from community.wsgi import application
 from recommender.models import GeneratedText, Recommendation, TasteProfile
@@ -94,7 +94,7 @@ def seeded(db, wsgi_keeps_the_test_connection):
     )
     TasteProfile.objects.create(user=member, preferences={"genres": {"Crime": 0.5}}, updated_at=now)
     return {
-        "token": Token.objects.create(user=member).key,
+        "token": token_create(user=member, name="schemathesis")[1],
         "ids": {
             "movie_id": [movie.pk, unreviewed.pk],
             "review_id": [own_review.pk, others_review.pk],

@@ -3,6 +3,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from community.accounts import services
 from community.core import events
@@ -211,7 +212,8 @@ def test_deleting_the_account_removes_personal_data_and_fixes_counters(
     events.user_deleted.connect(receiver)
     try:
         wrong = member_client.post(reverse("accounts:delete"), {"password": "wrong"})
-        assert wrong.status_code == 200 and User.objects.filter(pk=user.pk).exists()
+        assert wrong.status_code == 400 and User.objects.filter(pk=user.pk).exists()
+        assert "That is not your password." in wrong.content.decode()
         with django_capture_on_commit_callbacks(execute=True):
             response = member_client.post(reverse("accounts:delete"), {"password": TEST_PASSWORD})
     finally:
@@ -284,15 +286,24 @@ def test_onboarding_ignores_unknown_movies_and_reports_bad_scores(member_client,
     assert user.ratings.count() == 0
 
 
-def test_repeated_failed_logins_are_refused_for_a_while(client):
+def test_repeated_failed_logins_lock_the_account_for_a_while(client):
+    from datetime import timedelta
+
+    from community.accounts.models import LoginLockout
+
+    UserFactory(username="target")
+    url = reverse("accounts:login")
+    for _ in range(9):
+        assert client.post(url, {"username": "target", "password": "guess"}).status_code == 200
+    locked = client.post(url, {"username": "target", "password": "guess"})
+    assert locked.status_code == 429 and "Too many failed attempts" in locked.content.decode()
+    client.cookies.clear()
+    response = client.post(url, {"username": "Target", "password": TEST_PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    # Counted in the database, not the cache: clearing the cache opens nothing.
     from django.core.cache import cache
 
     cache.clear()
-    UserFactory(username="target")
-    url = reverse("accounts:login")
-    for _ in range(10):
-        assert client.post(url, {"username": "target", "password": "guess"}).status_code == 200
-    response = client.post(url, {"username": "target", "password": TEST_PASSWORD})
-    assert response.status_code == 429 and "_auth_user_id" not in client.session
-    cache.clear()
+    assert client.post(url, {"username": "target", "password": TEST_PASSWORD}).status_code == 429
+    LoginLockout.objects.update(last_failure_at=timezone.now() - timedelta(minutes=16))
     assert client.post(url, {"username": "target", "password": TEST_PASSWORD}).status_code == 302

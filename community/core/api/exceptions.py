@@ -13,6 +13,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, taught that services raise Django's ValidationError for bad input."""
+    from community.accounts.lockout import AccountLocked
+
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, AccountLocked):
+        exc = exceptions.Throttled(wait=exc.seconds, detail=str(exc))
     return drf_exception_handler(exc, context)
