@@ -225,6 +225,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "kwargs": {"refresh_users": True},
         "options": {"expires": 6 * 3600},
     },
+    # Model files whose sizes no longer match their manifest: queue prepare_models to make them again.
+    "recommender-models-check": {
+        "task": "recommender.models_check",
+        "schedule": envint("MODELS_CHECK_SECONDS", "300"),
+        "options": {"expires": 240},
+    },
 }
 
 # Language models: any Hugging Face causal-LM folder or GGUF file may replace the default.

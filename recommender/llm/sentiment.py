@@ -14,6 +14,7 @@ combined with it: the best single reader of one-sentence critic snippets found h
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -975,11 +976,16 @@ def sentiment_ready() -> bool:
 @functools.lru_cache(maxsize=2)
 def load_sentiment(root: Path | None = None) -> SentimentModel:
     """The current sentiment model, loaded once per process."""
+    from .registry import part_loading
+
+    # The cache's own model is checked (and a corrupt one moved aside and trained again).
+    guard = part_loading("sentiment") if root is None else contextlib.nullcontext()
     root = root or sentiment_root()
     version = current_version(root)
     if version is None:
         raise FileNotFoundError("no sentiment model trained yet: run `manage.py train_sentiment`")
-    return SentimentModel(root / version)
+    with guard:
+        return SentimentModel(root / version)
 
 
 def accuracy(probs: np.ndarray, labels: Sequence[int]) -> float:

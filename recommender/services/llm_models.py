@@ -14,7 +14,7 @@ import fcntl
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -197,31 +197,41 @@ def models_prepare(
     generator: str | None = None,
     train: bool = True,
     backfill: bool = True,
+    parts: Iterable[str] = registry.PARTS,
     progress: Callable[[str, int, int], Any] | None = None,
 ) -> dict[str, str]:
-    """Make every model the site uses ready; skips what is already there. Returns versions."""
+    """Make every model the site uses ready (or only `parts`); skips what is already there
+    and whole, makes again what is missing or corrupt. Returns versions."""
     from recommender.llm import sentiment
+
+    parts = set(parts)
 
     versions: dict[str, str] = {}
     with _exclusive() as mine:
         if not mine:
             log.info("another process is preparing the models")
             return versions
-        status_write(stage="embeddings", error="")
-        registry.minilm_dir()
-        versions["embeddings"] = registry.minilm_version()
-        artifact_record(
-            kind=ModelArtifact.Kind.EMBEDDINGS, version=versions["embeddings"], path=registry.minilm_dir()
-        )
+        # What is already prepared is hashed first: a missing or corrupt file is moved aside
+        # and made again below through the same pinned, hash-checked path as a first run.
+        damaged = models_check(full=True, quarantine=True, parts=parts)
+        if damaged:
+            status_write(stage="repair", detail=", ".join(damaged), error="")
+        if "minilm" in parts:
+            status_write(stage="embeddings", error="")
+            versions["embeddings"] = registry.minilm_version()
+            artifact_record(
+                kind=ModelArtifact.Kind.EMBEDDINGS, version=versions["embeddings"], path=registry.minilm_dir()
+            )
 
         # The generator first: the sentiment model asks it about short texts (judge.py).
-        status_write(stage="generator")
-        choice = generator or registry.configured_llm()
-        resolved = registry.resolve_llm(choice, quiet=True)
-        versions["generator"] = resolved.version
-        artifact_record(kind=ModelArtifact.Kind.GENERATOR, version=resolved.version, path=resolved.path)
+        if "generator" in parts:
+            status_write(stage="generator")
+            choice = generator or registry.configured_llm()
+            resolved = registry.resolve_llm(choice, quiet=True)
+            versions["generator"] = resolved.version
+            artifact_record(kind=ModelArtifact.Kind.GENERATOR, version=resolved.version, path=resolved.path)
 
-        if not sentiment.sentiment_ready() and train:
+        if "sentiment" in parts and not sentiment.sentiment_ready() and train:
             status_write(stage="sentiment")
 
             def _progress(stage: str, done: int, total: int) -> None:
@@ -230,7 +240,7 @@ def models_prepare(
                     progress(stage, done, total)
 
             sentiment_train(progress=_progress)
-        current = sentiment.current_version()
+        current = sentiment.current_version() if "sentiment" in parts else None
         if current:
             versions["sentiment"] = current
             if not ModelArtifact.objects.filter(kind=ModelArtifact.Kind.SENTIMENT, version=current).exists():
@@ -244,5 +254,42 @@ def models_prepare(
             from recommender.tasks.analysis import queue_backfill
 
             versions["backfill_queued"] = str(queue_backfill(model_version=current))
-        status_write(stage="ready", versions=versions)
+        # Records the manifest of a newly trained sentiment model; checks what was repaired.
+        still = models_check(full=True, parts=parts)
+        for part in damaged:
+            if part not in still:
+                _drop_quarantined(part)
+                log.warning("model %s repaired: its files match their hashes again", part)
+        status_write(stage="ready", versions=versions, detail="")
     return versions
+
+
+def models_check(
+    *, full: bool, quarantine: bool = False, parts: Iterable[str] = registry.PARTS
+) -> dict[str, list[str]]:
+    """The prepared parts whose files are missing or corrupt, with what is wrong.
+
+    Sizes only, or every sha256 with `full` (once per process and file version). With
+    `quarantine`, each problem is logged and the part moved aside, so it reads as not
+    prepared and `models_prepare` makes it again.
+    """
+    found: dict[str, list[str]] = {}
+    if registry.use_fake_models():
+        return found
+    for part in registry.PARTS:
+        if part not in parts:
+            continue
+        problems = registry.part_problems(part, full=full)
+        if problems:
+            found[part] = [p.describe() for p in problems]
+            if quarantine:
+                registry.part_quarantine(part, problems)
+    return found
+
+
+def _drop_quarantined(part: str) -> None:
+    """Once a part is whole again, its moved-aside copy only takes room (up to 6 GB)."""
+    import shutil
+
+    for path in registry.quarantined(part):
+        shutil.rmtree(path, ignore_errors=True)
