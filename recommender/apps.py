@@ -1,14 +1,48 @@
+from __future__ import annotations
+
+import os
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def models_readiness() -> dict[str, Any]:
+    """For /healthz: which models are prepared, from files on disk only (nothing is loaded)."""
+    from recommender.hybrid.serving import CURRENT
+    from recommender.llm import sentiment
+    from recommender.selectors_llm import models_status
+    from recommender.services.recommendations import model_dir
+
+    status = models_status()
+    try:
+        recommender_version: str | None = os.readlink(model_dir() / CURRENT)
+    except OSError:
+        recommender_version = None
+    language = {name: bool(status[name]) for name in ("sentiment", "generator", "embeddings")}
+    return {
+        # The recommender model is what the homepage rows need; the language models the AI parts.
+        "ready": all(language.values()) and recommender_version is not None,
+        **language,
+        "recommender": recommender_version is not None,
+        "versions": {"sentiment": sentiment.current_version(), "recommender": recommender_version},
+        "stage": status["stage"],
+        "detail": status["detail"],
+        "error": status["error"],
+    }
 
 
 class RecommenderConfig(AppConfig):
     name = "recommender"
 
     def ready(self) -> None:
-        from community.core import pagecache
+        from community.core import health, pagecache
 
-        from . import receivers  # noqa: F401  (connects to community.core.events)
+        from . import exports, receivers  # noqa: F401  (receivers connect to community.core.events)
         from .selectors import recommendation_rows_stamp_fields
 
         # The homepage shows this member's rows: its cached copy is stale when they change.
         pagecache.register_stamp("home", recommendation_rows_stamp_fields)
+        # /healthz says whether the models are prepared (community never imports recommender).
+        health.register_readiness("recommender", models_readiness)
+        # "Download my data" carries what the models derived from the member.
+        exports.register()

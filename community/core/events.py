@@ -10,8 +10,12 @@ Receivers should queue a task and do nothing else.
 - user_deleted(user_id): an account and its personal data were removed.
 """
 
+import logging
+
 from django.db import transaction
 from django.dispatch import Signal
+
+log = logging.getLogger(__name__)
 
 review_saved = Signal()
 review_deleted = Signal()
@@ -21,4 +25,23 @@ user_deleted = Signal()
 
 
 def send_on_commit(signal: Signal, **kwargs: object) -> None:
-    transaction.on_commit(lambda: signal.send(sender=None, **kwargs))
+    """Send `signal` once the current transaction commits.
+
+    The change is saved by then, so a receiver that fails (a broker that is down refuses the
+    task it queues) must not turn the member's request into an error: each receiver runs on
+    its own, a failure is logged, and the periodic sweeps pick up the work (for reviews,
+    recommender.tasks.analysis.unanalysed_reviews_sweep).
+    """
+
+    def send() -> None:
+        for receiver, result in signal.send_robust(sender=None, **kwargs):
+            if isinstance(result, Exception):
+                log.error(
+                    "event receiver %s failed (%s: %s); the change is saved, its follow-up waits for a sweep",
+                    getattr(receiver, "__qualname__", receiver),
+                    type(result).__name__,
+                    result,
+                    exc_info=(type(result), result, result.__traceback__),
+                )
+
+    transaction.on_commit(send)

@@ -1,11 +1,11 @@
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from community.accounts.models import User
-from community.core import pagecache
+from community.core import health, pagecache
 from community.core.viewutils import template_tag_available
 from community.movies import selectors as movie_selectors
 from community.reviews import selectors as review_selectors
@@ -86,7 +86,22 @@ def _home_render(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+def _is_staff(request: HttpRequest) -> bool:
+    try:
+        return bool(request.user.is_staff)
+    except (OperationalError, InterfaceError):  # the session or the user lives in the database
+        return False
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """200 when the site can serve (database, broker and cache answer), else 503.
+
+    Everyone sees each part's status; staff also see error texts, timings, queue lengths and
+    model details. Models still warming up do not make it fail.
+    """
+    serving, report = health.site_health()
+    body: dict[str, object] = {"status": "ok" if serving else "unavailable"}
+    body.update(report if _is_staff(request) else health.public_view(report))
+    response = JsonResponse(body, status=200 if serving else 503)
+    response["Cache-Control"] = "no-store"
+    return response
