@@ -229,6 +229,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "kwargs": {"refresh_users": True},
         "options": {"expires": 6 * 3600},
     },
+    # Reviews whose analysis task never reached the broker (Redis was down when they were posted).
+    "recommender-unanalysed-reviews-sweep": {
+        "task": "recommender.tasks.analysis.unanalysed_reviews_sweep",
+        "schedule": envint("ANALYSIS_SWEEP_SECONDS", "300"),
+        "options": {"expires": 240},
+    },
     # Model files whose sizes no longer match their manifest: queue prepare_models to make them again.
     "recommender-models-check": {
         "task": "recommender.models_check",

@@ -8,9 +8,12 @@ killed mid-way is delivered again.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from recommender.llm import sentiment
 from recommender.services import analysis
@@ -19,6 +22,11 @@ log = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 BACKFILL_BATCH = 32
+# The sweep: reviews this old without an analysis by the current model lost their task.
+SWEEP_AGE = timedelta(minutes=5)
+SWEEP_BATCH = 200
+# A review the sweep queued is not queued again for this long (a busy queue may hold it).
+SWEEP_REQUEUE_SECONDS = 30 * 60
 
 
 def _model_ready() -> bool:
@@ -92,3 +100,34 @@ def queue_backfill(*, model_version: str, batch: int = BACKFILL_BATCH, limit: in
     for start in range(0, len(ids), batch):
         analyse_reviews_batch.delay(ids[start : start + batch])
     return len(ids)
+
+
+@shared_task(name="recommender.tasks.analysis.unanalysed_reviews_sweep", acks_late=True)
+def unanalysed_reviews_sweep(limit: int = SWEEP_BATCH) -> int:
+    """Queue the analysis of reviews saved more than SWEEP_AGE ago that the current sentiment
+    model has not analysed; returns how many were queued.
+
+    Their task never reached the broker (it was down when the review was posted) or was lost.
+    At most `limit` per run, newest first (the backfill after a model change works from the
+    oldest); a review queued by an earlier run is left alone for SWEEP_REQUEUE_SECONDS.
+    """
+    if not _model_ready():
+        return 0
+    version = sentiment.get_analyser().version
+    cutoff = timezone.now() - SWEEP_AGE
+    candidates = list(
+        analysis.reviews_needing_analysis(model_version=version)
+        .filter(updated_at__lte=cutoff)
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+    keys = {f"analysis-sweep:{version}:{review_id}": review_id for review_id in candidates}
+    recently_queued = cache.get_many(list(keys))
+    queued = []
+    for key, review_id in keys.items():
+        if key not in recently_queued:
+            analyse_review.delay(review_id)
+            queued.append(key)
+    cache.set_many(dict.fromkeys(queued, 1), SWEEP_REQUEUE_SECONDS)
+    if queued:
+        log.warning("analysis sweep: queued %s reviews left without an analysis by %s", len(queued), version)
+    return len(queued)
