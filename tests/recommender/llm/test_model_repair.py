@@ -229,10 +229,13 @@ def test_a_load_that_fails_on_a_truncated_file_raises_model_unavailable_and_asks
     folder = registry.minilm_dir()
     weights = folder / "model.safetensors"
 
-    with caplog.at_level(logging.ERROR, logger=REGISTRY_LOG), pytest.raises(registry.ModelUnavailable):
-        with registry.part_loading("minilm"):
-            _truncate(weights)  # damaged after the check: the loader itself trips on it
-            load_file(str(weights))
+    with (
+        caplog.at_level(logging.ERROR, logger=REGISTRY_LOG),
+        pytest.raises(registry.ModelUnavailable),
+        registry.part_loading("minilm"),
+    ):
+        _truncate(weights)  # damaged after the check: the loader itself trips on it
+        load_file(str(weights))
 
     assert asked == ["minilm"]
     assert "is corrupt (size" in caplog.text and not registry.minilm_ready()
@@ -369,3 +372,24 @@ def test_pages_answer_while_a_model_file_is_corrupt_with_the_ai_panels_warming_u
     assert WARMING_UP_NOTICE in page.content.decode() and "Draft my review" not in page.content.decode()
     assert member_client.get(reverse("home")).status_code == 200
     assert member_client.get("/", HTTP_ACCEPT="text/html").status_code == 200
+
+
+def test_a_corrupt_member_of_the_sentiment_model_takes_the_current_version_aside_for_retraining(
+    cache, tmp_path, caplog
+):
+    root = registry.models_dir() / "sentiment"
+    weights = _safetensors_bytes(tmp_path)
+    _ready_folder(root / "net-a", weights, {"meta.json": json.dumps({"version": "net-a"})})
+    combined = {"version": "combo", "members": ["net-a"]}
+    _ready_folder(root / "combo", weights, {"meta.json": json.dumps(combined)})
+    (root / "current").write_text("combo")
+    assert registry.part_problems("sentiment", full=True) == []
+    _flip(root / "net-a" / "model.safetensors")
+    registry.verified_forget()
+
+    with caplog.at_level(logging.ERROR, logger=REGISTRY_LOG):
+        registry.part_quarantine("sentiment", registry.part_problems("sentiment", full=True))
+
+    assert "net-a/model.safetensors is corrupt (sha256" in caplog.text and "training it again" in caplog.text
+    assert models_status()["sentiment"] is False  # prepare_models trains a new version
+    assert sorted(p.name for p in registry.quarantined("sentiment")) == ["combo.corrupt", "net-a.corrupt"]
