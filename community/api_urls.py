@@ -3,8 +3,10 @@
 Each app keeps its endpoints in its own `api/` folder; this file only mounts them.
 """
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from community.core.api.views import api_not_found
 
@@ -22,8 +24,21 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # The docs pages run third-party bundles (drf-spectacular-sidecar) under the site's policy
+    # (their templates in templates/drf_spectacular/ keep no inline styles). Swagger UI needs nothing
+    # more: the split view serves its start script from a URL instead of writing it inline.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Redoc writes its styles into <style> elements at run time (styled-components) and builds its
+    # search worker from a blob: URL made by its own bundle, so this page alone allows inline styles
+    # and blob: workers; its scripts stay 'self' only. Its footer logo from cdn.redoc.ly stays
+    # blocked on purpose (nothing is loaded from a CDN); Redoc hides the logo when it fails to load.
+    path(
+        "redoc/",
+        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+            SpectacularRedocView.as_view(url_name="api:schema")
+        ),
+        name="redoc",
+    ),
     # Unknown API paths (and ids that are not positive integers) answer JSON 404s.
     re_path(r"^v1/(?:[\s\S]*/)?$", api_not_found),
 ]

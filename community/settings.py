@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     # First, so every log line of the request (and its tasks) carries the id, and so is the answer.
     "community.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Every answer, the 503 page and static files included, carries the Content-Security-Policy.
+    "csp.middleware.CSPMiddleware",
     # Before anything that reads the database (sessions, the user): a 503 page when it is down.
     "community.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -167,6 +170,22 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): the site's own scripts and stylesheets only, nothing inline
+# (templates keep their styles in static/css; tests/community/test_csp.py checks). The API docs
+# relax it for their bundles only (community/api_urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: only for the empty favicon (`<link rel="icon" href="data:,">`): no /favicon.ico request.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 # Celery: JSON only, acknowledge after the task ran so a killed worker's task is redelivered.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
