@@ -7,13 +7,13 @@ import sys
 import time
 from collections.abc import Callable
 
-from django.core.signals import got_request_exception
+from django.core.signals import got_request_exception, request_finished
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
-from community.core.logging import new_request_id, request_id_var, valid_request_id
+from community.core.logging import NO_ID, new_request_id, request_id_var, valid_request_id
 
 log = logging.getLogger(__name__)
 # One line per request (method, path, status, ms), with the request id like every other line.
@@ -55,26 +55,31 @@ class RequestIdMiddleware:
         else:
             request_id = new_request_id()
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = request_id_var.set(request_id)
+        # Kept until the response is closed (request_finished), not only until this returns:
+        # Django logs a 4xx/5xx answer ("Not Found: /x") after every middleware has run.
+        request_id_var.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            access_log.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        access_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+@receiver(request_finished, dispatch_uid="community.core.middleware.forget_request_id")
+def _forget_request_id(sender: object, **kwargs: object) -> None:
+    # The next request this thread serves sets its own; log lines in between carry none.
+    request_id_var.set(NO_ID)
 
 
 # --- the database is down ----------------------------------------------------------------

@@ -79,6 +79,17 @@ def test_log_lines_are_json_with_time_level_logger_message_and_the_request_id(cl
     assert line["message"] == "GET /healthz 200" and line["status"] == 200 and line["path"] == "/healthz"
 
 
+def test_django_s_own_line_about_a_failed_request_carries_its_request_id_and_the_next_line_none(
+    client, json_log
+):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    (line,) = [entry for entry in json_log() if entry["logger"] == "django.request"]
+    assert line["message"] == "Not Found: /no-such-page/" and line["request_id"] == response["X-Request-ID"]
+    logging.getLogger("tests.observability").warning("between requests")
+    assert json_log()[-1]["request_id"] == "-"
+
+
 def test_a_log_line_with_an_exception_keeps_its_traceback_in_one_json_line(json_log):
     try:
         raise ValueError("boom")
