@@ -279,6 +279,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "community.core.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DRF's pair, with a browsable API whose filter form cannot crash (core/api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "community.core.api.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "community.core.api.exceptions.exception_handler",
     "DEFAULT_METADATA_CLASS": "community.core.api.metadata.SchemaPointerMetadata",
@@ -307,6 +312,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GeneratedTextKindEnum": "recommender.models.GeneratedText.Kind",
         "RecommendationFeedbackKindEnum": "recommender.models.RecommendationFeedback.Kind",
+        "VisibilityEnum": "community.accounts.models.Visibility",
     },
     "TAGS": [
         {"name": "auth", "description": "Obtain or revoke a token (`Authorization: Token <key>`), sign up."},

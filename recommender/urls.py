@@ -6,7 +6,7 @@ app_name = "recommender"
 
 urlpatterns = [
     path("recommendations/feedback/", views.recommendation_feedback, name="feedback"),
-    path("movies/<slug:slug>/ai/<str:panel>/", views_llm.generated_text_status, name="ai_status"),
-    path("movies/<slug:slug>/ai/<str:panel>/ask/", views_llm.generated_text_ask, name="ai_ask"),
-    path("movies/<slug:slug>/ai/<str:panel>/discard/", views_llm.generated_text_forget, name="ai_discard"),
+    path("movies/<slug:slug>/ai/<name:panel>/", views_llm.generated_text_status, name="ai_status"),
+    path("movies/<slug:slug>/ai/<name:panel>/ask/", views_llm.generated_text_ask, name="ai_ask"),
+    path("movies/<slug:slug>/ai/<name:panel>/discard/", views_llm.generated_text_forget, name="ai_discard"),
 ]

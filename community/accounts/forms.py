@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from community.accounts.models import Visibility
 from community.accounts.services import (
     BIO_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -136,4 +137,24 @@ class OnboardingGenresForm(forms.Form):
         queryset=genres_all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class PrivacyForm(forms.Form):
+    """Who sees each part of the profile; the page shows them as three groups of radio buttons."""
+
+    taste_visibility = forms.ChoiceField(
+        label="Your taste profile",
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        help_text="The summary the recommender writes from your ratings and reviews.",
+    )
+    ratings_visibility = forms.ChoiceField(
+        label="Your ratings",
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        help_text="Your star ratings, their histogram and your average. Reviews are always public.",
+    )
+    watchlist_visibility = forms.ChoiceField(
+        label="Your watchlist", choices=Visibility.choices, widget=forms.RadioSelect
     )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from community.accounts.models import User
+from community.accounts.models import User, Visibility
 from community.core import events
 from community.movies.models import Genre
 
@@ -271,3 +271,28 @@ def account_delete(*, user: User) -> None:
         for review_id, n in like_counts.items():
             Review.objects.filter(pk=review_id).update(like_count=n)
         events.send_on_commit(events.user_deleted, user_id=user_id)
+
+
+def profile_privacy_update(*, user: User, **choices: str) -> User:
+    """Set who may see the member's taste profile, ratings and watchlist; only the choices
+    given change. Each is a ``Visibility`` value; raises ValidationError naming the field."""
+    from community.accounts.selectors import PRIVACY_FIELDS
+
+    if not user.is_authenticated:
+        raise PermissionDenied("Log in to do that.")
+    unknown = sorted(set(choices) - set(PRIVACY_FIELDS))
+    if unknown:
+        raise ValidationError({name: "Not a privacy setting." for name in unknown})
+    allowed = ", ".join(f'"{value}"' for value in Visibility.values)
+    errors = {
+        field: f"Choose one of {allowed}."
+        for field, value in choices.items()
+        if value not in Visibility.values
+    }
+    if errors:
+        raise ValidationError(errors)
+    for field, value in choices.items():
+        setattr(user, field, value)
+    if choices:
+        user.save(update_fields=list(choices))
+    return user

@@ -20,11 +20,12 @@ from community.accounts.forms import (
     LoginForm,
     OnboardingGenresForm,
     PasswordChangeForm,
+    PrivacyForm,
     ProfileForm,
     SignupForm,
 )
 from community.core.members import signed_in_member
-from community.core.viewutils import call_service, paginate
+from community.core.viewutils import call_service, paginate, template_tag_available
 from community.movies.selectors import onboarding_movies
 from community.reviews import selectors as review_selectors
 from community.reviews.forms import SCORE_CHOICES
@@ -116,7 +117,35 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         if saved is not None:
             messages.success(request, "Your profile was saved.")
             return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    privacy_form = PrivacyForm(initial=selectors.privacy_choices(user=user))
+    return render(request, "accounts/settings.html", {"form": form, "privacy_form": privacy_form})
+
+
+@login_required
+@require_POST
+def privacy_settings(request: HttpRequest) -> HttpResponse:
+    """The settings page's "Who sees what" form; errors show inline on the settings page."""
+    user = signed_in_member(request)
+    privacy_form = PrivacyForm(request.POST)
+    if privacy_form.is_valid():
+        saved = call_service(
+            privacy_form, services.profile_privacy_update, user=user, **privacy_form.cleaned_data
+        )
+        if saved is not None:
+            messages.success(request, "Your privacy choices were saved.")
+            return redirect(reverse("accounts:settings") + "#privacy-h")
+    user.refresh_from_db()  # the profile form shows what is saved, not this refused request
+    form = ProfileForm(
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "bio": user.bio,
+            "favourite_genres": list(user.favourite_genres.all()),
+        }
+    )
+    context = {"form": form, "privacy_form": privacy_form}
+    return render(request, "accounts/settings.html", context, status=400)
 
 
 @login_required
@@ -141,15 +170,26 @@ def delete(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/delete.html", {"form": form})
 
 
+PROFILE_WATCHLIST_LENGTH = 24
+
+
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = selectors.user_get_public(username=username)
-    ratings = paginate(request, review_selectors.user_ratings(user=person), per_page=24)
+    visible = selectors.profile_visibility(viewer=request.user, owner=person)
     reviews = list(review_selectors.user_reviews(user=person)[:5])
     context = {
         "person": person,
-        "stats": selectors.user_stats(user=person),
-        "histogram": review_selectors.user_rating_histogram(user=person),
-        "ratings": ratings,
+        "visible": visible,
+        "stats": selectors.user_stats(user=person, with_average=visible.ratings),
+        "histogram": review_selectors.user_rating_histogram(user=person) if visible.ratings else [],
+        "ratings": paginate(request, review_selectors.user_ratings(user=person), per_page=24)
+        if visible.ratings
+        else None,
+        "watchlist": list(social_selectors.watchlist_items(user=person)[:PROFILE_WATCHLIST_LENGTH])
+        if visible.watchlist
+        else None,
+        # The recommender fills the taste slot when installed; its tag asks `visible` again itself.
+        "use_taste_tag": visible.taste and template_tag_available("recommender", "taste_summary"),
         "reviews": reviews,
         "liked_ids": review_selectors.liked_review_ids(user=request.user, review_ids=[r.pk for r in reviews]),
         "is_self": request.user.is_authenticated and request.user.pk == person.pk,

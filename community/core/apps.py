@@ -6,6 +6,13 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from .lookups import NameConverter
+
+        # Before any urls module is imported: every route that takes a username uses it.
+        register_converter(NameConverter, "name")
+
         from . import pagecache
         from .views import home_stamp_fields
 

@@ -7,6 +7,6 @@ app_name = "social"
 urlpatterns = [
     path("watchlist/", views.watchlist, name="watchlist"),
     path("movies/<slug:slug>/watchlist/", views.watchlist_toggle, name="watchlist_toggle"),
-    path("u/<str:username>/follow/", views.follow_toggle, name="follow"),
+    path("u/<name:username>/follow/", views.follow_toggle, name="follow"),
     path("feed/", views.feed, name="feed"),
 ]

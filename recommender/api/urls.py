@@ -10,6 +10,9 @@ urlpatterns = [
         name="recommendation-feedback",
     ),
     path("me/taste-profile/", views.TasteProfileApi.as_view(), name="taste-profile"),
+    path(
+        "users/<name:username>/taste-profile/", views.UserTasteProfileApi.as_view(), name="user-taste-profile"
+    ),
     path("movies/<int:movie_id>/similar/", views.SimilarMoviesApi.as_view(), name="similar-movies"),
     path("movies/<int:movie_id>/review-draft/", views.ReviewDraftRequestApi.as_view(), name="review-draft"),
     path(

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
+from community.accounts.selectors import user_get_visible_part
 from community.core.api.throttles import GenerationRateThrottle
 from community.core.members import signed_in_member
 from community.movies.models import Movie
@@ -95,6 +96,26 @@ class TasteProfileApi(generics.GenericAPIView):
         if profile is None:
             # Never saved, so updated_at stays None (the serializer shows null).
             profile = TasteProfile(user=member, preferences={}, summary="")
+        return Response(TasteProfileSerializer(profile).data)
+
+
+class UserTasteProfileApi(generics.GenericAPIView):
+    """Another member's taste profile, when they share it with you: community's one visibility
+    rule decides, the same one the profile page's taste slot asks."""
+
+    permission_classes = [AllowAny]
+    serializer_class = TasteProfileSerializer
+
+    @extend_schema(
+        tags=["people"],
+        summary="A member's taste profile (403 unless they share it with you; private by default)",
+        responses={200: TasteProfileSerializer},
+    )
+    def get(self, request: Request, username: str) -> Response:
+        owner = user_get_visible_part(viewer=request.user, username=username, part="taste")
+        profile = selectors_llm.taste_profile(user_id=owner.pk)
+        if profile is None:
+            profile = TasteProfile(user=owner, preferences={}, summary="")
         return Response(TasteProfileSerializer(profile).data)
 
 

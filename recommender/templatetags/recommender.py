@@ -1,4 +1,5 @@
-"""``{% recommendation_rows user %}`` and ``{% similar_movies movie %}`` for community's pages.
+"""``{% recommendation_rows user %}``, ``{% similar_movies movie %}`` and ``{% taste_summary person %}``
+for community's pages.
 
 Both read stored rows or the loaded model; neither runs training or a language model.
 """
@@ -8,9 +9,11 @@ from __future__ import annotations
 import hashlib
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
+from community.accounts.selectors import profile_visibility
 from recommender import selectors, selectors_llm
 
 register = template.Library()
@@ -63,3 +66,15 @@ def recommendation_rows(context, user, per_row: int = 12) -> str:
 @register.inclusion_tag("recommender/similar.html")
 def similar_movies(movie, limit: int = 8):
     return {"movie": movie, "similar": selectors.similar_movies(movie=movie, limit=limit)}
+
+
+@register.simple_tag(takes_context=True)
+def taste_summary(context, person) -> str:
+    """The member's taste summary, or "" when the viewer may not see it (the member's choice,
+    decided by community's one visibility rule) or none was written yet."""
+    request = context.get("request")
+    viewer = getattr(request, "user", None) or AnonymousUser()  # no request: an anonymous reader
+    if not profile_visibility(viewer=viewer, owner=person).taste:
+        return ""
+    profile = selectors_llm.taste_profile(user_id=person.pk)
+    return profile.summary if profile is not None else ""

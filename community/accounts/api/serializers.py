@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.accounts.models import User
+from community.accounts.models import User, Visibility
+from community.accounts.selectors import privacy_choices
 from community.accounts.services import BIO_MAX_LENGTH, NAME_MAX_LENGTH, USERNAME_MAX_LENGTH
 from community.core.api.fields import SafeSlugRelatedField
 from community.movies.api.serializers import GenreSerializer
@@ -22,6 +24,18 @@ class SignupInputSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 
 
+class PrivacyInputSerializer(serializers.Serializer):
+    taste_visibility = serializers.ChoiceField(
+        choices=Visibility.choices, required=False, help_text="Who sees your taste profile."
+    )
+    ratings_visibility = serializers.ChoiceField(
+        choices=Visibility.choices, required=False, help_text="Who sees your ratings and their average."
+    )
+    watchlist_visibility = serializers.ChoiceField(
+        choices=Visibility.choices, required=False, help_text="Who sees your watchlist."
+    )
+
+
 class ProfileUpdateInputSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False, allow_blank=True)
@@ -30,6 +44,7 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
     favourite_genres = SafeSlugRelatedField(
         slug_field="slug", queryset=Genre.objects.all(), many=True, required=False, help_text="Genre slugs."
     )
+    privacy = PrivacyInputSerializer(required=False, help_text="Only the choices sent change.")
 
 
 class PasswordChangeInputSerializer(serializers.Serializer):
@@ -64,11 +79,26 @@ class UserStatsSerializer(serializers.Serializer):
     average = serializers.FloatField(allow_null=True, help_text="Their average rating.")
 
 
+class PrivacySerializer(serializers.Serializer):
+    taste_visibility = serializers.ChoiceField(choices=Visibility.choices)
+    ratings_visibility = serializers.ChoiceField(choices=Visibility.choices)
+    watchlist_visibility = serializers.ChoiceField(choices=Visibility.choices)
+
+
+class CanSeeSerializer(serializers.Serializer):
+    taste_profile = serializers.BooleanField(
+        source="taste", help_text="`users/<name>/taste-profile/` answers."
+    )
+    ratings = serializers.BooleanField(help_text="`users/<name>/ratings/` answers; `stats.average` is shown.")
+    watchlist = serializers.BooleanField(help_text="`users/<name>/watchlist/` answers.")
+
+
 class PublicProfileSerializer(serializers.ModelSerializer):
     favourite_genres = GenreSerializer(many=True, read_only=True)
     stats = UserStatsSerializer(read_only=True)
     is_imported = serializers.BooleanField(read_only=True, help_text="A MovieLens rater or critic account.")
     followed_by_me = serializers.BooleanField(read_only=True)
+    can_see = CanSeeSerializer(read_only=True, help_text="What the member lets you see (their choice).")
 
     class Meta:
         model = User
@@ -82,11 +112,13 @@ class PublicProfileSerializer(serializers.ModelSerializer):
             "is_imported",
             "stats",
             "followed_by_me",
+            "can_see",
         ]
 
 
 class ProfileSerializer(serializers.ModelSerializer):
     favourite_genres = GenreSerializer(many=True, read_only=True)
+    privacy = serializers.SerializerMethodField(help_text="Who sees each part of your profile.")
     rating_count = serializers.IntegerField(read_only=True)
     review_count = serializers.IntegerField(read_only=True)
     follower_count = serializers.IntegerField(read_only=True)
@@ -109,7 +141,12 @@ class ProfileSerializer(serializers.ModelSerializer):
             "review_count",
             "follower_count",
             "following_count",
+            "privacy",
         ]
+
+    @extend_schema_field(PrivacySerializer)
+    def get_privacy(self, user: User) -> dict[str, str]:
+        return privacy_choices(user=user)
 
 
 class AccountExportSerializer(serializers.Serializer):

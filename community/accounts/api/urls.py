@@ -10,5 +10,7 @@ urlpatterns = [
     path("me/delete/", views.MeDeleteApi.as_view(), name="me-delete"),
     path("me/password/", views.PasswordChangeApi.as_view(), name="me-password"),
     path("me/onboarding/", views.OnboardingCompleteApi.as_view(), name="me-onboarding"),
-    path("users/<str:username>/", views.PublicProfileApi.as_view(), name="user-detail"),
+    path("users/<name:username>/", views.PublicProfileApi.as_view(), name="user-detail"),
+    path("users/<name:username>/ratings/", views.UserRatingListApi.as_view(), name="user-ratings"),
+    path("users/<name:username>/watchlist/", views.UserWatchlistApi.as_view(), name="user-watchlist"),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
@@ -29,6 +31,12 @@ from community.accounts.models import User
 from community.core.api.lookups import clean_lookup
 from community.core.api.throttles import LoginRateThrottle
 from community.core.members import signed_in_member
+from community.reviews import selectors as review_selectors
+from community.reviews.api.serializers import RatingSerializer
+from community.reviews.models import Rating
+from community.social import selectors as social_selectors
+from community.social.api.serializers import WatchlistItemSerializer
+from community.social.models import WatchlistItem
 
 
 def profile_of(user: User) -> User:
@@ -122,7 +130,11 @@ class MeApi(generics.GenericAPIView):
             "email": user.email,
             "favourite_genres": list(user.favourite_genres.all()),
         }
-        services.profile_update(user=user, **{**current, **data.validated_data})
+        changes = dict(data.validated_data)
+        privacy = changes.pop("privacy", {})
+        with transaction.atomic():
+            services.profile_update(user=user, **{**current, **changes})
+            services.profile_privacy_update(user=user, **privacy)
         return Response(ProfileSerializer(profile_of(user)).data)
 
 
@@ -205,9 +217,61 @@ class PublicProfileApi(generics.GenericAPIView):
     )
     def get(self, request: Request, username: str) -> Response:
         user = selectors.user_get_public(username=clean_lookup(username))
+        visible = selectors.profile_visibility(viewer=request.user, owner=user)
         # Extra attributes only PublicProfileSerializer reads; the model does not declare them.
-        user.stats = selectors.user_stats(user=user)  # type: ignore[attr-defined]
+        user.stats = selectors.user_stats(user=user, with_average=visible.ratings)  # type: ignore[attr-defined]
+        user.can_see = visible  # type: ignore[attr-defined]
         user.followed_by_me = (  # type: ignore[attr-defined]
             request.user.is_authenticated and user.followers.filter(follower=request.user).exists()
         )
         return Response(PublicProfileSerializer(user).data)
+
+
+class UserRatingListApi(generics.GenericAPIView):
+    """A member's ratings, when they share them with you (the profile page asks the same rule)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = RatingSerializer
+    filter_backends: list = []  # the list is already one member's
+
+    def get_queryset(self) -> QuerySet[Rating]:
+        if getattr(self, "swagger_fake_view", False):
+            return Rating.objects.none()
+        owner = selectors.user_get_visible_part(
+            viewer=self.request.user, username=self.kwargs["username"], part="ratings"
+        )
+        return review_selectors.user_ratings(user=owner)
+
+    @extend_schema(
+        tags=["people"],
+        summary="A member's ratings, newest first (403 unless they share them with you)",
+        responses={200: RatingSerializer(many=True)},
+    )
+    def get(self, request: Request, username: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(RatingSerializer(page, many=True).data)
+
+
+class UserWatchlistApi(generics.GenericAPIView):
+    """A member's watchlist, when they share it with you."""
+
+    permission_classes = [AllowAny]
+    serializer_class = WatchlistItemSerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[WatchlistItem]:
+        if getattr(self, "swagger_fake_view", False):
+            return WatchlistItem.objects.none()
+        owner = selectors.user_get_visible_part(
+            viewer=self.request.user, username=self.kwargs["username"], part="watchlist"
+        )
+        return social_selectors.watchlist_items(user=owner)
+
+    @extend_schema(
+        tags=["people"],
+        summary="A member's watchlist, newest first (403 unless they share it with you)",
+        responses={200: WatchlistItemSerializer(many=True)},
+    )
+    def get(self, request: Request, username: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(WatchlistItemSerializer(page, many=True).data)

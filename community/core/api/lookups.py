@@ -1,12 +1,5 @@
-from __future__ import annotations
+"""Kept for the API views that import it from here; the helper lives in community/core/lookups.py."""
 
-from django.http import Http404
+from community.core.lookups import MAX_LOOKUP_LENGTH, clean_lookup
 
-MAX_LOOKUP_LENGTH = 150
-
-
-def clean_lookup(value: str) -> str:
-    """A URL string used to look a row up; 404 for what no row can match (PostgreSQL rejects NUL)."""
-    if "\x00" in value or len(value) > MAX_LOOKUP_LENGTH:
-        raise Http404
-    return value
+__all__ = ["MAX_LOOKUP_LENGTH", "clean_lookup"]

@@ -8,5 +8,5 @@ urlpatterns = [
     path("reviews/<int:review_id>/", views.ReviewDetailApi.as_view(), name="review-detail"),
     path("reviews/<int:review_id>/like/", views.ReviewLikeApi.as_view(), name="review-like"),
     path("me/ratings/", views.MyRatingListApi.as_view(), name="my-ratings"),
-    path("users/<str:username>/reviews/", views.UserReviewListApi.as_view(), name="user-reviews"),
+    path("users/<name:username>/reviews/", views.UserReviewListApi.as_view(), name="user-reviews"),
 ]
