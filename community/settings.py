@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -187,6 +188,63 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+
+def email_settings(url: str) -> dict[str, Any]:
+    """EMAIL_* settings from EMAIL_URL: empty or console:// prints mail on the console;
+    smtp://user:pass@host:587/?tls=1 (or ssl=1) sends it; smtps:// is SMTP over SSL;
+    timeout=<seconds> (10). User and password are percent-decoded, so they may hold any character."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    if not url or url.startswith("console:"):
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp://, smtps:// or console://, not {parts.scheme!r}"
+        )
+    query = {key: values[-1].strip().lower() for key, values in parse_qs(parts.query).items()}
+    tls = query.get("tls", "0") in {"1", "true", "yes", "on"}
+    ssl = parts.scheme == "smtps" or query.get("ssl", "0") in {"1", "true", "yes", "on"}
+    if ssl and tls:
+        raise ImproperlyConfigured("EMAIL_URL: choose tls=1 (STARTTLS) or ssl=1, not both")
+    try:
+        port = parts.port or (465 if ssl else 25)
+        timeout = int(query.get("timeout", "10"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL has a bad port or timeout: {exc}") from exc
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": tls,
+        "EMAIL_USE_SSL": ssl,
+        "EMAIL_TIMEOUT": timeout,
+    }
+
+
+# Mail (password reset, address verification): printed on the console unless EMAIL_URL names
+# an SMTP server (README "Email").
+_email = email_settings(os.environ.get("EMAIL_URL", ""))
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CineCircle <noreply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# A password reset link works once, for this many seconds.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", "3600")
+# An address verification link works for this many seconds (3 days).
+EMAIL_VERIFICATION_MAX_AGE = envint("EMAIL_VERIFICATION_MAX_AGE", str(3 * 24 * 3600))
+# Until its address is verified, an account posts at most this many reviews, this many threads
+# and this many replies in 24 hours (community/accounts/verification.py).
+UNVERIFIED_DAILY_POSTS = envint("UNVERIFIED_DAILY_POSTS", "3")
+
 # Celery: JSON only, acknowledge after the task ran so a killed worker's task is redelivered.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -295,6 +353,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "120/min"),
         "user": os.environ.get("THROTTLE_USER", "600/min"),
         "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
+        # Password reset and verification mails asked for, per client address.
+        "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "5/hour"),
         "generation": os.environ.get("THROTTLE_GENERATION", "20/hour"),
     },
 }

@@ -24,6 +24,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"member{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    # Verified, as every account made before verification existed is (UnverifiedUserFactory is not).
+    email_verified_at = factory.LazyFunction(timezone.now)
     kind = User.Kind.MEMBER
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
@@ -31,6 +33,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.save()
+
+
+class UnverifiedUserFactory(UserFactory):
+    """A member who signed up but has not followed the link mailed to their address yet."""
+
+    email_verified_at = None
 
 
 class ImportedUserFactory(UserFactory):

@@ -32,6 +32,11 @@ class User(AbstractUser):
     watchlist_visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.ONLY_ME
     )
+    # When the member followed a link mailed to `email` (community/accounts/verification.py).
+    # Until then an account posts only UNVERIFIED_DAILY_POSTS reviews, threads and replies a day.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # A new address waiting for its link to be followed; `email` stays the old one until then.
+    pending_email = models.EmailField(max_length=254, blank=True)
 
     class Meta:
         ordering = ["username"]
@@ -52,6 +57,11 @@ class User(AbstractUser):
     @property
     def is_imported(self) -> bool:
         return self.kind != self.Kind.MEMBER
+
+    @property
+    def email_verified(self) -> bool:
+        """The member proved they read mail at `email` (imported accounts count as verified)."""
+        return self.is_imported or (bool(self.email) and self.email_verified_at is not None)
 
 
 class LoginLockout(models.Model):

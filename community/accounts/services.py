@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from community.accounts import verification
 from community.accounts.models import User, Visibility
 from community.core import events
 from community.movies.models import Genre
@@ -41,8 +42,12 @@ def username_validate(*, username: str) -> str:
     return value
 
 
-def user_signup(*, username: str, password: str, email: str = "") -> User:
-    """Create a member account with a usable password; raises ValidationError per field."""
+def user_signup(*, username: str, password: str, email: str = "", site_url: str = "") -> User:
+    """Create a member account with a usable password; raises ValidationError per field.
+
+    With an address and ``site_url`` (the site's absolute root, from the request), a
+    verification link is mailed to the address once the account is saved.
+    """
     errors: dict[str, list[str]] = {}
     try:
         username = username_validate(username=username)
@@ -67,6 +72,8 @@ def user_signup(*, username: str, password: str, email: str = "") -> User:
         user = User(username=username, email=email, kind=User.Kind.MEMBER)
         user.set_password(password)
         user.save()
+        if site_url:
+            verification.email_verification_send(user=user, site_url=site_url)
     return user
 
 
@@ -78,8 +85,13 @@ def profile_update(
     bio: str = "",
     email: str = "",
     favourite_genres: Iterable[Genre] = (),
+    site_url: str = "",
 ) -> User:
-    """Change the user's display name, email, bio and favourite genres."""
+    """Change the user's display name, bio and favourite genres, and ask for a new email.
+
+    A new address is not used before the member follows the link mailed to it (see
+    ``verification.email_change_request``); ``site_url`` is the site's absolute root.
+    """
     if not user.is_authenticated:
         raise PermissionDenied("Log in to do that.")
     errors: dict[str, str] = {}
@@ -99,8 +111,9 @@ def profile_update(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        user.first_name, user.last_name, user.bio, user.email = first_name, last_name, bio, email
-        user.save(update_fields=["first_name", "last_name", "bio", "email"])
+        user.first_name, user.last_name, user.bio = first_name, last_name, bio
+        email_fields = verification.email_change_request(user=user, email=email, site_url=site_url)
+        user.save(update_fields=["first_name", "last_name", "bio", *email_fields])
         user.favourite_genres.set(list(favourite_genres))
     return user
 

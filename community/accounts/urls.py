@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from community.accounts import views
+from community.accounts import views, views_email
 
 app_name = "accounts"
 
@@ -10,6 +10,25 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.password_change, name="password_change"),
+    path("accounts/password/reset/", views_email.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        views_email.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        views_email.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        views_email.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accounts/email/verify/<str:token>/", views_email.email_verify, name="email_verify"),
+    path("accounts/email/resend/", views_email.email_verification_resend, name="email_resend"),
+    path("accounts/email/cancel/", views_email.email_change_cancel, name="email_cancel"),
     path("accounts/settings/", views.settings_view, name="settings"),
     path("accounts/settings/privacy/", views.privacy_settings, name="privacy"),
     path("accounts/export/", views.export, name="export"),

@@ -43,12 +43,15 @@ def signup(request: HttpRequest) -> HttpResponse:
             username=form.cleaned_data["username"],
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password"],
+            site_url=request.build_absolute_uri("/"),
         )
         if user is not None:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(
                 request, f"Welcome to CineCircle, {user.username}! Rate a few movies to get started."
             )
+            if user.email:
+                messages.info(request, f"We sent a link to {user.email}: follow it to verify your address.")
             return redirect("accounts:onboarding")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -113,12 +116,25 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.profile_update, user=user, **form.cleaned_data)
+        pending_before = user.pending_email
+        saved = call_service(
+            form,
+            services.profile_update,
+            user=user,
+            site_url=request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        )
         if saved is not None:
             messages.success(request, "Your profile was saved.")
+            if saved.pending_email and saved.pending_email != pending_before:
+                messages.info(
+                    request,
+                    f"We sent a link to {saved.pending_email}: your address changes once you follow it.",
+                )
             return redirect("accounts:settings")
     privacy_form = PrivacyForm(initial=selectors.privacy_choices(user=user))
-    return render(request, "accounts/settings.html", {"form": form, "privacy_form": privacy_form})
+    context = {"form": form, "privacy_form": privacy_form, "daily_posts": settings.UNVERIFIED_DAILY_POSTS}
+    return render(request, "accounts/settings.html", context)
 
 
 @login_required
@@ -144,7 +160,7 @@ def privacy_settings(request: HttpRequest) -> HttpResponse:
             "favourite_genres": list(user.favourite_genres.all()),
         }
     )
-    context = {"form": form, "privacy_form": privacy_form}
+    context = {"form": form, "privacy_form": privacy_form, "daily_posts": settings.UNVERIFIED_DAILY_POSTS}
     return render(request, "accounts/settings.html", context, status=400)
 
 

@@ -8,6 +8,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from community.accounts.models import User
+from community.accounts.verification import posting_limit_check
 from community.core.validation import clean_text
 from community.discussions.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Reply, Thread
 from community.movies.models import Movie
@@ -24,20 +25,22 @@ def _require_author(obj: Thread | Reply, user: User) -> None:
 
 
 def thread_create(*, user: User, movie: Movie, title: str, body: str) -> Thread:
-    """Start a discussion about the movie."""
+    """Start a discussion about the movie (only a few a day until the account is verified)."""
     _require_member(user)
     clean_title = clean_text(title, field="title", max_length=TITLE_MAX_LENGTH)
     clean_body = clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
     now = timezone.now()
-    return Thread.objects.create(
-        movie=movie,
-        author=user,
-        title=clean_title,
-        body=clean_body,
-        created_at=now,
-        updated_at=now,
-        last_activity_at=now,
-    )
+    with transaction.atomic():
+        posting_limit_check(user=user, posted=Thread.objects.filter(author=user), noun="threads")
+        return Thread.objects.create(
+            movie=movie,
+            author=user,
+            title=clean_title,
+            body=clean_body,
+            created_at=now,
+            updated_at=now,
+            last_activity_at=now,
+        )
 
 
 def thread_update(*, thread: Thread, user: User, title: str, body: str) -> Thread:
@@ -57,11 +60,13 @@ def thread_delete(*, thread: Thread, user: User) -> None:
 
 
 def reply_create(*, user: User, thread: Thread, body: str) -> Reply:
-    """Reply to a thread; bumps the thread's reply count and last activity."""
+    """Reply to a thread; bumps the thread's reply count and last activity. Only a few a day
+    until the account's email address is verified."""
     _require_member(user)
     text = clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
     now = timezone.now()
     with transaction.atomic():
+        posting_limit_check(user=user, posted=Reply.objects.filter(author=user), noun="replies")
         reply = Reply.objects.create(thread=thread, author=user, body=text, created_at=now, updated_at=now)
         Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
     thread.refresh_from_db(fields=["reply_count", "last_activity_at"])

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from community.accounts.models import User
+from community.accounts.verification import posting_limit_check
 from community.core import events
 from community.core.validation import clean_text
 from community.movies.models import Movie
@@ -68,12 +69,14 @@ def rating_clear(*, user: User, movie: Movie) -> None:
 
 
 def review_post(*, user: User, movie: Movie, body: str, has_spoilers: bool = False) -> Review:
-    """Publish the user's review of the movie; one review per user and movie."""
+    """Publish the user's review of the movie; one review per user and movie, and only a few a
+    day until the account's email address is verified (ValidationError beyond)."""
     _require_member(user)
     text = clean_text(body, field="body", max_length=REVIEW_MAX_LENGTH)
     now = timezone.now()
     try:
         with transaction.atomic():
+            posting_limit_check(user=user, posted=Review.objects.filter(user=user), noun="reviews")
             review = Review.objects.create(
                 user=user,
                 movie=movie,

@@ -40,7 +40,12 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False, allow_blank=True)
     bio = serializers.CharField(max_length=BIO_MAX_LENGTH, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        help_text="A new address becomes `pending_email` until you follow the link mailed to it; "
+        "an empty one removes your address.",
+    )
     favourite_genres = SafeSlugRelatedField(
         slug_field="slug", queryset=Genre.objects.all(), many=True, required=False, help_text="Genre slugs."
     )
@@ -123,6 +128,13 @@ class ProfileSerializer(serializers.ModelSerializer):
     review_count = serializers.IntegerField(read_only=True)
     follower_count = serializers.IntegerField(read_only=True)
     following_count = serializers.IntegerField(read_only=True)
+    email_verified = serializers.BooleanField(
+        read_only=True, help_text="Whether you followed the link mailed to `email`."
+    )
+    pending_email = serializers.EmailField(
+        read_only=True,
+        help_text="A new address sent with PATCH, used once you follow the link mailed to it.",
+    )
 
     class Meta:
         model = User
@@ -133,6 +145,8 @@ class ProfileSerializer(serializers.ModelSerializer):
             "first_name",
             "last_name",
             "email",
+            "email_verified",
+            "pending_email",
             "bio",
             "favourite_genres",
             "date_joined",
@@ -147,6 +161,10 @@ class ProfileSerializer(serializers.ModelSerializer):
     @extend_schema_field(PrivacySerializer)
     def get_privacy(self, user: User) -> dict[str, str]:
         return privacy_choices(user=user)
+
+
+class EmailResendSerializer(serializers.Serializer):
+    sent_to = serializers.EmailField(allow_null=True, help_text="Where the link went; null if nothing waits.")
 
 
 class AccountExportSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ urlpatterns = [
     path("auth/token/", views.TokenApi.as_view(), name="auth-token"),
     path("auth/signup/", views.SignupApi.as_view(), name="auth-signup"),
     path("me/", views.MeApi.as_view(), name="me"),
+    path("me/email/resend/", views.MeEmailResendApi.as_view(), name="me-email-resend"),
     path("me/export/", views.MeExportApi.as_view(), name="me-export"),
     path("me/delete/", views.MeDeleteApi.as_view(), name="me-delete"),
     path("me/password/", views.PasswordChangeApi.as_view(), name="me-password"),

@@ -15,10 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from community.accounts import selectors, services
+from community.accounts import selectors, services, verification
 from community.accounts.api.serializers import (
     AccountDeleteInputSerializer,
     AccountExportSerializer,
+    EmailResendSerializer,
     PasswordChangeInputSerializer,
     ProfileSerializer,
     ProfileUpdateInputSerializer,
@@ -29,7 +30,7 @@ from community.accounts.api.serializers import (
 )
 from community.accounts.models import User
 from community.core.api.lookups import clean_lookup
-from community.core.api.throttles import LoginRateThrottle
+from community.core.api.throttles import LoginRateThrottle, PasswordResetRateThrottle
 from community.core.members import signed_in_member
 from community.reviews import selectors as review_selectors
 from community.reviews.api.serializers import RatingSerializer
@@ -101,7 +102,7 @@ class SignupApi(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         data = SignupInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_signup(**data.validated_data)
+        user = services.user_signup(**data.validated_data, site_url=request.build_absolute_uri("/"))
         return Response(ProfileSerializer(profile_of(user)).data, status=status.HTTP_201_CREATED)
 
 
@@ -133,9 +134,34 @@ class MeApi(generics.GenericAPIView):
         changes = dict(data.validated_data)
         privacy = changes.pop("privacy", {})
         with transaction.atomic():
-            services.profile_update(user=user, **{**current, **changes})
+            services.profile_update(
+                user=user, **{**current, **changes}, site_url=request.build_absolute_uri("/")
+            )
             services.profile_privacy_update(user=user, **privacy)
         return Response(ProfileSerializer(profile_of(user)).data)
+
+
+class MeEmailResendApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [PasswordResetRateThrottle]
+    serializer_class = EmailResendSerializer
+
+    @extend_schema(
+        tags=["me"],
+        summary="Mail a new verification link",
+        description=(
+            "To `pending_email` if you asked to change your address, else to `email` if it is not "
+            "verified yet; `sent_to` is null when there is nothing to verify. Until your address is "
+            "verified you may post only a few reviews, threads and replies a day."
+        ),
+        request=None,
+        responses={200: EmailResendSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        address = verification.email_verification_send(
+            user=signed_in_member(request), site_url=request.build_absolute_uri("/")
+        )
+        return Response(EmailResendSerializer({"sent_to": address}).data)
 
 
 class MeExportApi(generics.GenericAPIView):

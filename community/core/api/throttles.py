@@ -52,6 +52,13 @@ class SignupRateThrottle(LoginRateThrottle):
     scope = "signup"
 
 
+class PasswordResetRateThrottle(LoginRateThrottle):
+    """Mails a visitor may ask for (password reset, a new verification link), per client
+    address, whatever address they type (THROTTLE_PASSWORD_RESET)."""
+
+    scope = "password_reset"
+
+
 class GenerationRateThrottle(UserRateThrottle):
     """Limits how often one user may ask the language model for a new text."""
 
