@@ -35,3 +35,13 @@ def _refresh_recommendations(sender, user_id: int, **kwargs) -> None:
     from recommender.tasks.recommendations import recommendations_refresh
 
     recommendations_refresh.delay(user_id)
+
+
+# --- a deleted account leaves the served model (recommender.tasks.recommendations) ---
+
+
+@receiver(events.user_deleted, dispatch_uid="recommender.forget_deleted_user")
+def _forget_deleted_user(sender, user_id: int, **kwargs) -> None:
+    from recommender.tasks.recommendations import recommender_forget_users
+
+    recommender_forget_users.delay([user_id])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -166,96 +168,26 @@ def onboarding_complete(
 
 
 def account_export(*, user: User) -> dict[str, Any]:
-    """Everything the user wrote or chose, as JSON-ready data ("download my data")."""
-    from community.discussions.models import Reply, Thread
-    from community.reviews.models import Rating, Review, ReviewLike
-    from community.social.models import Follow, WatchlistItem
+    """Everything the site holds about the member, as JSON-ready data ("download my data").
 
-    def when(value: Any) -> str | None:
-        return value.isoformat() if value else None
+    One section per kind of row, each contributed by the app that owns it (community's in
+    community/accounts/exports.py, what the models derived in recommender/exports.py); the
+    web download and the API answer this same document.
+    """
+    from community.core.exports import export_build
 
-    return {
-        "format": "cinecircle-export-1",
-        "exported_at": when(timezone.now()),
-        "account": {
-            "username": user.username,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "bio": user.bio,
-            "date_joined": when(user.date_joined),
-            "last_login": when(user.last_login),
-            "onboarded_at": when(user.onboarded_at),
-            "favourite_genres": list(user.favourite_genres.values_list("name", flat=True)),
-        },
-        "ratings": [
-            {
-                "movie": r.movie.title,
-                "year": r.movie.year,
-                "movie_slug": r.movie.slug,
-                "score": str(r.score),
-                "created_at": when(r.created_at),
-                "updated_at": when(r.updated_at),
-            }
-            for r in Rating.objects.filter(user=user).select_related("movie").order_by("created_at")
-        ],
-        "reviews": [
-            {
-                "movie": r.movie.title,
-                "movie_slug": r.movie.slug,
-                "body": r.body,
-                "has_spoilers": r.has_spoilers,
-                "like_count": r.like_count,
-                "created_at": when(r.created_at),
-                "updated_at": when(r.updated_at),
-            }
-            for r in Review.objects.filter(user=user).select_related("movie").order_by("created_at")
-        ],
-        "review_likes": [
-            {
-                "review_id": like.review_id,
-                "movie_slug": like.review.movie.slug,
-                "review_author": like.review.user.username,
-                "created_at": when(like.created_at),
-            }
-            for like in ReviewLike.objects.filter(user=user).select_related("review__movie", "review__user")
-        ],
-        "threads": [
-            {
-                "id": t.pk,
-                "movie_slug": t.movie.slug,
-                "title": t.title,
-                "body": t.body,
-                "created_at": when(t.created_at),
-                "updated_at": when(t.updated_at),
-            }
-            for t in Thread.objects.filter(author=user).select_related("movie").order_by("created_at")
-        ],
-        "replies": [
-            {
-                "thread_id": r.thread_id,
-                "thread_title": r.thread.title,
-                "body": r.body,
-                "created_at": when(r.created_at),
-                "updated_at": when(r.updated_at),
-            }
-            for r in Reply.objects.filter(author=user).select_related("thread").order_by("created_at")
-        ],
-        "watchlist": [
-            {"movie": w.movie.title, "movie_slug": w.movie.slug, "added_at": when(w.added_at)}
-            for w in WatchlistItem.objects.filter(user=user).select_related("movie")
-        ],
-        "following": list(Follow.objects.filter(follower=user).values_list("followee__username", flat=True)),
-        "followers": list(Follow.objects.filter(followee=user).values_list("follower__username", flat=True)),
-    }
+    return export_build(user=user)
 
 
 def account_delete(*, user: User) -> None:
-    """Delete the account and everything it wrote; recompute the numbers it touched on others' rows.
+    """Delete the account and everything it wrote; never anyone else's words.
 
-    Removed: profile, ratings, reviews (and their likes), likes given, threads started (with
-    their replies), replies, watchlist, follows both ways. Kept: nothing personal; movie
-    averages and counts, other reviews' like counts and threads' reply counts are recomputed.
+    Removed: profile, ratings, reviews (and their likes), likes given, replies, watchlist,
+    follows both ways, studio memberships, API tokens, every session of the member (in the
+    database and in the cache), and what the recommender derived (its rows cascade; the
+    `user_deleted` event removes the member from the served model files). Kept: threads the
+    member started, with everyone's replies, shown as by "deleted member". Movie averages and
+    counts, other reviews' like counts and threads' reply counts are recomputed.
     """
     from community.discussions.models import Thread
     from community.discussions.services import thread_counts_refresh
@@ -269,12 +201,10 @@ def account_delete(*, user: User) -> None:
         movie_ids = set(Rating.objects.filter(user=user).values_list("movie_id", flat=True))
         movie_ids |= set(Review.objects.filter(user=user).values_list("movie_id", flat=True))
         liked_review_ids = list(user.review_likes.values_list("review_id", flat=True))
-        thread_ids = list(
-            Thread.objects.filter(replies__author=user)
-            .exclude(author=user)
-            .values_list("id", flat=True)
-            .distinct()
-        )
+        thread_ids = list(Thread.objects.filter(replies__author=user).values_list("id", flat=True).distinct())
+        # Their threads stay for the replies in them: the author becomes "deleted member".
+        Thread.objects.filter(author=user).update(author=None)
+        _sessions_end(user_id=user_id)
         user.delete()
         movie_stats_refresh(movie_ids=movie_ids)
         thread_counts_refresh(thread_ids=thread_ids)
@@ -284,6 +214,28 @@ def account_delete(*, user: User) -> None:
         for review_id, n in like_counts.items():
             Review.objects.filter(pk=review_id).update(like_count=n)
         events.send_on_commit(events.user_deleted, user_id=user_id)
+
+
+def _sessions_end(*, user_id: int) -> int:
+    """End every session signed in as the user: the database row and, with the cached_db
+    engine, its copy in the cache. Returns how many were ended.
+
+    Sessions name their user only inside their signed data, so each unexpired one is read;
+    account deletion is rare enough for that. (The cache-only engine cannot be listed;
+    settings use it nowhere.)
+    """
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    wanted = str(user_id)
+    ended = 0
+    unexpired = Session.objects.filter(expire_date__gt=timezone.now()).order_by()
+    for session in unexpired.iterator(chunk_size=2000):
+        if str(session.get_decoded().get(SESSION_KEY, "")) == wanted:
+            store_class(session_key=session.session_key).delete()
+            ended += 1
+    return ended
 
 
 def profile_privacy_update(*, user: User, **choices: str) -> User:

@@ -4,11 +4,16 @@ from django.urls import reverse
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 5_000
+DELETED_AUTHOR = "deleted member"
 
 
 class Thread(models.Model):
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="threads")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="threads")
+    # Null once the author deleted their account: the thread stays for the replies in it,
+    # shown as by "deleted member" (DELETED_AUTHOR).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="threads"
+    )
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     body = models.TextField(max_length=BODY_MAX_LENGTH)
     reply_count = models.PositiveIntegerField(default=0)

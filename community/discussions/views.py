@@ -70,7 +70,7 @@ def _login_url() -> str:
 
 
 def _own(obj, request: HttpRequest):
-    if obj.author_id != request.user.pk:
+    if obj.author_id is None or obj.author_id != request.user.pk:
         raise PermissionDenied("Only the author can change this post.")
     return obj
 

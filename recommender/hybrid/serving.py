@@ -81,6 +81,13 @@ class ServingModel:
         self._index = {int(m): i for i, m in enumerate(self.item_ids.tolist())}
         # {user id: sums of weight rows kept at fit time} (keep_partial_sums)
         self.partial_sums: dict[int, PartialSums] = {}
+        # The user id of each user-kNN member (column of ``user_knn.members``, row of
+        # ``user_knn.loved``): what lets ``forget_users`` find one member's ratings. None in
+        # files written before they were kept.
+        self.member_ids: np.ndarray | None = None
+        # Rewrites of this version's file without some users (``forget_users``); the version,
+        # which stored rows and texts name, stays the same.
+        self.revision = 0
         self._sorted_columns = np.argsort(self.item_ids, kind="stable")
         self._sorted_ids = self.item_ids[self._sorted_columns]
         base = hybrid.base
@@ -121,6 +128,46 @@ class ServingModel:
         with one_blas_thread():
             self.partial_sums = {int(user_ids[u]): self.hybrid.partial_sums(matrix[u]) for u in heavy}
         return len(self.partial_sums)
+
+    def held_user_ids(self) -> set[int]:
+        """The users whose own ratings this model holds (user-kNN members, kept sums)."""
+        members = set(self.member_ids.tolist()) if self.member_ids is not None else set()
+        return members | set(self.partial_sums)
+
+    def forget_users(self, user_ids: Iterable[int]) -> int:
+        """Remove these users' ratings from the model: their user-kNN member column and loved
+        row, and the sums kept for them. Returns how many users were removed.
+
+        A file without member ids cannot tell which column is whose: all its members are
+        dropped (the user-kNN feature then scores 0 until the next retrain), which is the only
+        way to be sure a deleted member is out. Aggregates over everyone (item similarities,
+        factors, popularity) are recomputed at the next retrain, not here.
+        """
+        gone = {int(u) for u in user_ids}
+        if not gone:
+            return 0
+        removed = {u for u in gone if u in self.partial_sums}
+        for u in removed:
+            del self.partial_sums[u]
+        knn = self.hybrid.base.user_knn
+        members = sp.csr_matrix(knn.members)
+        n_members = members.shape[1]
+        if self.member_ids is None or len(self.member_ids) != n_members:
+            if n_members:
+                keep = np.zeros(n_members, dtype=bool)
+                removed |= gone
+                self.member_ids = np.zeros(0, dtype=np.int64)
+            else:
+                keep = np.zeros(0, dtype=bool)
+        else:
+            keep = ~np.isin(self.member_ids, np.fromiter(gone, dtype=np.int64))
+            removed |= set(self.member_ids[~keep].tolist())
+            self.member_ids = self.member_ids[keep]
+        if not keep.all():
+            columns = np.flatnonzero(keep)
+            knn.members = members[:, columns].tocsr()
+            knn.loved = sp.csr_matrix(knn.loved)[columns].tocsr()
+        return len(removed)
 
     def _positions(self, movie_ids: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
         """(column of each id, known?) in one vectorised lookup, in the order given."""
@@ -432,6 +479,7 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
         "people": {"shrink": people.shrink, "names": people.names, "n_people": people.n_people},
         "aspects": {"names": aspects.names},
         "partial_parts": list(PARTIAL_PARTS),
+        "revision": model.revision,
         "titles": model.titles,
         "genres": model.genres,
         "metadata": model.metadata,
@@ -468,6 +516,7 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
         "people_indptr": people.by_movie.indptr,
         "aspect_profiles": aspects.profiles,
         **_partial_sums_arrays(model.partial_sums, model.n_items),
+        **({"user_knn_member_ids": model.member_ids} if model.member_ids is not None else {}),
     }
 
 
@@ -510,10 +559,12 @@ def _load_partial_sums(arrays: dict[str, np.ndarray], meta: dict) -> dict[int, P
 
 
 def save_artifact(model: ServingModel, folder: Path) -> Path:
-    """Write ``model`` as ``recommender-<version>.npz`` and point ``current`` at it, atomically."""
+    """Write ``model`` as ``recommender-<version>.npz`` (``-r<revision>`` after a rewrite without
+    some users) and point ``current`` at it, atomically."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"recommender-{model.version}.npz"
+    suffix = f"-r{model.revision}" if model.revision else ""
+    final = folder / f"recommender-{model.version}{suffix}.npz"
     fd, tmp_name = tempfile.mkstemp(prefix=".recommender-", suffix=".npz.part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -594,6 +645,9 @@ def load_artifact(path: Path) -> ServingModel:
         metadata=meta.get("metadata", {}),
     )
     model.partial_sums = _load_partial_sums(arrays, meta)
+    if "user_knn_member_ids" in arrays:
+        model.member_ids = arrays["user_knn_member_ids"].astype(np.int64)
+    model.revision = int(meta.get("revision", 0))
     return model
 
 
@@ -686,6 +740,29 @@ def load_current(folder: Path) -> ServingModel | None:
         model = load_artifact(folder / target)
         _loaded[key] = (target, model)
         return model
+
+
+def current_path(folder: Path) -> Path | None:
+    """The file ``current`` points at, or None before the first model."""
+    try:
+        return Path(folder) / os.readlink(Path(folder) / CURRENT)
+    except OSError:
+        return None
+
+
+def prune_artifacts(folder: Path) -> list[Path]:
+    """Delete every model file but the one ``current`` points at: serving needs no other, and
+    older files hold the ratings of members deleted since. Returns the files deleted.
+    (Unfinished ``.part`` files are left to the writer that owns them.)"""
+    active = current_path(folder)
+    if active is None:
+        return []
+    deleted = []
+    for path in Path(folder).glob("recommender-*.npz"):
+        if path.name != active.name:
+            path.unlink(missing_ok=True)
+            deleted.append(path)
+    return deleted
 
 
 def forget_loaded() -> None:

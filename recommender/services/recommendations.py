@@ -20,7 +20,7 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from community.core import pagecache
@@ -39,7 +39,14 @@ from recommender.hybrid.aspects import mean_aspects
 from recommender.hybrid.blend import Hybrid
 from recommender.hybrid.content import cached_embeddings, item_vectors, tfidf_text_vectors
 from recommender.hybrid.people import people_matrix
-from recommender.hybrid.serving import ServingModel, load_current, save_artifact
+from recommender.hybrid.serving import (
+    ServingModel,
+    current_path,
+    load_artifact,
+    load_current,
+    prune_artifacts,
+    save_artifact,
+)
 from recommender.models import ModelArtifact, Recommendation, RecommendationFeedback, ReviewAnalysis
 
 log = logging.getLogger(__name__)
@@ -49,6 +56,9 @@ ANCHORS = 2
 SENTIMENT_NUDGE = 0.5  # stars a fully positive/negative review adds to / takes from its rating
 DISLIKED_RATING = 2.0
 MODEL_NAME = "hybrid-ease-als-knn-content"
+# PostgreSQL advisory lock held by whoever writes the model folder (a retrain's swap, a rewrite
+# without deleted members), so one never deletes or overwrites the other's file.
+MODEL_FILES_LOCK = 7_301_001
 
 
 def model_dir() -> Path:
@@ -396,10 +406,13 @@ def recommender_train(
     )
     # the longest histories' sums of weight rows, so their refreshes read one vector per part
     metrics["partial_sums_users"] = model.keep_partial_sums(frame.matrix, frame.user_ids)
-    path = save_artifact(model, model_dir())
-    if progress:
-        progress("saved")
+    # user-kNN members are the training users, in the matrix's row order
+    model.member_ids = np.asarray(frame.user_ids, dtype=np.int64)
     with transaction.atomic():
+        _model_files_lock()
+        path = save_artifact(model, model_dir())
+        if progress:
+            progress("saved")
         ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True).update(
             is_active=False
         )
@@ -412,7 +425,52 @@ def recommender_train(
             created_at=timezone.now(),
         )
     log.info("recommender %s trained in %.1fs on %s ratings", version, seconds, frame.matrix.nnz)
+    # Members who deleted their account while this model trained on their ratings, and the
+    # previous model files, go now.
+    recommender_forget_users()
+    artifact.refresh_from_db()
     return artifact
+
+
+def _model_files_lock() -> None:
+    """Wait for, then hold until the transaction ends, the lock on the model folder."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MODEL_FILES_LOCK])
+
+
+def recommender_forget_users(*, user_ids: Iterable[int] = ()) -> int:
+    """Take deleted members out of the served model at once, and delete older model files.
+
+    Removes ``user_ids`` whose accounts are gone, and every other user the served file holds
+    whose account no longer exists (deleted while a retrain read the ratings, or whose task was
+    lost). The file is rewritten without their ratings under the same version (stored rows and
+    explanations stay valid) and swapped in atomically; each process loads it at its next
+    request. Then only that file is kept. Safe to run twice. Returns how many users were removed.
+    """
+    from django.contrib.auth import get_user_model
+
+    folder = model_dir()
+    removed = 0
+    with transaction.atomic():
+        _model_files_lock()
+        path = current_path(folder)
+        if path is None or not path.exists():
+            return 0
+        model = load_artifact(path)  # a private copy: the cached one keeps serving meanwhile
+        held = model.held_user_ids() | {int(u) for u in user_ids}
+        existing = set(get_user_model().objects.filter(pk__in=held).values_list("pk", flat=True))
+        gone = held - existing
+        if gone:
+            removed = model.forget_users(gone)
+        if removed:
+            model.revision += 1
+            new_path = save_artifact(model, folder)
+            ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, version=model.version).update(
+                path=str(new_path)
+            )
+            log.info("recommender %s rewritten without %s deleted members", model.version, removed)
+        prune_artifacts(folder)
+    return removed
 
 
 def active_user_ids() -> list[int]:

@@ -72,3 +72,16 @@ def recommender_retrain(refresh_users: bool = True) -> str:
         for start in range(0, len(users), REFRESH_BATCH):
             recommendations_refresh_many.delay(users[start : start + REFRESH_BATCH])
     return artifact.version
+
+
+@shared_task(
+    name="recommender.tasks.recommendations.recommender_forget_users",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_jitter=True,
+    max_retries=10,
+)
+def recommender_forget_users(user_ids: list[int]) -> int:
+    """Take deleted members out of the served model files (after `user_deleted`)."""
+    return recommendations.recommender_forget_users(user_ids=user_ids)

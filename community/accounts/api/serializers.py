@@ -168,16 +168,23 @@ class EmailResendSerializer(serializers.Serializer):
 
 
 class AccountExportSerializer(serializers.Serializer):
-    """The shape of community.accounts.services.account_export()."""
+    """The shape of community.accounts.services.account_export(): a header and one field per
+    section registered with community.core.exports (community's and recommender's)."""
 
     format = serializers.CharField()
     exported_at = serializers.DateTimeField()
-    account = serializers.DictField()
-    ratings = serializers.ListField(child=serializers.DictField())
-    reviews = serializers.ListField(child=serializers.DictField())
-    review_likes = serializers.ListField(child=serializers.DictField())
-    threads = serializers.ListField(child=serializers.DictField())
-    replies = serializers.ListField(child=serializers.DictField())
-    watchlist = serializers.ListField(child=serializers.DictField())
-    following = serializers.ListField(child=serializers.CharField())
-    followers = serializers.ListField(child=serializers.CharField())
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        from community.core import exports
+
+        fields = super().get_fields()
+        for section in exports.sections():
+            field: serializers.Field
+            if section.shape is exports.Shape.OBJECT:
+                field = serializers.DictField(allow_null=True, help_text=section.help_text)
+            elif section.shape is exports.Shape.NAMES:
+                field = serializers.ListField(child=serializers.CharField(), help_text=section.help_text)
+            else:
+                field = serializers.ListField(child=serializers.DictField(), help_text=section.help_text)
+            fields[section.name] = field
+        return fields

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from community.discussions.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Reply, Thread
+from community.discussions.models import BODY_MAX_LENGTH, DELETED_AUTHOR, TITLE_MAX_LENGTH, Reply, Thread
 from community.movies.api.serializers import MovieBriefSerializer
 from community.reviews.api.serializers import AuthorSerializer
 
@@ -26,9 +26,24 @@ class ReplyInputSerializer(serializers.Serializer):
 # --- output ---
 
 
+class ThreadAuthorSerializer(serializers.Serializer):
+    """A thread's author; after they deleted their account, id and username are null and the
+    display name is "deleted member" (the thread stays for the replies in it)."""
+
+    id = serializers.IntegerField(allow_null=True, read_only=True)
+    username = serializers.CharField(allow_null=True, read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+    def to_representation(self, instance: Thread) -> dict:
+        author = instance.author
+        if author is None:
+            return {"id": None, "username": None, "display_name": DELETED_AUTHOR}
+        return {"id": author.pk, "username": author.username, "display_name": author.display_name}
+
+
 class ThreadSerializer(serializers.ModelSerializer):
     movie = MovieBriefSerializer(read_only=True)
-    author = AuthorSerializer(read_only=True)
+    author = ThreadAuthorSerializer(source="*", read_only=True)
 
     class Meta:
         model = Thread
