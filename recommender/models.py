@@ -128,6 +128,27 @@ class GeneratedText(models.Model):
         ]
 
 
+class GenerationCharge(models.Model):
+    """One unit of a member's generation budget, taken when a text is queued for the model.
+
+    Kept for the budget's rolling window (recommender/services/budget.py), then pruned.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_charges"
+    )
+    kind = models.CharField(max_length=30, choices=GeneratedText.Kind.choices)
+    # Kept when the movie goes: deleting a movie gives no units back.
+    movie = models.ForeignKey("movies.Movie", on_delete=models.SET_NULL, null=True, related_name="+")
+    charged_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "charged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user {self.user_id} at {self.charged_at:%Y-%m-%d %H:%M}"
+
+
 class ModelArtifact(models.Model):
     """A trained or converted model on disk; exactly one per kind is active at a time."""
 

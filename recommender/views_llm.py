@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community.accounts.models import User
-from community.core.api.throttles import GenerationRateThrottle
 from community.core.members import signed_in_member
 from community.core.viewutils import wants_json
 from community.discussions.selectors import thread_list
@@ -33,6 +32,7 @@ from community.reviews.forms import typed_review_keep
 from community.reviews.selectors import rating_for
 from recommender import selectors_llm
 from recommender.models import GeneratedText
+from recommender.services.budget import GenerationBudgetSpent
 from recommender.services.generation import generated_text_discard, generated_text_request
 
 # URL word -> (kind, template of the panel, anchor on the movie page)
@@ -51,8 +51,6 @@ PANELS = {
 HOST_PAGES = {"review-form": "reviews:create"}
 
 MOVIE_PAGE_THREADS = 5  # the movie page lists the five most recently active threads
-
-THROTTLED = "You have asked for many AI texts in the last hour; please try again later."
 
 
 def _panel(panel: str) -> tuple[str, str, str]:
@@ -187,12 +185,13 @@ def generated_text_ask(request: HttpRequest, slug: str, panel: str) -> HttpRespo
     if current is not None and current.status == GeneratedText.Status.PENDING:
         # Already queued: asking again only shows its progress (and costs no budget).
         return _answer(request, member=member, movie=movie, panel=panel)
-    if not GenerationRateThrottle().allow_request(request, None):  # type: ignore[arg-type]
-        # One budget with the API's generation endpoints: asking costs model time.
+    try:
+        generated_text_request(user=member, movie=movie, kind=kind)
+    except GenerationBudgetSpent as spent:
+        # The member's one budget, shared with the API and the explanations of their rows.
         return _answer(
-            request, member=member, movie=movie, panel=panel, message=THROTTLED, level=messages.ERROR
+            request, member=member, movie=movie, panel=panel, message=str(spent), level=messages.ERROR
         )
-    generated_text_request(user=member, movie=movie, kind=kind)
     return _answer(request, member=member, movie=movie, panel=panel)
 
 

@@ -12,6 +12,7 @@ from django.db.models import prefetch_related_objects
 
 from community.movies.models import Movie
 from recommender import selectors as recommender_selectors
+from recommender.services.budget import GenerationBudgetSpent
 from recommender.services.generation import generated_text_request
 
 
@@ -22,4 +23,4 @@ def similar_movies(*, movie: Movie, limit: int) -> list[dict[str, Any]]:
     return similar
 
 
-__all__ = ["generated_text_request", "similar_movies"]
+__all__ = ["GenerationBudgetSpent", "generated_text_request", "similar_movies"]

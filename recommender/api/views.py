@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 
 from community.accounts.selectors import user_get_visible_part
-from community.core.api.throttles import GenerationRateThrottle
 from community.core.members import signed_in_member
 from community.movies.models import Movie
 from recommender import selectors as recommender_selectors
@@ -147,12 +145,6 @@ class GenerationRequestApi(generics.GenericAPIView):
     queryset = Movie.objects.none()  # tells the schema what the `movie_id` path parameter is
     kind: str = ""
 
-    def get_throttles(self) -> list[BaseThrottle]:
-        # Asking costs model time; reading what was asked for does not.
-        if self.request.method == "POST":
-            return [*super().get_throttles(), GenerationRateThrottle()]
-        return super().get_throttles()
-
     def get(self, request: Request, movie_id: int) -> Response:
         movie = get_object_or_404(Movie, pk=movie_id)
         text = selectors_llm.generated_text(
@@ -164,14 +156,20 @@ class GenerationRequestApi(generics.GenericAPIView):
 
     def post(self, request: Request, movie_id: int) -> Response:
         movie = get_object_or_404(Movie, pk=movie_id)
-        text = backend.generated_text_request(user=signed_in_member(request), movie=movie, kind=self.kind)
+        try:
+            text = backend.generated_text_request(user=signed_in_member(request), movie=movie, kind=self.kind)
+        except backend.GenerationBudgetSpent as spent:
+            # The member's one budget, shared with the web pages and their rows' explanations.
+            raise Throttled(wait=spent.retry_after, detail=spent.headline) from spent
         return Response(GeneratedTextSerializer(text).data, status=status.HTTP_202_ACCEPTED)
 
 
 GENERATION_DESCRIPTION = (
     "Queues the language model and answers 202 at once. Poll `poll_url` (GET /api/v1/generated-texts/{id}/) "
-    "until `status` is `ready` or `failed`. Asking again while one is pending returns the pending one. "
-    "Strictly throttled per user."
+    "until `status` is `ready` or `failed`. Asking again while one is pending returns the pending one "
+    "and costs nothing; a new text takes one unit of your generation "
+    "budget (`THROTTLE_GENERATION`, 20 per rolling hour by default), which the website and the "
+    "explanations of your recommendations share: when it is spent the answer is 429 with `Retry-After`."
 )
 
 
@@ -186,7 +184,7 @@ GENERATION_DESCRIPTION = (
         summary="Ask for an AI-generated draft of your review of this movie",
         description=GENERATION_DESCRIPTION,
         request=None,
-        responses={202: GeneratedTextSerializer},
+        responses={202: GeneratedTextSerializer, 429: OpenApiResponse(description="Generation budget spent")},
     ),
 )
 class ReviewDraftRequestApi(GenerationRequestApi):
@@ -204,7 +202,7 @@ class ReviewDraftRequestApi(GenerationRequestApi):
         summary="Ask for AI-suggested discussion questions about this movie",
         description=GENERATION_DESCRIPTION,
         request=None,
-        responses={202: GeneratedTextSerializer},
+        responses={202: GeneratedTextSerializer, 429: OpenApiResponse(description="Generation budget spent")},
     ),
 )
 class DiscussionSuggestionsRequestApi(GenerationRequestApi):

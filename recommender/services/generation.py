@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,11 @@ from community.movies.models import Movie
 from community.reviews.models import Rating, Review
 from recommender.llm.prompts import Facts, MovieFacts, UserFacts
 from recommender.models import GeneratedText, Recommendation, ReviewAnalysis, TasteProfile
+from recommender.services.budget import (
+    GenerationBudgetSpent,
+    generation_budget_charge,
+    generation_budget_lock,
+)
 
 log = logging.getLogger(__name__)
 
@@ -207,13 +213,28 @@ def generated_text_fail(*, text_id: int, error: str) -> None:
 PENDING_REQUEUE_AFTER = timedelta(minutes=10)
 
 
-def explanations_request(*, user_id: int, limit: int = 6) -> list[int]:
-    """Create pending explanation rows for the user's top recommendations; returns their ids.
+@dataclass(frozen=True)
+class ExplanationsQueued:
+    ids: list[int]  # texts marked pending: queue their generation
+    retry_after: int | None  # seconds until the budget pays for the rest; None if none waits
 
-    Called after a recommendation refresh. A movie that already has a ready explanation
-    keeps it (the facts it cites rarely change between refreshes).
+
+def _worth_asking(row: GeneratedText | None, now: datetime) -> bool:
+    """No text yet, a failed one, or a pending one whose task was lost (never a ready one)."""
+    if row is None or row.status == GeneratedText.Status.FAILED:
+        return True
+    return row.status == GeneratedText.Status.PENDING and row.updated_at < now - PENDING_REQUEUE_AFTER
+
+
+def explanations_request(*, user_id: int, limit: int = 6) -> ExplanationsQueued:
+    """Mark explanation texts pending for the user's top recommendations, within their budget.
+
+    Called after a recommendation refresh. An explanation is written once per member and movie
+    (one GeneratedText per kind, member and movie): a movie that comes back to the rows keeps
+    its text, and a pending one is not queued again. A text the member's generation budget
+    cannot pay for now is not created, so the pick shows its template reason; `retry_after`
+    says when to ask again.
     """
-    now = timezone.now()
     movie_ids = list(
         Recommendation.objects.filter(user_id=user_id)
         .order_by("rank", "row")
@@ -221,60 +242,64 @@ def explanations_request(*, user_id: int, limit: int = 6) -> list[int]:
     )
     ids = []
     for movie_id in list(dict.fromkeys(movie_ids))[:limit]:
-        row, created = GeneratedText.objects.get_or_create(
-            kind=Kind.EXPLANATION,
-            user_id=user_id,
-            movie_id=movie_id,
-            defaults={
-                "status": GeneratedText.Status.PENDING,
-                "created_at": now,
-                "updated_at": now,
-                "task_id": uuid.uuid4().hex,
-            },
-        )
-        if created:
-            ids.append(row.pk)
-        elif row.status == GeneratedText.Status.FAILED or (
-            row.status == GeneratedText.Status.PENDING and row.updated_at < now - PENDING_REQUEUE_AFTER
-        ):
-            # A failed text, or a pending one whose task was lost, gets one new request; a
-            # pending one still in the queue is left alone (no duplicate work per refresh).
-            row.status, row.error, row.task_id, row.updated_at = (
-                GeneratedText.Status.PENDING,
-                "",
-                uuid.uuid4().hex,
-                now,
-            )
-            row.save(update_fields=["status", "error", "task_id", "updated_at"])
-            ids.append(row.pk)
-    return ids
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                # Under the member's budget lock: two refreshes never both create or requeue it.
+                generation_budget_lock(user_id=user_id)
+                row = (
+                    GeneratedText.objects.select_for_update()
+                    .filter(kind=Kind.EXPLANATION, user_id=user_id, movie_id=movie_id)
+                    .first()
+                )
+                if not _worth_asking(row, now):
+                    continue
+                generation_budget_charge(
+                    user_id=user_id, kind=Kind.EXPLANATION, movie_id=movie_id, asked=False
+                )
+                if row is None:
+                    row = GeneratedText(
+                        kind=Kind.EXPLANATION, user_id=user_id, movie_id=movie_id, created_at=now
+                    )
+                row.status, row.error, row.task_id, row.updated_at = (
+                    GeneratedText.Status.PENDING,
+                    "",
+                    uuid.uuid4().hex,
+                    now,
+                )
+                row.save()
+                ids.append(row.pk)
+        except GenerationBudgetSpent as spent:
+            return ExplanationsQueued(ids=ids, retry_after=spent.retry_after)
+    return ExplanationsQueued(ids=ids, retry_after=None)
 
 
 def generated_text_request(*, user: User, movie: Movie, kind: str) -> GeneratedText:
     """Mark the user's text of this kind about the movie as pending and queue its generation.
 
-    A request while one is already pending returns that one instead of queueing twice.
+    A request while one is already pending returns that one instead of queueing twice, and
+    costs nothing; a new one takes a unit of the member's generation budget, or raises
+    GenerationBudgetSpent (and nothing is queued).
     """
     now = timezone.now()
     with transaction.atomic():
-        text, created = GeneratedText.objects.select_for_update().get_or_create(
-            kind=kind,
-            user=user,
-            movie=movie,
-            defaults={"status": GeneratedText.Status.PENDING, "created_at": now, "updated_at": now},
-        )
+        generation_budget_lock(user_id=user.pk)
+        text = GeneratedText.objects.select_for_update().filter(kind=kind, user=user, movie=movie).first()
         if (
-            not created
+            text is not None
             and text.status == GeneratedText.Status.PENDING
             and text.task_id
             and text.updated_at >= now - PENDING_REQUEUE_AFTER
         ):
             return text
+        generation_budget_charge(user_id=user.pk, kind=kind, movie_id=movie.pk)
+        if text is None:
+            text = GeneratedText(kind=kind, user=user, movie=movie, created_at=now)
         text.status = GeneratedText.Status.PENDING
         text.error = ""
         text.task_id = str(uuid.uuid4())
         text.updated_at = now
-        text.save(update_fields=["status", "error", "task_id", "updated_at"])
+        text.save()
         task_id, text_id = text.task_id, text.pk
         transaction.on_commit(lambda: _queue_generation(text_id=text_id, task_id=task_id))
     return text

@@ -52,10 +52,21 @@ def generated_text_produce(self, text_id: int) -> str:
     max_retries=5,
 )
 def explanations_refresh(user_id: int, limit: int = 6) -> int:
-    """Queue explanation texts for the user's top recommendations (after a refresh)."""
+    """Queue explanation texts for the user's top recommendations (after a refresh).
+
+    Those the member's generation budget cannot pay for now are asked for again once it can
+    (one such later run per member is enough: it looks at the rows as they are then).
+    """
+    from django.core.cache import cache
+
     from recommender.models import GeneratedText
 
-    ids = generation.explanations_request(user_id=user_id, limit=limit)
-    for text_id, task_id in GeneratedText.objects.filter(pk__in=ids).values_list("pk", "task_id"):
+    queued = generation.explanations_request(user_id=user_id, limit=limit)
+    for text_id, task_id in GeneratedText.objects.filter(pk__in=queued.ids).values_list("pk", "task_id"):
         generated_text_produce.apply_async(args=[text_id], task_id=task_id or None)
-    return len(ids)
+    # The key lapses a little before the later run, which may then plan the next one itself.
+    if queued.retry_after is not None and cache.add(
+        f"explanations-later:{user_id}", 1, timeout=max(1, queued.retry_after - 10)
+    ):
+        explanations_refresh.apply_async(args=[user_id, limit], countdown=queued.retry_after)
+    return len(queued.ids)

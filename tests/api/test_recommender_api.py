@@ -1,7 +1,6 @@
 import pytest
 from django.utils import timezone
 
-from community.core.api.throttles import GenerationRateThrottle
 from recommender.models import GeneratedText, Recommendation, TasteProfile
 from recommender.services import generation as generation_services
 from tests.factories import GenreFactory, MovieFactory
@@ -166,12 +165,34 @@ def test_generated_texts_are_private(api, other_api, anon, monkeypatch):
     assert api.get("/api/v1/generated-texts/424242/").status_code == 404
 
 
-def test_generation_requests_are_throttled_per_user(api, monkeypatch):
+def test_generation_requests_beyond_the_budget_answer_429_with_retry_after(
+    api, other_api, monkeypatch, settings
+):
     monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
-    monkeypatch.setattr(GenerationRateThrottle, "THROTTLE_RATES", {"generation": "2/hour"})
+    settings.GENERATION_BUDGET = "2/hour"
+    movies = MovieFactory.create_batch(3)
+    statuses = [api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for movie in movies[:2]]
+    refused = api.post(f"/api/v1/movies/{movies[2].pk}/discussion-suggestions/")
+    assert statuses == [202, 202]
+    assert refused.status_code == 429
+    wait = int(refused["Retry-After"])
+    assert 3590 <= wait <= 3601
+    assert refused.json() == {
+        "detail": f"You have used your 2 AI texts for now. Expected available in {wait} seconds."
+    }
+    assert not GeneratedText.objects.filter(movie=movies[2]).exists()
+    # The budget is each member's own.
+    assert other_api.post(f"/api/v1/movies/{movies[2].pk}/review-draft/").status_code == 202
+
+
+def test_asking_again_while_pending_costs_no_budget(api, monkeypatch, settings):
+    monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
+    settings.GENERATION_BUDGET = "1/hour"
     movie = MovieFactory()
     statuses = [api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for _ in range(3)]
-    assert statuses == [202, 202, 429]
+    assert statuses == [202, 202, 202]
+    GeneratedText.objects.update(status=GeneratedText.Status.FAILED)
+    assert api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 429
 
 
 def test_options_requests_describe_the_endpoint_without_errors(api):
@@ -235,9 +256,9 @@ def test_the_latest_draft_can_be_read_back_by_movie(api, other_api, monkeypatch)
     assert api.get(f"/api/v1/movies/{movie.pk}/discussion-suggestions/").status_code == 404
 
 
-def test_reading_a_draft_is_not_throttled_like_asking(api, monkeypatch):
+def test_reading_a_draft_is_not_throttled_like_asking(api, monkeypatch, settings):
     monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
-    monkeypatch.setattr(GenerationRateThrottle, "THROTTLE_RATES", {"generation": "1/hour"})
+    settings.GENERATION_BUDGET = "1/hour"
     movie = MovieFactory()
     assert api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 202
     assert [api.get(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for _ in range(3)] == [200] * 3

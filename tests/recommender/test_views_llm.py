@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from community.core.api.throttles import GenerationRateThrottle
 from community.reviews.models import REVIEW_MAX_LENGTH
 from recommender.models import GeneratedText
 from recommender.tasks import generation as generation_tasks
@@ -214,13 +213,25 @@ def test_discarding_a_draft_forgets_it(member_client, user, rated):
     assert "Draft to throw away" not in page(member_client, rated)
 
 
-def test_asking_again_and_again_is_throttled(member_client, user, rated, queued, monkeypatch):
-    monkeypatch.setattr(GenerationRateThrottle, "THROTTLE_RATES", {"generation": "2/hour"})
+def test_asking_again_and_again_is_throttled(member_client, user, rated, queued, settings):
+    settings.GENERATION_BUDGET = "2/hour"
     for _ in range(2):
         member_client.post(ask_url(rated))
         GeneratedText.objects.update(status=GeneratedText.Status.FAILED)
     data = member_client.post(ask_url(rated), **JSON).json()
-    assert "try again later" in data["message"]
+    assert data["message"] == "You have used your 2 AI texts for now; you can ask again in an hour."
+    assert GeneratedText.objects.get().status == GeneratedText.Status.FAILED
+
+
+def test_without_javascript_a_spent_budget_shows_its_message_on_the_page(
+    member_client, user, rated, queued, settings
+):
+    settings.GENERATION_BUDGET = "1/hour"
+    member_client.post(ask_url(rated))
+    GeneratedText.objects.update(status=GeneratedText.Status.FAILED)
+    response = member_client.post(ask_url(rated), follow=True)
+    assert response.status_code == 200
+    assert "You have used your 1 AI text for now" in response.content.decode()
     assert GeneratedText.objects.get().status == GeneratedText.Status.FAILED
 
 
