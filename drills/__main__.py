@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     redis.add_argument("--after", type=float, default=10, help="seconds of posting after Redis is back")
     redis.add_argument("--sweep-seconds", type=int, default=10, help="ANALYSIS_SWEEP_SECONDS for celery beat")
     redis.add_argument("--analysis-timeout", type=float, default=900)
+    redis.add_argument("--no-restart", action="store_true", help="a dry run: Redis is left alone")
 
     db = sub.add_parser("db-outage", help="PostgreSQL unreachable for 10 s behind a pausable proxy")
     db.add_argument("--outage", type=float, default=10, help="seconds the database is unreachable")

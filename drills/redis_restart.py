@@ -99,11 +99,15 @@ def run(args) -> int:
             thread.start()
         time.sleep(args.before)
         phase["now"] = "down"
-        print("Stopping Redis (shutdown nosave)...")
+        print("Stopping Redis (shutdown nosave)..." if not args.no_restart else "Dry run: Redis stays up")
         down_at = time.monotonic()
-        redis_stop()
-        time.sleep(args.down)
-        back_in = redis_start()
+        if args.no_restart:
+            time.sleep(args.down)
+            back_in = 0.0
+        else:
+            redis_stop()
+            time.sleep(args.down)
+            back_in = redis_start()
         print(
             f"Redis started again after {time.monotonic() - down_at:.1f} s down "
             f"(answered PING {back_in:.2f} s after start)"
