@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -187,6 +186,18 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+
+# Client addresses (community/core/clientip.py): X-Forwarded-For is believed only from these.
+# TRUSTED_PROXIES lists the proxies' addresses or networks ("10.0.0.0/8,127.0.0.1"); NUM_PROXIES
+# says how many proxies always stand in front when their addresses are not fixed. Unset, the
+# header is ignored: rate limits and lockouts see the connecting address.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
+NUM_PROXIES = envint("NUM_PROXIES", "0")
+# One lockout per account for every way of presenting a password (community/accounts/lockout.py).
+LOGIN_LOCKOUT_FAILURES = envint("LOGIN_LOCKOUT_FAILURES", "10")
+LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", "900")
+# An API token nobody used for this many days stops working (community/accounts/tokens.py).
+API_TOKEN_IDLE_DAYS = envint("API_TOKEN_IDLE_DAYS", "90")
 
 
 def email_settings(url: str) -> dict[str, Any]:
@@ -330,7 +341,7 @@ PREPARE_MODELS_ON_START = envbool("PREPARE_MODELS_ON_START", "1")
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API client gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "community.accounts.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -346,18 +357,23 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "community.core.api.exceptions.exception_handler",
     "DEFAULT_METADATA_CLASS": "community.core.api.metadata.SchemaPointerMetadata",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "community.core.api.throttles.AnonThrottle",
+        "community.core.api.throttles.UserThrottle",
     ],
+    # DRF's own client address reading; ours (community.core.clientip) is used by every throttle.
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "120/min"),
         "user": os.environ.get("THROTTLE_USER", "600/min"),
         "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
+        "signup": os.environ.get("THROTTLE_SIGNUP", "5/hour"),
         # Password reset and verification mails asked for, per client address.
         "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "5/hour"),
-        "generation": os.environ.get("THROTTLE_GENERATION", "20/hour"),
     },
 }
+# Each member's budget of language-model texts, whichever path asks (drafts and suggestions on
+# the web or the API, explanations queued by refreshes): recommender/services/budget.py.
+GENERATION_BUDGET = os.environ.get("THROTTLE_GENERATION", "20/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "CineCircle API",
     "DESCRIPTION": "Movies, ratings, reviews, discussions and recommendations.",
@@ -413,6 +429,13 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
     # checked against a version in the cache instead of a stamp query (community.core.pagecache),
     # and the signed-in user is read from a copy kept there (community.accounts.backends).
     CACHE_IS_SHARED = True
+elif not DEBUG and not envbool("ALLOW_PER_PROCESS_CACHE", "0"):
+    # Throttle counters live in the cache: with one cache per process, four web workers would
+    # allow four times the attempts. (Lockouts are kept in the database either way.)
+    raise ImproperlyConfigured(
+        "Set CACHE_URL=redis://... when DEBUG is off: rate limits need a cache every process shares "
+        "(ALLOW_PER_PROCESS_CACHE=1 accepts a single-process deployment)."
+    )
 
 # One JSON object per line in production (time, level, logger, message, request_id; see
 # community/core/logging.py), readable text while developing. The web process and the Celery

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
+from community.accounts import lockout
 from community.accounts.models import Visibility
 from community.accounts.services import (
     BIO_MAX_LENGTH,
@@ -64,6 +66,28 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "That username and password do not match an account that can log in.",
     }
 
+    def clean(self) -> dict[str, Any]:
+        refuse_if_locked(self.cleaned_data.get("username"))
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            refuse_if_locked(self.cleaned_data.get("username"))  # this very failure may have locked it
+            raise
+
+
+class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login form, saying so when the account is locked (the backend refuses it anyway)."""
+
+    def clean(self) -> dict[str, Any]:
+        refuse_if_locked(self.cleaned_data.get("username"))
+        return super().clean()
+
+
+def refuse_if_locked(username: str | None) -> None:
+    seconds = lockout.locked_for(username=username)
+    if seconds:
+        raise forms.ValidationError(str(lockout.AccountLocked(seconds)), code="locked")
+
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
@@ -113,22 +137,14 @@ class ProfileForm(forms.Form):
 
 
 class AccountDeleteForm(forms.Form):
+    """The password is checked by ``lockout.password_confirm`` in the view, as in the API."""
+
     password = forms.CharField(
         label="Your password",
         strip=False,
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if self.user is None or not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
-        return password
 
 
 class OnboardingGenresForm(forms.Form):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from community.accounts import verification
+from community.accounts import lockout, tokens, verification
 from community.accounts.models import User, Visibility
 from community.core import events
 from community.movies.models import Genre
@@ -121,17 +121,23 @@ def profile_update(
 
 
 def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
-    """Change the password after checking the old one and the password rules."""
+    """Change the password after checking the old one (against the account lockout) and the rules.
+
+    Revokes every API token of the member; other sessions end at their next request (the
+    session keeps a hash of the password). Raises AccountLocked or ValidationError.
+    """
     if not user.is_authenticated or not user.has_usable_password():
         raise PermissionDenied("This account cannot log in.")
-    if not user.check_password(old_password or ""):
-        raise ValidationError({"old_password": "Your current password was entered incorrectly."})
+    lockout.password_confirm(user=user, password=old_password, field="old_password")
     try:
         password_validation.validate_password(new_password or "", user=user)
     except ValidationError as exc:
         raise ValidationError({"new_password1": list(exc.messages)}) from None
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        # Whoever held a token may hold the old password too: a new password starts clean.
+        tokens.tokens_revoke_all(user=user)
     return user
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from community.accounts import views, views_email
+from community.accounts import views, views_email, views_tokens
 
 app_name = "accounts"
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("accounts/email/cancel/", views_email.email_change_cancel, name="email_cancel"),
     path("accounts/settings/", views.settings_view, name="settings"),
     path("accounts/settings/privacy/", views.privacy_settings, name="privacy"),
+    path("accounts/tokens/", views_tokens.token_list, name="tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", views_tokens.token_revoke, name="token_revoke"),
     path("accounts/export/", views.export, name="export"),
     path("accounts/delete/", views.delete, name="delete"),
     path("welcome/", views.onboarding, name="onboarding"),

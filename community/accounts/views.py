@@ -3,18 +3,17 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from community.accounts import selectors, services
+from community.accounts import lockout, selectors, services
 from community.accounts.forms import (
     AccountDeleteForm,
     LoginForm,
@@ -24,8 +23,10 @@ from community.accounts.forms import (
     ProfileForm,
     SignupForm,
 )
+from community.accounts.lockout import AccountLocked
+from community.core.api.throttles import LoginRateThrottle, SignupRateThrottle, throttle_web
 from community.core.members import signed_in_member
-from community.core.viewutils import call_service, paginate, template_tag_available
+from community.core.viewutils import add_service_errors, call_service, paginate, template_tag_available
 from community.movies.selectors import onboarding_movies
 from community.reviews import selectors as review_selectors
 from community.reviews.forms import SCORE_CHOICES
@@ -36,6 +37,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        wait = throttle_web(request, SignupRateThrottle())
+        if wait:
+            form.is_valid()
+            form.add_error(None, _throttled_message(wait).replace("attempts", "new accounts"))
+            return _too_many(request, "accounts/signup.html", {"form": form}, wait)
     if request.method == "POST" and form.is_valid():
         user = call_service(
             form,
@@ -56,50 +63,76 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
-LOGIN_MAX_FAILURES = 10
-LOGIN_LOCKOUT_SECONDS = 600
+def _too_many(request: HttpRequest, template: str, context: dict, wait: int) -> HttpResponse:
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _throttled_message(wait: int) -> str:
+    minutes = max(1, -(-wait // 60))
+    return f"Too many attempts from your network. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, refusing for a while after repeated failures from one address for one name."""
+    """Django's login, behind the per-address throttle; the account lockout lives in the backend."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def _failures_key(self) -> str:
-        username = (self.request.POST.get("username") or "").strip().lower()[:150]
-        address = self.request.META.get("REMOTE_ADDR", "")
-        return f"login-failures:{address}:{username}"
-
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if cache.get(self._failures_key(), 0) >= LOGIN_MAX_FAILURES:
+        wait = throttle_web(request, LoginRateThrottle())
+        if wait:
             form = self.get_form()
-            form.add_error(None, "Too many failed attempts. Wait a few minutes, then try again.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            form.add_error(None, _throttled_message(wait))
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(wait)
+            return response
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        key = self._failures_key()
-        cache.add(key, 0, timeout=LOGIN_LOCKOUT_SECONDS)
-        cache.incr(key)
-        return super().form_invalid(form)
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="locked"):
+            response.status_code = 429
+        return response
+
+
+def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
+    """The admin's login form behind the same per-address throttle as every other login."""
+    if request.method == "POST":
+        wait = throttle_web(request, LoginRateThrottle())
+        if wait:
+            response = HttpResponse(_throttled_message(wait), status=429, content_type="text/plain")
+            response["Retry-After"] = str(wait)
+            return response
+    return admin.site.login(request, extra_context)
 
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST":
+        wait = throttle_web(request, LoginRateThrottle())
+        if wait:
+            form.is_valid()
+            form.add_error(None, _throttled_message(wait))
+            return _too_many(request, "accounts/password_change.html", {"form": form}, wait)
     if request.method == "POST" and form.is_valid():
-        user = call_service(
-            form,
-            services.user_password_change,
-            user=request.user,
-            old_password=form.cleaned_data["old_password"],
-            new_password=form.cleaned_data["new_password1"],
-        )
+        try:
+            user = call_service(
+                form,
+                services.user_password_change,
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except AccountLocked as exc:
+            form.add_error(None, str(exc))
+            return _too_many(request, "accounts/password_change.html", {"form": form}, exc.seconds)
         if user is not None:
             update_session_auth_hash(request, user)
-            messages.success(request, "Your password was changed.")
+            messages.success(request, "Your password was changed. Your API tokens were revoked.")
             return redirect("accounts:settings")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -176,14 +209,22 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def delete(request: HttpRequest) -> HttpResponse:
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    form = AccountDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = signed_in_member(request)
-        logout(request)
-        services.account_delete(user=user)
-        messages.success(request, "Your account and everything you wrote were deleted.")
-        return redirect("home")
-    return render(request, "accounts/delete.html", {"form": form})
+        try:
+            lockout.password_confirm(user=user, password=form.cleaned_data["password"])
+        except AccountLocked as exc:
+            form.add_error(None, str(exc))
+            return _too_many(request, "accounts/delete.html", {"form": form}, exc.seconds)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            logout(request)
+            services.account_delete(user=user)
+            messages.success(request, "Your account and everything you wrote were deleted.")
+            return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
 
 
 PROFILE_WATCHLIST_LENGTH = 24

@@ -1,4 +1,5 @@
 import pytest
+
 from community.accounts.models import ApiToken
 from community.core.api.throttles import LoginRateThrottle
 from tests.factories import TEST_PASSWORD, ImportedUserFactory

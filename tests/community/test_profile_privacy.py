@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.template import Context, Template
 from django.test import Client, RequestFactory
@@ -205,3 +207,8 @@ def test_the_api_refuses_an_unknown_privacy_choice_with_a_field_error(owner):
     assert response.status_code == 400
     assert "taste_visibility" in response.json()["privacy"]
 
+
+def test_the_data_export_includes_the_privacy_choices(owner):
+    response = page_client(owner).post(reverse("accounts:export"))
+    data = json.loads(response.content)
+    assert data["privacy"] == {"taste_profile": "only_me", "ratings": "public", "watchlist": "only_me"}

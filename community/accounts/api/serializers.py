@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.accounts.models import User, Visibility
+from community.accounts.models import ApiToken, User, Visibility
 from community.accounts.selectors import privacy_choices
 from community.accounts.services import BIO_MAX_LENGTH, NAME_MAX_LENGTH, USERNAME_MAX_LENGTH
+from community.accounts.tokens import TOKEN_NAME_MAX_LENGTH, expires_at
 from community.core.api.fields import SafeSlugRelatedField
 from community.movies.api.serializers import GenreSerializer
 from community.movies.models import Genre
@@ -16,6 +19,13 @@ from community.movies.models import Genre
 class TokenObtainInputSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=1000, trim_whitespace=False, write_only=True)
+    name = serializers.CharField(
+        max_length=TOKEN_NAME_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the token is for (shown in your token list).",
+    )
 
 
 class SignupInputSerializer(serializers.Serializer):
@@ -66,8 +76,29 @@ class AccountDeleteInputSerializer(serializers.Serializer):
 # --- output ---
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+class ApiTokenSerializer(serializers.ModelSerializer):
+    expires_at = serializers.SerializerMethodField(help_text="When it stops working unless used before.")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "expires_at"]
+
+    def get_expires_at(self, token: ApiToken) -> datetime:
+        return expires_at(token)
+
+
+class NewApiTokenSerializer(ApiTokenSerializer):
+    """A token just made, with its key (given in the context: the row keeps only its hash)."""
+
+    token = serializers.SerializerMethodField(
+        help_text="Send as `Authorization: Token <token>`. Shown only once."
+    )
+
+    def get_token(self, token: ApiToken) -> str:
+        return self.context["key"]
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = ["token", *ApiTokenSerializer.Meta.fields]
 
 
 class UserPublicSerializer(serializers.ModelSerializer):
@@ -82,12 +113,6 @@ class UserStatsSerializer(serializers.Serializer):
     followers = serializers.IntegerField()
     following = serializers.IntegerField()
     average = serializers.FloatField(allow_null=True, help_text="Their average rating.")
-
-
-class PrivacySerializer(serializers.Serializer):
-    taste_visibility = serializers.ChoiceField(choices=Visibility.choices)
-    ratings_visibility = serializers.ChoiceField(choices=Visibility.choices)
-    watchlist_visibility = serializers.ChoiceField(choices=Visibility.choices)
 
 
 class CanSeeSerializer(serializers.Serializer):
@@ -119,6 +144,12 @@ class PublicProfileSerializer(serializers.ModelSerializer):
             "followed_by_me",
             "can_see",
         ]
+
+
+class PrivacySerializer(serializers.Serializer):
+    taste_visibility = serializers.ChoiceField(choices=Visibility.choices)
+    ratings_visibility = serializers.ChoiceField(choices=Visibility.choices)
+    watchlist_visibility = serializers.ChoiceField(choices=Visibility.choices)
 
 
 class ProfileSerializer(serializers.ModelSerializer):

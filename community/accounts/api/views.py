@@ -8,29 +8,29 @@ from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from community.accounts import selectors, services, verification
+from community.accounts import lockout, selectors, services, tokens, verification
 from community.accounts.api.serializers import (
     AccountDeleteInputSerializer,
     AccountExportSerializer,
+    ApiTokenSerializer,
     EmailResendSerializer,
+    NewApiTokenSerializer,
     PasswordChangeInputSerializer,
     ProfileSerializer,
     ProfileUpdateInputSerializer,
     PublicProfileSerializer,
     SignupInputSerializer,
     TokenObtainInputSerializer,
-    TokenSerializer,
 )
-from community.accounts.models import User
+from community.accounts.models import ApiToken, User
 from community.core.api.lookups import clean_lookup
-from community.core.api.throttles import LoginRateThrottle, PasswordResetRateThrottle
+from community.core.api.throttles import LoginRateThrottle, PasswordResetRateThrottle, SignupRateThrottle
 from community.core.members import signed_in_member
 from community.reviews import selectors as review_selectors
 from community.reviews.api.serializers import RatingSerializer
@@ -52,9 +52,9 @@ def profile_of(user: User) -> User:
 
 
 class TokenApi(generics.GenericAPIView):
-    """Obtain a token with username and password (POST), or revoke your token (DELETE)."""
+    """Obtain a new token with username and password (POST), or revoke the token you send (DELETE)."""
 
-    serializer_class = TokenSerializer
+    serializer_class = NewApiTokenSerializer
 
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -66,30 +66,75 @@ class TokenApi(generics.GenericAPIView):
 
     @extend_schema(
         tags=["auth"],
-        summary="Obtain an API token",
-        description="Throttled strictly per client IP. The same token is returned until revoked.",
+        summary="Obtain a new API token",
+        description=(
+            "Each call makes a new named token; the key is shown only in this answer (the site "
+            "stores its hash). Throttled per client address; wrong passwords count against the "
+            "account's lockout, shared with the web login (429 while locked)."
+        ),
         request=TokenObtainInputSerializer,
-        responses={200: TokenSerializer},
+        responses={200: NewApiTokenSerializer},
         auth=[],
     )
     def post(self, request: Request) -> Response:
         data = TokenObtainInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, **data.validated_data)
+        username = data.validated_data["username"]
+        lockout.check(username=username)
+        user = authenticate(request._request, username=username, password=data.validated_data["password"])
         if user is None or not user.is_active:
+            lockout.check(username=username)  # this very failure may have locked it
             raise ValidationError({"non_field_errors": ["Unable to log in with these credentials."]})
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        token, key = tokens.token_create(user=user, name=data.validated_data.get("name", ""))
+        return Response(NewApiTokenSerializer(token, context={"key": key}).data)
 
-    @extend_schema(tags=["auth"], summary="Revoke your API token", request=None, responses={204: None})
+    @extend_schema(
+        tags=["auth"],
+        summary="Revoke the token this request is authenticated with",
+        request=None,
+        responses={204: None},
+    )
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=signed_in_member(request)).delete()
+        if not isinstance(request.auth, ApiToken):
+            raise ValidationError(
+                {"detail": ["Send the token to revoke as Authorization, or use /api/v1/me/tokens/<id>/."]}
+            )
+        tokens.token_revoke(user=signed_in_member(request), token_id=request.auth.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeTokensApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()  # for the schema; the answer comes from tokens.tokens_of
+    pagination_class = None
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Your API tokens (never their keys)",
+        responses={200: ApiTokenSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(ApiTokenSerializer(tokens.tokens_of(user=signed_in_member(request)), many=True).data)
+
+
+class MeTokenApi(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()
+
+    @extend_schema(
+        tags=["auth"], summary="Revoke one of your API tokens", request=None, responses={204: None}
+    )
+    def delete(self, request: Request, token_id: int) -> Response:
+        if not tokens.token_revoke(user=signed_in_member(request), token_id=token_id):
+            raise NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SignupApi(generics.GenericAPIView):
     permission_classes = [AllowAny]
-    throttle_classes = [LoginRateThrottle]
+    throttle_classes = [SignupRateThrottle]
     serializer_class = ProfileSerializer
 
     @extend_schema(
@@ -189,8 +234,7 @@ class MeDeleteApi(generics.GenericAPIView):
         data = AccountDeleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = signed_in_member(request)
-        if not user.check_password(data.validated_data["password"]):
-            raise ValidationError({"password": ["Your password was entered incorrectly."]})
+        lockout.password_confirm(user=user, password=data.validated_data["password"])
         services.account_delete(user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -202,7 +246,7 @@ class PasswordChangeApi(generics.GenericAPIView):
 
     @extend_schema(
         tags=["me"],
-        summary="Change your password (your API token stays valid)",
+        summary="Change your password (revokes every API token, this one included)",
         request=PasswordChangeInputSerializer,
         responses={204: None},
     )

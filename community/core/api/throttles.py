@@ -59,12 +59,6 @@ class PasswordResetRateThrottle(LoginRateThrottle):
     scope = "password_reset"
 
 
-class GenerationRateThrottle(UserRateThrottle):
-    """Limits how often one user may ask the language model for a new text."""
-
-    scope = "generation"
-
-
 def throttle_web(request: HttpRequest, throttle: SimpleRateThrottle) -> int | None:
     """Count this web request against ``throttle``; None if allowed, else seconds to wait."""
     if throttle.allow_request(request, None):  # type: ignore[arg-type]
