@@ -53,10 +53,26 @@ def thread_update(*, thread: Thread, user: User, title: str, body: str) -> Threa
     return thread
 
 
-def thread_delete(*, thread: Thread, user: User) -> None:
-    """Delete one's own thread together with its replies."""
+def thread_delete(*, thread: Thread, user: User) -> bool:
+    """Delete one's own thread; returns whether it is gone entirely.
+
+    Other members' replies are their words, not the author's: a thread anyone else replied in
+    stays for those replies, with the opening post emptied and no author (shown as deleted);
+    a thread with no reply but the author's own goes, replies and all.
+    """
     _require_author(thread, user)
-    thread.delete()
+    with transaction.atomic():
+        if not thread_has_others_replies(thread):
+            thread.delete()
+            return True
+        thread.author = None
+        thread.body = ""
+        thread.save(update_fields=["author", "body"])
+    return False
+
+
+def thread_has_others_replies(thread: Thread) -> bool:
+    return thread.replies.exclude(author_id=thread.author_id).exists()
 
 
 def reply_create(*, user: User, thread: Thread, body: str) -> Reply:

@@ -95,14 +95,23 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def thread_delete(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _own(selectors.thread_get(pk=pk), request)
     if request.method == "POST":
-        services.thread_delete(thread=thread, user=signed_in_member(request))
-        messages.success(request, "Your discussion was deleted.")
+        if services.thread_delete(thread=thread, user=signed_in_member(request)):
+            messages.success(request, "Your discussion was deleted.")
+        else:
+            messages.success(
+                request, "Your opening post was deleted; the discussion stays for the others' replies."
+            )
         return redirect("discussions:movie", slug=thread.movie.slug)
+    what = (
+        f"your opening post of “{thread.title}” (the discussion and the replies of other members stay)"
+        if services.thread_has_others_replies(thread)
+        else f"the discussion “{thread.title}” and its replies"
+    )
     return render(
         request,
         "confirm_delete.html",
         {
-            "what": f"the discussion “{thread.title}” and all its replies",
+            "what": what,
             "cancel_url": thread.get_absolute_url(),
         },
     )

@@ -301,7 +301,9 @@ def generated_text_request(*, user: User, movie: Movie, kind: str) -> GeneratedT
         text.updated_at = now
         text.save()
         task_id, text_id = text.task_id, text.pk
-        transaction.on_commit(lambda: _queue_generation(text_id=text_id, task_id=task_id))
+        # robust: a broker that is down must not turn the saved request into an error; the text
+        # stays pending and asking again after PENDING_REQUEUE_AFTER queues it anew.
+        transaction.on_commit(lambda: _queue_generation(text_id=text_id, task_id=task_id), robust=True)
     return text
 
 

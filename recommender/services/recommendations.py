@@ -220,7 +220,8 @@ def recommendation_feedback_record(*, user_id: int, movie_id: int, kind: str) ->
         if kind == RecommendationFeedback.Kind.NOT_INTERESTED:
             Recommendation.objects.filter(user_id=user_id, movie_id=movie_id).delete()
             pagecache.member_pages_changed(user_id)
-        transaction.on_commit(lambda: _queue_refresh(user_id))
+        # robust: with the broker down the feedback is still saved (and acted on above).
+        transaction.on_commit(lambda: _queue_refresh(user_id), robust=True)
     return feedback
 
 

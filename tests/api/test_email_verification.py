@@ -48,7 +48,7 @@ def test_patching_the_email_keeps_the_old_one_until_the_new_one_is_verified(
 
     APIClient().get(verify_path(mailoutbox[0]))
     me = api.get("/api/v1/me/").json()
-    assert (me["email"], me["pending_email"], me["email_verified"]) == ("moved@example.org", "", True)
+    assert (me["email"], me["pending_email"], me["email_verified"]) == ("moved@example.org", None, True)
 
 
 def test_patching_other_fields_leaves_a_pending_address_alone(api, member, mailoutbox):

@@ -119,3 +119,32 @@ def test_thread_page_query_count_is_bounded(client, django_assert_max_num_querie
         ReplyFactory(thread=thread)
     with django_assert_max_num_queries(4):
         client.get(thread.get_absolute_url())
+
+
+def test_deleting_a_thread_others_replied_in_keeps_their_replies(member_client, user):
+    thread = ThreadFactory(author=user, body="My opening words")
+    theirs = ReplyFactory(thread=thread, body="Words of another member")
+    ReplyFactory(thread=thread, author=user, body="My own reply")
+    page = member_client.get(reverse("discussions:thread_delete", kwargs={"pk": thread.pk}))
+    assert "replies of other members stay" in page.content.decode()
+
+    member_client.post(reverse("discussions:thread_delete", kwargs={"pk": thread.pk}))
+
+    thread.refresh_from_db()
+    assert thread.author is None and thread.body == ""
+    assert Reply.objects.filter(pk=theirs.pk, body="Words of another member").exists()
+    shown = member_client.get(thread.get_absolute_url()).content.decode()
+    assert "My opening words" not in shown and "Words of another member" in shown
+    assert "The opening post was deleted by its author" in shown
+
+
+def test_the_api_delete_keeps_others_replies_too(user):
+    from rest_framework.test import APIClient
+
+    thread = ThreadFactory(author=user)
+    ReplyFactory(thread=thread)
+    api = APIClient()
+    api.force_authenticate(user)
+    assert api.delete(f"/api/v1/threads/{thread.pk}/").status_code == 204
+    shown = api.get(f"/api/v1/threads/{thread.pk}/").json()
+    assert shown["body"] == "" and shown["author"]["display_name"] == "deleted"

@@ -162,9 +162,9 @@ class ProfileSerializer(serializers.ModelSerializer):
     email_verified = serializers.BooleanField(
         read_only=True, help_text="Whether you followed the link mailed to `email`."
     )
-    pending_email = serializers.EmailField(
-        read_only=True,
-        help_text="A new address sent with PATCH, used once you follow the link mailed to it.",
+    pending_email = serializers.SerializerMethodField(
+        help_text="A new address sent with PATCH, used once you follow the link mailed to it "
+        "(null when none waits).",
     )
 
     class Meta:
@@ -192,6 +192,10 @@ class ProfileSerializer(serializers.ModelSerializer):
     @extend_schema_field(PrivacySerializer)
     def get_privacy(self, user: User) -> dict[str, str]:
         return privacy_choices(user=user)
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_pending_email(self, user: User) -> str | None:
+        return user.pending_email or None
 
 
 class EmailResendSerializer(serializers.Serializer):

@@ -28,7 +28,8 @@ class ReplyInputSerializer(serializers.Serializer):
 
 class ThreadAuthorSerializer(serializers.Serializer):
     """A thread's author; after they deleted their account, id and username are null and the
-    display name is "deleted member" (the thread stays for the replies in it)."""
+    display name is "deleted member" (the thread stays for the replies in it), or "deleted" when
+    the author deleted the opening post of a thread others replied in."""
 
     id = serializers.IntegerField(allow_null=True, read_only=True)
     username = serializers.CharField(allow_null=True, read_only=True)
@@ -37,7 +38,9 @@ class ThreadAuthorSerializer(serializers.Serializer):
     def to_representation(self, instance: Thread) -> dict:
         author = instance.author
         if author is None:
-            return {"id": None, "username": None, "display_name": DELETED_AUTHOR}
+            # An empty body: the author deleted the opening post, not (necessarily) the account.
+            shown = DELETED_AUTHOR if instance.body else "deleted"
+            return {"id": None, "username": None, "display_name": shown}
         return {"id": author.pk, "username": author.username, "display_name": author.display_name}
 
 

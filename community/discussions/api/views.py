@@ -91,7 +91,15 @@ class ThreadDetailApi(generics.GenericAPIView):
         )
         return Response(ThreadSerializer(thread).data)
 
-    @extend_schema(tags=["discussions"], summary="Delete your thread and its replies", responses={204: None})
+    @extend_schema(
+        tags=["discussions"],
+        summary="Delete your thread",
+        description=(
+            "A thread other members replied in stays for their replies: its opening post is emptied "
+            "and it has no author any more. A thread without such replies is deleted with its replies."
+        ),
+        responses={204: None},
+    )
     def delete(self, request: Request, thread_id: int) -> Response:
         services.thread_delete(thread=self.get_object(), user=signed_in_member(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
