@@ -420,6 +420,8 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES["default"] = {
         "BACKEND": "community.core.cache.ReusedClientRedisCache",
         "LOCATION": os.environ["CACHE_URL"],
+        # A Redis that hangs must not hang every request (and /healthz) with it.
+        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
     }
     # Sessions read from the shared cache, written through to the database. Only with a shared
     # cache: with one per process, a logout in one process would not end the cached session
