@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "community.reviews",
     "community.discussions",
     "community.social",
+    "community.moderation",
     "community.studios",
     "recommender",
 ]

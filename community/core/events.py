@@ -8,6 +8,8 @@ Receivers should queue a task and do nothing else.
 - rating_saved(user_id, movie_id, score): a rating was set or changed.
 - rating_deleted(user_id, movie_id)
 - user_deleted(user_id): an account and its personal data were removed.
+- review_visibility_changed(review_id, user_id, movie_id, hidden): staff hid or restored a review
+  (community.moderation); what reads reviews recomputes without (or again with) it.
 """
 
 import logging
@@ -22,6 +24,7 @@ review_deleted = Signal()
 rating_saved = Signal()
 rating_deleted = Signal()
 user_deleted = Signal()
+review_visibility_changed = Signal()
 
 
 def send_on_commit(signal: Signal, **kwargs: object) -> None:

@@ -2,12 +2,22 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from community.moderation.hiding import Hideable, HideableQuerySet
+
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 5_000
 DELETED_AUTHOR = "deleted member"
 
 
-class Thread(models.Model):
+class ThreadQuerySet(HideableQuerySet["Thread"]):
+    author_field = "author"
+
+
+class ReplyQuerySet(HideableQuerySet["Reply"]):
+    author_field = "author"
+
+
+class Thread(Hideable, models.Model):
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="threads")
     # Null once the author deleted their account: the thread stays for the replies in it,
     # shown as by "deleted member" (DELETED_AUTHOR).
@@ -21,6 +31,8 @@ class Thread(models.Model):
     updated_at = models.DateTimeField()
     last_activity_at = models.DateTimeField(db_index=True)
 
+    objects = ThreadQuerySet.as_manager()
+
     class Meta:
         ordering = ["-last_activity_at"]
 
@@ -31,12 +43,14 @@ class Thread(models.Model):
         return reverse("discussions:thread", kwargs={"pk": self.pk})
 
 
-class Reply(models.Model):
+class Reply(Hideable, models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="replies")
     body = models.TextField(max_length=BODY_MAX_LENGTH)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+
+    objects = ReplyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

@@ -23,7 +23,7 @@ def movie_stats_refresh(*, movie_ids: Iterable[int] | None = None) -> None:
         Movie.objects.all() if movie_ids is None else Movie.objects.filter(pk__in={int(i) for i in movie_ids})
     )
     ratings = Rating.objects.filter(movie=OuterRef("pk")).order_by().values("movie")
-    reviews = Review.objects.filter(movie=OuterRef("pk")).order_by().values("movie")
+    reviews = Review.objects.visible().filter(movie=OuterRef("pk")).order_by().values("movie")
     movies.update(
         rating_count=Coalesce(Subquery(ratings.annotate(n=Count("id")).values("n")[:1]), 0),
         rating_average=Round(Subquery(ratings.annotate(a=Avg("score")).values("a")[:1]), 3),

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from community.moderation.hiding import Hideable, HideableQuerySet
+
 REVIEW_MAX_LENGTH = 10_000
 
 
@@ -36,7 +38,11 @@ class Rating(models.Model):
         return f"{self.user} rated {self.movie}: {self.score}"
 
 
-class Review(models.Model):
+class ReviewQuerySet(HideableQuerySet["Review"]):
+    author_field = "user"
+
+
+class Review(Hideable, models.Model):
     class Source(models.TextChoices):
         MEMBER = "member", "Member"
         CRITIC = "critic", "Critic snippet (Rotten Tomatoes corpus)"
@@ -55,6 +61,8 @@ class Review(models.Model):
     like_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

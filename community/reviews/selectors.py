@@ -34,7 +34,7 @@ def movie_reviews(*, movie: Movie, order: str = "newest") -> QuerySet[Review]:
 def recent_reviews(
     *, limit: int | None = None, source: str | None = Review.Source.MEMBER
 ) -> QuerySet[Review]:
-    reviews = Review.objects.select_related("user", "movie")
+    reviews: QuerySet[Review] = Review.objects.visible().select_related("user", "movie")
     if source:
         reviews = reviews.filter(source=source)
     reviews = _with_analysis(reviews).order_by("-created_at", "-pk")
