@@ -296,6 +296,7 @@ CELERY_TASK_ROUTES = {
         "recommender.tasks.analysis.analyse_reviews_batch",
         "recommender.tasks.recommendations.recommender_retrain",
         "recommender.tasks.recommendations.recommendations_refresh_many",
+        "recommender.insight.tasks.film_insight_refresh_task",
     )
 }
 CELERY_TASK_IGNORE_RESULT = True  # pages read results from our own tables, not the result backend

@@ -173,3 +173,7 @@ class ModelArtifact(models.Model):
                 fields=["kind"], condition=models.Q(is_active=True), name="one_active_artifact_per_kind"
             ),
         ]
+
+
+# The studio console's aggregates live in recommender/insight/ but belong to this app.
+from recommender.insight.models import FilmInsight, InsightBenchmark  # noqa: E402, F401

@@ -37,6 +37,18 @@ def _refresh_recommendations(sender, user_id: int, **kwargs) -> None:
     recommendations_refresh.delay(user_id)
 
 
+# --- the studio console's per-film aggregates (recommender.insight.tasks) ---
+
+
+@receiver(events.rating_saved, dispatch_uid="recommender.insight_after_rating")
+@receiver(events.rating_deleted, dispatch_uid="recommender.insight_after_rating_deleted")
+@receiver(events.review_deleted, dispatch_uid="recommender.insight_after_review_deleted")
+def _refresh_film_insight(sender, movie_id: int, **kwargs) -> None:
+    from recommender.insight.services import film_insight_queue
+
+    film_insight_queue(movie_id=movie_id)
+
+
 # --- a deleted account leaves the served model (recommender.tasks.recommendations) ---
 
 

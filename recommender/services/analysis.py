@@ -6,6 +6,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,6 +46,12 @@ def _store(review: Review, result: sentiment.Analysis, digest: str) -> ReviewAna
     return analysis
 
 
+def _queue_film_insight(movie_id: int) -> None:
+    from recommender.insight.services import film_insight_queue
+
+    film_insight_queue(movie_id=movie_id)
+
+
 def reviews_analyse(*, review_ids: Iterable[int], analyser=None) -> list[ReviewAnalysis]:
     """Analyse the current text of each review with the current model, in one model pass.
 
@@ -76,6 +83,9 @@ def reviews_analyse(*, review_ids: Iterable[int], analyser=None) -> list[ReviewA
             if review.pk not in current or text_hash(current[review.pk]) != digest:
                 continue  # deleted or edited while we were reading; its own task will follow
             stored.append(_store(review, result, digest))
+        # The studio console's figures for these films include the new analyses.
+        for movie_id in sorted({review.movie_id for review, _ in todo if review.pk in current}):
+            transaction.on_commit(partial(_queue_film_insight, movie_id), robust=True)
     for user_id in {r.user_id for r, _ in todo}:
         taste_profile_update(user_id=user_id)
     return stored

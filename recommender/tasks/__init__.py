@@ -1,4 +1,6 @@
 """Celery tasks of the recommender floor, one module per concern."""
 
 # Celery's autodiscovery imports only this package; the task modules are registered here.
+from recommender.insight import tasks as insight  # noqa: E402,F401  (the studio console's aggregates)
+
 from . import analysis, generation, llm_models, recommendations  # noqa: E402,F401
