@@ -412,7 +412,7 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "cinecircle",

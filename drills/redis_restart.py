@@ -148,6 +148,8 @@ def run(args) -> int:
         stop.set()
         stack.stop()
     lost = answered_ids - in_db
+    for line in stack.restarts:
+        print(f"  supervisor: {line}")
     print(
         f"\nNothing lost? posts failed {len(failures)}; "
         f"confirmed reviews missing from the database {len(lost)}; "

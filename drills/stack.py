@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,8 @@ class Process:
     name: str
     popen: subprocess.Popen
     log_path: Path
+    cmd: list[str] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -104,6 +107,11 @@ class Stack:
     worker_env: dict[str, str] = field(default_factory=dict)
     port: int = 0
     processes: list[Process] = field(default_factory=list)
+    # Like a process supervisor in production (systemd Restart=always): a Celery process that
+    # exits is started again, and the drill reports each restart.
+    supervise: bool = True
+    restarts: list[str] = field(default_factory=list)
+    _stopping: threading.Event = field(default_factory=threading.Event)
 
     @property
     def base_url(self) -> str:
@@ -140,7 +148,31 @@ class Stack:
         ]  # fmt: skip
         self._spawn("gunicorn", web, self.web_env)
         self.wait_ready()
+        if self.supervise:
+            threading.Thread(target=self._watch, daemon=True).start()
         return self
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(1.0):
+            for i, process in enumerate(list(self.processes)):
+                if process.name == "gunicorn" or process.alive() or self._stopping.is_set():
+                    continue
+                lines = process.log().splitlines()
+                tail = [line for line in lines if "Unrecoverable" in line or "Error" in line]
+                why = tail[-1][:200] if tail else f"exit code {process.popen.returncode}"
+                self.restarts.append(f"{process.name} exited ({why}); started again")
+                print(f"  supervisor: {process.name} exited; starting it again")
+                log_path = process.log_path.with_name(f"{process.name}-{len(self.restarts)}.log")
+                with log_path.open("w") as log:
+                    popen = subprocess.Popen(
+                        process.cmd,
+                        cwd=ROOT,
+                        env={**os.environ, **process.extra},
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                self.processes[i] = Process(process.name, popen, log_path, process.cmd, process.extra)
 
     def _spawn(self, name: str, cmd: list[str], extra: dict[str, str]) -> Process:
         log_path = self.logdir / f"{name}.log"
@@ -149,7 +181,7 @@ class Stack:
             popen = subprocess.Popen(
                 cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
-        process = Process(name, popen, log_path)
+        process = Process(name, popen, log_path, cmd, extra)
         self.processes.append(process)
         return process
 
@@ -173,6 +205,7 @@ class Stack:
 
     def stop(self) -> None:
         """SIGTERM each process group this stack started, then SIGKILL what is left after 30 s."""
+        self._stopping.set()
         for process in reversed(self.processes):
             if process.alive():
                 with contextlib.suppress(ProcessLookupError):
