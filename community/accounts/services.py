@@ -199,11 +199,13 @@ def account_delete(*, user: User) -> None:
     from community.discussions.services import thread_counts_refresh
     from community.movies.services import movie_stats_refresh
     from community.reviews.models import Rating, Review
+    from community.studios.services import studio_owner_leaving_warn
 
     if not user.is_authenticated or not user.pk:
         raise PermissionDenied("Log in to do that.")
     user_id = user.pk
     with transaction.atomic():
+        studio_owner_leaving_warn(user=user)  # staff find those studios in the admin's filter
         movie_ids = set(Rating.objects.filter(user=user).values_list("movie_id", flat=True))
         movie_ids |= set(Review.objects.filter(user=user).values_list("movie_id", flat=True))
         liked_review_ids = list(user.review_likes.values_list("review_id", flat=True))

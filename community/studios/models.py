@@ -24,7 +24,7 @@ class Studio(models.Model):
 
 class StudioMembership(models.Model):
     class Role(models.TextChoices):
-        ADMIN = "admin", "Admin"
+        OWNER = "owner", "Owner"
         ANALYST = "analyst", "Analyst"
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="memberships")

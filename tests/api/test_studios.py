@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def studio(member):
     studio = Studio.objects.create(name="Northlight", slug="northlight")
     studio.movies.add(MovieFactory(), MovieFactory())
-    StudioMembership.objects.create(studio=studio, user=member, role=StudioMembership.Role.ADMIN)
+    StudioMembership.objects.create(studio=studio, user=member, role=StudioMembership.Role.OWNER)
     Studio.objects.create(name="Elsewhere", slug="elsewhere")
     return studio
 
@@ -18,7 +18,7 @@ def studio(member):
 def test_a_member_lists_only_their_studios(api, studio):
     results = api.get("/api/v1/studios/").json()["results"]
     assert results == [
-        {"id": studio.pk, "slug": "northlight", "name": "Northlight", "my_role": "admin", "movie_count": 2}
+        {"id": studio.pk, "slug": "northlight", "name": "Northlight", "my_role": "owner", "movie_count": 2}
     ]
 
 

@@ -99,7 +99,7 @@ def _derived_world(member):
         user=member, movie=MovieFactory(), kind=RecommendationFeedback.Kind.NOT_INTERESTED, created_at=now
     )
     studio = Studio.objects.create(name="Forward Pictures", slug="forward")
-    StudioMembership.objects.create(studio=studio, user=member, role=StudioMembership.Role.ADMIN)
+    StudioMembership.objects.create(studio=studio, user=member, role=StudioMembership.Role.OWNER)
     issued = APIClient().post(
         "/api/v1/auth/token/", {"username": member.username, "password": TEST_PASSWORD}, format="json"
     )
@@ -132,7 +132,7 @@ def test_the_download_holds_what_the_models_derived_studios_and_token_metadata_b
     ]
     assert [f["kind"] for f in data["recommendation_feedback"]] == ["not_interested"]
     assert data["studio_memberships"] == [
-        {"studio": "Forward Pictures", "studio_slug": "forward", "role": "admin"}
+        {"studio": "Forward Pictures", "studio_slug": "forward", "role": "owner"}
     ]
     assert len(data["api_tokens"]) == 1 and data["api_tokens"][0]["created_at"]
     assert key not in text and key[:8] not in text

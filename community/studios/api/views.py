@@ -6,7 +6,7 @@ IsStudioMember, which answers 403 to people outside the studio.
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -21,16 +21,12 @@ from community.movies.api.filters import MovieFilter
 from community.movies.api.serializers import MovieListSerializer
 from community.movies.models import Movie
 from community.studios.api.serializers import StudioSerializer
-from community.studios.models import Studio, StudioMembership
+from community.studios.models import Studio
+from community.studios.selectors import studio_list_for_member
 
 
 def studios_of(user: User) -> QuerySet[Studio]:
-    role = StudioMembership.objects.filter(studio=OuterRef("pk"), user=user).values("role")[:1]
-    return (
-        Studio.objects.filter(memberships__user=user)
-        .annotate(my_role=Subquery(role), movie_count=Count("movies", distinct=True))
-        .order_by("name")
-    )
+    return studio_list_for_member(user=user)
 
 
 @extend_schema(tags=["studios"], summary="The studios you belong to")

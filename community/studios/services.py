@@ -1,0 +1,105 @@
+"""Writes about studio membership: owners invite and remove members."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from community.accounts.models import User
+from community.studios.models import Studio, StudioMembership
+from community.studios.selectors import studios_only_owned_by
+
+logger = logging.getLogger(__name__)
+
+Role = StudioMembership.Role
+
+
+def _require_owner(*, studio: Studio, by: User) -> None:
+    if not (
+        by.is_authenticated
+        and StudioMembership.objects.filter(studio=studio, user=by, role=Role.OWNER).exists()
+    ):
+        raise PermissionDenied("Only the studio's owners can change its members.")
+
+
+def studio_member_invite(
+    *, studio: Studio, by: User, identifier: str, role: str = Role.ANALYST
+) -> StudioMembership:
+    """Add the member named by username or email address (either case) to the studio.
+
+    Only an owner of the studio may (PermissionDenied otherwise). Raises ValidationError on
+    `identifier` for an unknown or inactive account, an imported MovieLens or critic account
+    (they cannot sign in) or someone already in the studio, and on `role` for an unknown role.
+    """
+    _require_owner(studio=studio, by=by)
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose owner or analyst."})
+    identifier = (identifier or "").strip()
+    if not identifier:
+        raise ValidationError({"identifier": "Enter a username or email address."})
+    user = (
+        User.objects.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier), is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if user is None:
+        raise ValidationError({"identifier": "No member has that username or email address."})
+    if user.kind != User.Kind.MEMBER:
+        raise ValidationError(
+            {"identifier": "Imported MovieLens raters and critic accounts cannot join a studio."}
+        )
+    with transaction.atomic():
+        membership, created = StudioMembership.objects.get_or_create(
+            studio=studio, user=user, defaults={"role": role}
+        )
+    if not created:
+        raise ValidationError({"identifier": f"{user.username} is already a member of this studio."})
+    logger.info("studio %s: %s added %s as %s", studio.slug, by.pk, user.pk, role)
+    return membership
+
+
+def studio_member_remove(*, studio: Studio, by: User, user: User) -> None:
+    """Take the user out of the studio. Only an owner may; the last owner cannot be removed.
+
+    Raises PermissionDenied for a non-owner, ValidationError on `user` when the user is not a
+    member or is the studio's only owner (site staff can hand the studio to someone else in the
+    admin first).
+    """
+    _require_owner(studio=studio, by=by)
+    with transaction.atomic():
+        # Locking the owners' rows makes two owners removing each other at once take turns,
+        # so the studio never ends up without one.
+        owners = list(
+            StudioMembership.objects.select_for_update()
+            .filter(studio=studio, role=Role.OWNER)
+            .values_list("user_id", flat=True)
+        )
+        membership = StudioMembership.objects.filter(studio=studio, user=user).first()
+        if membership is None:
+            raise ValidationError({"user": "That person is not a member of this studio."})
+        if membership.role == Role.OWNER and owners == [user.pk]:
+            raise ValidationError(
+                {
+                    "user": "A studio needs an owner: the last owner cannot be removed. Site staff can "
+                    "assign another owner first."
+                }
+            )
+        membership.delete()
+    logger.info("studio %s: %s removed %s", studio.slug, by.pk, user.pk)
+
+
+def studio_owner_leaving_warn(*, user: User) -> list[Studio]:
+    """Called before an account is deleted: log a warning for each studio that will be left
+    without an owner. Such studios show under "studios without owner" in the admin, where
+    staff assign a new one. Returns those studios."""
+    studios = list(studios_only_owned_by(user=user))
+    for studio in studios:
+        logger.warning(
+            "studio %s loses its only owner (account %s deleted); assign one in the admin",
+            studio.slug,
+            user.pk,
+        )
+    return studios
