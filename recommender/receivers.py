@@ -16,6 +16,7 @@ def _analyse_saved_review(sender, review_id: int, text_changed: bool = True, **k
 
 
 @receiver(events.rating_saved, dispatch_uid="recommender.taste_after_rating")
+@receiver(events.review_visibility_changed, dispatch_uid="recommender.taste_after_review_hidden")
 @receiver(events.rating_deleted, dispatch_uid="recommender.taste_after_rating_deleted")
 @receiver(events.review_deleted, dispatch_uid="recommender.taste_after_review_deleted")
 def _refresh_taste_profile(sender, user_id: int, **kwargs) -> None:
@@ -31,6 +32,7 @@ def _refresh_taste_profile(sender, user_id: int, **kwargs) -> None:
 @receiver(events.rating_deleted, dispatch_uid="recommender.rows_after_rating_deleted")
 @receiver(events.review_saved, dispatch_uid="recommender.rows_after_review")
 @receiver(events.review_deleted, dispatch_uid="recommender.rows_after_review_deleted")
+@receiver(events.review_visibility_changed, dispatch_uid="recommender.rows_after_review_hidden")
 def _refresh_recommendations(sender, user_id: int, **kwargs) -> None:
     from recommender.tasks.recommendations import recommendations_refresh
 

@@ -50,7 +50,9 @@ def review_analysis(*, review_id: int) -> ReviewAnalysis | None:
 def movie_aspect_summary(*, movie_id: int) -> list[dict[str, Any]]:
     """Per aspect: how many reviews of the movie praise or criticise it, most discussed first."""
     counts: dict[str, dict[str, Any]] = {}
-    rows = ReviewAnalysis.objects.filter(review__movie_id=movie_id).values_list("aspects", flat=True)
+    rows = ReviewAnalysis.objects.filter(
+        review__movie_id=movie_id, review__hidden_at__isnull=True
+    ).values_list("aspects", flat=True)
     for aspects in rows:
         for a in aspects or []:
             entry = counts.setdefault(
@@ -145,6 +147,8 @@ def suggested_threads(
     ids = ids[:limit]
     if not ids:
         return []
-    found = Thread.objects.filter(pk__in=ids, movie_id=text.movie_id).select_related("author", "movie")
+    found = (
+        Thread.objects.visible().filter(pk__in=ids, movie_id=text.movie_id).select_related("author", "movie")
+    )
     by_id = {t.pk: t for t in found}
     return [by_id[i] for i in ids if i in by_id]

@@ -37,7 +37,7 @@ def user_stats(*, user: User, with_average: bool = True) -> UserStats:
     agg = Rating.objects.filter(user=user).aggregate(avg=Avg("score")) if with_average else {"avg": None}
     return UserStats(
         ratings=user.ratings.count(),
-        reviews=user.reviews.count(),
+        reviews=user.reviews.visible().count(),
         followers=user.followers.count(),
         following=user.following.count(),
         average=float(agg["avg"]) if agg["avg"] is not None else None,

@@ -233,7 +233,7 @@ PROFILE_WATCHLIST_LENGTH = 24
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = selectors.user_get_public(username=username)
     visible = selectors.profile_visibility(viewer=request.user, owner=person)
-    reviews = list(review_selectors.user_reviews(user=person)[:5])
+    reviews = list(review_selectors.user_reviews(user=person, viewer=request.user)[:5])
     context = {
         "person": person,
         "visible": visible,

@@ -108,9 +108,11 @@ def reply_delete(*, reply: Reply, user: User) -> None:
 
 
 def thread_counts_refresh(*, thread_ids: list[int]) -> None:
-    """Recount replies of the given threads (after deletions that bypass reply_delete)."""
+    """Recount the visible replies of the given threads (after deletions that bypass reply_delete,
+    and after moderators hide or restore a reply)."""
     counts = dict(
-        Reply.objects.filter(thread_id__in=thread_ids)
+        Reply.objects.visible()
+        .filter(thread_id__in=thread_ids)
         .order_by()
         .values("thread_id")
         .annotate(n=Count("id"))

@@ -15,13 +15,13 @@ from community.movies.selectors import movie_get
 
 
 def discussion_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.thread_list(), per_page=25)
+    page = paginate(request, selectors.thread_list(viewer=request.user), per_page=25)
     return render(request, "discussions/list.html", {"page": page})
 
 
 def movie_threads(request: HttpRequest, slug: str) -> HttpResponse:
     movie = movie_get(slug=slug)
-    page = paginate(request, selectors.thread_list(movie=movie), per_page=25)
+    page = paginate(request, selectors.thread_list(movie=movie, viewer=request.user), per_page=25)
     return render(request, "discussions/list.html", {"page": page, "movie": movie})
 
 
@@ -43,7 +43,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = selectors.thread_get(pk=pk)
+    thread = selectors.thread_get(pk=pk, viewer=request.user)
     form = ReplyForm(request.POST or None)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -55,7 +55,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if reply is not None:
                 last_page = (thread.reply_count - 1) // 50 + 1
                 return redirect(f"{thread.get_absolute_url()}?page={last_page}#reply-{reply.pk}")
-    page = paginate(request, selectors.thread_replies(thread=thread), per_page=50)
+    page = paginate(request, selectors.thread_replies(thread=thread, viewer=request.user), per_page=50)
     status = 400 if form.errors else 200
     return render(
         request, "discussions/thread.html", {"thread": thread, "page": page, "form": form}, status=status
@@ -77,7 +77,7 @@ def _own(obj, request: HttpRequest):
 
 @login_required
 def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = _own(selectors.thread_get(pk=pk), request)
+    thread = _own(selectors.thread_get(pk=pk, viewer=request.user), request)
     form = ThreadForm(request.POST or None, initial={"title": thread.title, "body": thread.body})
     if request.method == "POST" and form.is_valid():
         saved = call_service(
@@ -93,7 +93,7 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def thread_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = _own(selectors.thread_get(pk=pk), request)
+    thread = _own(selectors.thread_get(pk=pk, viewer=request.user), request)
     if request.method == "POST":
         if services.thread_delete(thread=thread, user=signed_in_member(request)):
             messages.success(request, "Your discussion was deleted.")
@@ -119,7 +119,7 @@ def thread_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _own(selectors.reply_get(pk=pk), request)
+    reply = _own(selectors.reply_get(pk=pk, viewer=request.user), request)
     form = ReplyForm(request.POST or None, initial={"body": reply.body})
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.reply_update, reply=reply, user=request.user, **form.cleaned_data)
@@ -132,7 +132,7 @@ def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _own(selectors.reply_get(pk=pk), request)
+    reply = _own(selectors.reply_get(pk=pk, viewer=request.user), request)
     if request.method == "POST":
         services.reply_delete(reply=reply, user=signed_in_member(request))
         messages.success(request, "Your reply was deleted.")

@@ -55,7 +55,7 @@ def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # draft panel's) comes back in the form.
         review_form = ReviewForm(initial=typed_review_take(request, user=request.user, movie=movie))
     reviews = paginate(request, others, per_page=10)
-    threads = thread_list(movie=movie)
+    threads = thread_list(movie=movie, viewer=request.user)
     use_similar_tag = template_tag_available("recommender", "similar_movies")
     context = {
         "movie": movie,

@@ -25,7 +25,7 @@ def _with_analysis(reviews: QuerySet[Review]) -> QuerySet[Review]:
 
 
 def movie_reviews(*, movie: Movie, order: str = "newest") -> QuerySet[Review]:
-    reviews = _with_analysis(Review.objects.filter(movie=movie).select_related("user"))
+    reviews = _with_analysis(Review.objects.visible().filter(movie=movie).select_related("user"))
     if order == "liked":
         return reviews.order_by("-like_count", "-created_at")
     return reviews.order_by("-created_at", "-pk")
@@ -41,10 +41,10 @@ def recent_reviews(
     return reviews[:limit] if limit else reviews
 
 
-def user_reviews(*, user: User) -> QuerySet[Review]:
-    return _with_analysis(Review.objects.filter(user=user).select_related("movie", "user")).order_by(
-        "-created_at", "-pk"
-    )
+def user_reviews(*, user: User, viewer: User | AnonymousUser | None = None) -> QuerySet[Review]:
+    """The member's reviews that ``viewer`` may see (their own hidden ones too, when it is them)."""
+    reviews = Review.objects.visible_to(viewer).filter(user=user).select_related("movie", "user")
+    return _with_analysis(reviews).order_by("-created_at", "-pk")
 
 
 def user_ratings(*, user: User) -> QuerySet[Rating]:
@@ -63,6 +63,7 @@ def rating_for(*, user: User | AnonymousUser, movie: Movie) -> Rating | None:
 
 
 def review_for(*, user: User | AnonymousUser, movie: Movie) -> Review | None:
+    """The member's own review of the movie, hidden or not (they see it marked)."""
     if not user.is_authenticated:
         return None
     return Review.objects.filter(user=user, movie=movie).first()
@@ -90,16 +91,18 @@ def liked_review_ids(*, user: User | AnonymousUser, review_ids: Iterable[int]) -
     )
 
 
-def review_get(*, pk: int) -> Review:
+def review_get(*, pk: int, viewer: User | AnonymousUser | None = None) -> Review:
+    """The review, if ``viewer`` may see it (hidden ones only by their author), else 404."""
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(Review.objects.select_related("movie", "user"), pk=pk)
+    return get_object_or_404(Review.objects.visible_to(viewer).select_related("movie", "user"), pk=pk)
 
 
 def critic_highlights(*, limit: int = 6) -> list[Review]:
     """Critic snippets about popular movies, one per movie (a young site's homepage filler)."""
     window = _with_analysis(
-        Review.objects.filter(source=Review.Source.CRITIC)
+        Review.objects.visible()
+        .filter(source=Review.Source.CRITIC)
         .select_related("user", "movie")
         .order_by("-movie__rating_count", "-pk")
     )[: limit * 50]

@@ -94,7 +94,7 @@ def review_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _own_review(request: HttpRequest, pk: int):
-    review = selectors.review_get(pk=pk)
+    review = selectors.review_get(pk=pk, viewer=request.user)
     if review.user_id != request.user.pk:
         raise PermissionDenied("Only the author can change this review.")
     return review
@@ -144,7 +144,7 @@ def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_like(request: HttpRequest, pk: int) -> HttpResponse:
-    review = selectors.review_get(pk=pk)
+    review = selectors.review_get(pk=pk, viewer=request.user)
     try:
         liked = services.review_like_toggle(review=review, user=signed_in_member(request))
     except ValidationError as exc:

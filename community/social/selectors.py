@@ -73,7 +73,8 @@ def feed_items(*, user: User) -> list[FeedItem]:
         .order_by("-updated_at")[:FEED_WINDOW]
     )
     reviews = list(
-        Review.objects.filter(user__in=followees)
+        Review.objects.visible()
+        .filter(user__in=followees)
         .select_related("user", "movie")
         .order_by("-created_at")[:FEED_WINDOW]
     )

@@ -57,10 +57,11 @@ def reviews_analyse(*, review_ids: Iterable[int], analyser=None) -> list[ReviewA
 
     Safe to repeat: a review whose stored analysis already matches its text and the
     model version is left alone, and each review keeps exactly one analysis row.
-    Reviews deleted meanwhile are skipped. Authors' taste profiles are refreshed.
+    Reviews deleted or hidden by moderators meanwhile are skipped. Authors' taste profiles are
+    refreshed.
     """
     analyser = analyser or sentiment.get_analyser()
-    reviews = list(Review.objects.filter(pk__in=list(review_ids)).select_related("analysis"))
+    reviews = list(Review.objects.visible().filter(pk__in=list(review_ids)).select_related("analysis"))
     todo = []
     for review in reviews:
         existing = getattr(review, "analysis", None)
@@ -98,9 +99,11 @@ def review_analyse(*, review_id: int, analyser=None) -> ReviewAnalysis | None:
 
 
 def reviews_needing_analysis(*, model_version: str):
-    """Reviews never analysed, or analysed by another model version (the backfill's work)."""
+    """Reviews never analysed, or analysed by another model version (the backfill's work).
+    Reviews hidden by moderators wait until they are restored."""
     return (
-        Review.objects.exclude(analysis__model_version=model_version)
+        Review.objects.visible()
+        .exclude(analysis__model_version=model_version)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -155,7 +158,12 @@ def taste_profile_update(*, user_id: int) -> TasteProfile:
         .select_related("movie")
         .prefetch_related("movie__genres", "movie__credits__person")
     )
-    analyses = list(ReviewAnalysis.objects.filter(review__user_id=user_id).only("aspects", "score"))
+    # Hidden reviews (community.moderation) are no input to anything the recommender learns.
+    analyses = list(
+        ReviewAnalysis.objects.filter(review__user_id=user_id, review__hidden_at__isnull=True).only(
+            "aspects", "score"
+        )
+    )
     mean = sum(float(r.score) for r in ratings) / len(ratings) if ratings else 0.0
     genre_acc: dict[str, list[float]] = defaultdict(list)
     people_acc: dict[str, list[float]] = defaultdict(list)

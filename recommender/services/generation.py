@@ -64,7 +64,7 @@ def user_facts(*, user_id: int, exclude_movie_id: int | None = None) -> UserFact
         for r in ratings.order_by("score", "-updated_at")[:2]
         if r.score <= 2.5
     ]
-    reviews = Review.objects.filter(user_id=user_id)
+    reviews = Review.objects.visible().filter(user_id=user_id)
     if exclude_movie_id is not None:
         reviews = reviews.exclude(movie_id=exclude_movie_id)
     reviews = reviews.select_related("movie").order_by("-created_at")[:2]
@@ -90,7 +90,9 @@ def user_facts(*, user_id: int, exclude_movie_id: int | None = None) -> UserFact
 def disputed_aspects(*, movie_id: int, limit: int = 3) -> list[str]:
     """Aspects on which this movie's reviews disagree (both praised and criticised)."""
     scores: dict[str, list[float]] = {}
-    for aspects in ReviewAnalysis.objects.filter(review__movie_id=movie_id).values_list("aspects", flat=True):
+    for aspects in ReviewAnalysis.objects.filter(
+        review__movie_id=movie_id, review__hidden_at__isnull=True
+    ).values_list("aspects", flat=True):
         for a in aspects or []:
             scores.setdefault(a["aspect"], []).append(float(a["score"]))
     disputed = []
@@ -122,7 +124,7 @@ def facts_for(*, kind: str, user_id: int, movie: Movie) -> Facts:
 
 def similar_threads(*, user_id: int, movie_id: int, limit: int = 3) -> list[int]:
     """Existing threads on the movie closest to the user's interests (MiniLM cosine)."""
-    threads = list(Thread.objects.filter(movie_id=movie_id).order_by("-last_activity_at")[:50])
+    threads = list(Thread.objects.visible().filter(movie_id=movie_id).order_by("-last_activity_at")[:50])
     if not threads:
         return []
     from recommender.llm.registry import use_fake_models
@@ -135,7 +137,8 @@ def similar_threads(*, user_id: int, movie_id: int, limit: int = 3) -> list[int]
                 profile.summary if profile else "",
                 *[
                     b
-                    for b in Review.objects.filter(user_id=user_id)
+                    for b in Review.objects.visible()
+                    .filter(user_id=user_id)
                     .order_by("-created_at")
                     .values_list("body", flat=True)[:2]
                 ],

@@ -88,7 +88,7 @@ def user_history(*, user_id: int) -> History:
     for movie_id, score in Rating.objects.filter(user_id=user_id).values_list("movie_id", "score"):
         history.ratings[movie_id] = float(score)
     analysed = list(
-        ReviewAnalysis.objects.filter(review__user_id=user_id).values_list(
+        ReviewAnalysis.objects.filter(review__user_id=user_id, review__hidden_at__isnull=True).values_list(
             "review__movie_id", "label", "score", "aspects"
         )
     )
@@ -283,9 +283,9 @@ def _aspect_rows(item_ids: np.ndarray, user_ids: np.ndarray) -> list[tuple[int, 
     user_index = {int(u): i for i, u in enumerate(user_ids.tolist())}
     return [
         (item_index.get(movie_id, -1), user_index.get(user_id, -1), aspects or [])
-        for movie_id, user_id, aspects in ReviewAnalysis.objects.values_list(
-            "review__movie_id", "review__user_id", "aspects"
-        )
+        for movie_id, user_id, aspects in ReviewAnalysis.objects.filter(
+            review__hidden_at__isnull=True
+        ).values_list("review__movie_id", "review__user_id", "aspects")
     ]
 
 

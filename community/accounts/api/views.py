@@ -45,7 +45,7 @@ def profile_of(user: User) -> User:
     profile = User.objects.prefetch_related("favourite_genres").get(pk=user.pk)
     # Extra attributes only ProfileSerializer reads; the model does not declare them.
     profile.rating_count = profile.ratings.count()  # type: ignore[attr-defined]
-    profile.review_count = profile.reviews.count()  # type: ignore[attr-defined]
+    profile.review_count = profile.reviews.visible().count()  # type: ignore[attr-defined]
     profile.follower_count = profile.followers.count()  # type: ignore[attr-defined]
     profile.following_count = profile.following.count()  # type: ignore[attr-defined]
     return profile

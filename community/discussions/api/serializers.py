@@ -47,6 +47,10 @@ class ThreadAuthorSerializer(serializers.Serializer):
 class ThreadSerializer(serializers.ModelSerializer):
     movie = MovieBriefSerializer(read_only=True)
     author = ThreadAuthorSerializer(source="*", read_only=True)
+    hidden = serializers.BooleanField(
+        source="is_hidden", read_only=True, help_text="Hidden by moderators (only its author sees it)."
+    )
+    hidden_reason = serializers.CharField(read_only=True, help_text="Why moderators hid it; empty if not.")
 
     class Meta:
         model = Thread
@@ -60,14 +64,20 @@ class ThreadSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "last_activity_at",
+            "hidden",
+            "hidden_reason",
         ]
 
 
 class ReplySerializer(serializers.ModelSerializer):
     author = AuthorSerializer(read_only=True)
     thread_id = serializers.IntegerField(read_only=True)
+    hidden = serializers.BooleanField(
+        source="is_hidden", read_only=True, help_text="Hidden by moderators (only its author sees it)."
+    )
+    hidden_reason = serializers.CharField(read_only=True, help_text="Why moderators hid it; empty if not.")
 
     class Meta:
         model = Reply
-        fields = ["id", "thread_id", "author", "body", "created_at", "updated_at"]
+        fields = ["id", "thread_id", "author", "body", "created_at", "updated_at", "hidden", "hidden_reason"]
         read_only_fields = fields

@@ -26,6 +26,11 @@ from community.movies.models import Movie
 THREADS = Thread.objects.select_related("movie", "author")
 
 
+def threads_for(request: Request) -> QuerySet[Thread]:
+    """Threads the caller may see: visible ones, and their own hidden ones (marked hidden)."""
+    return THREADS.visible_to(request.user)
+
+
 class MovieThreadListApi(generics.GenericAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = ThreadSerializer
@@ -33,7 +38,11 @@ class MovieThreadListApi(generics.GenericAPIView):
     def get_queryset(self) -> QuerySet[Thread]:
         if getattr(self, "swagger_fake_view", False):
             return Thread.objects.none()
-        return THREADS.filter(movie_id=self.kwargs["movie_id"]).order_by("-last_activity_at", "-pk")
+        return (
+            threads_for(self.request)
+            .filter(movie_id=self.kwargs["movie_id"])
+            .order_by("-last_activity_at", "-pk")
+        )
 
     @extend_schema(
         tags=["discussions"],
@@ -65,7 +74,7 @@ class ThreadDetailApi(generics.GenericAPIView):
     owner_field = "author"
 
     def get_object(self) -> Thread:
-        thread = get_object_or_404(THREADS, pk=self.kwargs["thread_id"])
+        thread = get_object_or_404(threads_for(self.request), pk=self.kwargs["thread_id"])
         self.check_object_permissions(self.request, thread)
         return thread
 
@@ -113,7 +122,8 @@ class ThreadReplyListApi(generics.GenericAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Reply.objects.none()
         return (
-            Reply.objects.filter(thread_id=self.kwargs["thread_id"])
+            Reply.objects.visible_to(self.request.user)
+            .filter(thread_id=self.kwargs["thread_id"])
             .select_related("author")
             .order_by("created_at", "pk")
         )
@@ -124,7 +134,7 @@ class ThreadReplyListApi(generics.GenericAPIView):
         responses={200: ReplySerializer(many=True)},
     )
     def get(self, request: Request, thread_id: int) -> Response:
-        get_object_or_404(Thread, pk=thread_id)
+        get_object_or_404(threads_for(request), pk=thread_id)
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ReplySerializer(page, many=True).data)
 
@@ -135,7 +145,7 @@ class ThreadReplyListApi(generics.GenericAPIView):
         responses={201: ReplySerializer},
     )
     def post(self, request: Request, thread_id: int) -> Response:
-        thread = get_object_or_404(Thread, pk=thread_id)
+        thread = get_object_or_404(threads_for(request), pk=thread_id)
         data = ReplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reply = services.reply_create(user=signed_in_member(request), thread=thread, **data.validated_data)
@@ -148,7 +158,9 @@ class ReplyDetailApi(generics.GenericAPIView):
     owner_field = "author"
 
     def get_object(self) -> Reply:
-        reply = get_object_or_404(Reply.objects.select_related("author"), pk=self.kwargs["reply_id"])
+        reply = get_object_or_404(
+            Reply.objects.visible_to(self.request.user).select_related("author"), pk=self.kwargs["reply_id"]
+        )
         self.check_object_permissions(self.request, reply)
         return reply
 

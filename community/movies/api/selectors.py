@@ -30,7 +30,7 @@ def movie_detail(*, movie: Movie, user: User | Any) -> dict[str, Any]:
 
     # ReviewAnalysis rows hang off reviews as `analysis`; read through the relation by name so the
     # community floor imports nothing from the recommender.
-    analysed = Review.objects.filter(movie=movie, analysis__isnull=False)
+    analysed = Review.objects.visible().filter(movie=movie, analysis__isnull=False)
     labels = {
         row["analysis__label"]: row["n"]
         for row in analysed.order_by().values("analysis__label").annotate(n=Count("id"))

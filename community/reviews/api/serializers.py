@@ -55,6 +55,10 @@ class ReviewSerializer(serializers.ModelSerializer):
     movie = MovieBriefSerializer(read_only=True)
     liked_by_me = serializers.SerializerMethodField()
     sentiment = serializers.SerializerMethodField()
+    hidden = serializers.BooleanField(
+        source="is_hidden", read_only=True, help_text="Hidden by moderators (only its author sees it)."
+    )
+    hidden_reason = serializers.CharField(read_only=True, help_text="Why moderators hid it; empty if not.")
 
     class Meta:
         model = Review
@@ -71,6 +75,8 @@ class ReviewSerializer(serializers.ModelSerializer):
             "sentiment",
             "created_at",
             "updated_at",
+            "hidden",
+            "hidden_reason",
         ]
 
     @extend_schema_field(serializers.BooleanField())

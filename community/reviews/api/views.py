@@ -29,7 +29,11 @@ from community.reviews.models import Rating, Review, ReviewLike
 
 
 def reviews_for(request: Request) -> QuerySet[Review]:
-    queryset = Review.objects.select_related("user", "movie", "analysis").order_by("-created_at", "-pk")
+    queryset: QuerySet[Review] = (
+        Review.objects.visible_to(request.user)
+        .select_related("user", "movie", "analysis")
+        .order_by("-created_at", "-pk")
+    )
     if request.user.is_authenticated:
         liked = ReviewLike.objects.filter(review=OuterRef("pk"), user=request.user)
         queryset = queryset.annotate(liked_by_me=Exists(liked))
@@ -114,7 +118,7 @@ class ReviewLikeApi(generics.GenericAPIView):
     serializer_class = LikeStateSerializer
 
     def get_review(self) -> Review:
-        return get_object_or_404(Review, pk=self.kwargs["review_id"])
+        return get_object_or_404(Review.objects.visible(), pk=self.kwargs["review_id"])
 
     @extend_schema(
         tags=["reviews"],
