@@ -391,6 +391,7 @@ SPECTACULAR_SETTINGS = {
         "GeneratedTextKindEnum": "recommender.models.GeneratedText.Kind",
         "RecommendationFeedbackKindEnum": "recommender.models.RecommendationFeedback.Kind",
         "VisibilityEnum": "community.accounts.models.Visibility",
+        "StudioRoleEnum": "community.studios.models.StudioMembership.Role",
     },
     "TAGS": [
         {"name": "auth", "description": "Obtain or revoke a token (`Authorization: Token <key>`), sign up."},

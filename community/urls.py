@@ -17,5 +17,7 @@ urlpatterns = [
     path("", include("community.reviews.urls")),
     path("", include("community.discussions.urls")),
     path("", include("community.social.urls")),
+    path("", include("community.moderation.urls")),
+    path("studio/", include("community.studios.urls", namespace="studios")),
     path("", include("recommender.urls")),
 ]

@@ -12,3 +12,19 @@ class StudioSerializer(serializers.ModelSerializer):
     class Meta:
         model = Studio
         fields = ["id", "slug", "name", "my_role", "movie_count"]
+
+
+class StudioMemberSerializer(serializers.ModelSerializer):
+    user_id = serializers.IntegerField(source="user.pk", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = StudioMembership
+        fields = ["user_id", "username", "role"]
+
+
+class StudioMemberInviteSerializer(serializers.Serializer):
+    identifier = serializers.CharField(max_length=254, help_text="Username or email address (any case).")
+    role = serializers.ChoiceField(
+        choices=StudioMembership.Role.choices, default=StudioMembership.Role.ANALYST
+    )

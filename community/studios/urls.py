@@ -1,0 +1,13 @@
+"""Included under "studio/" (namespace "studios"). /studio/ and /studio/<slug>/ belong to the
+console in recommender/insight; this app owns only the members pages."""
+
+from django.urls import path
+
+from community.studios import views
+
+app_name = "studios"
+
+urlpatterns = [
+    path("<slug:slug>/members/", views.members, name="members"),
+    path("<slug:slug>/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
+]
