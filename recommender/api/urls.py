@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from recommender.api import views
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path(
         "generated-texts/<int:text_id>/", views.GeneratedTextDetailApi.as_view(), name="generated-text-detail"
     ),
+    # The studio console's API (recommender/insight/api/).
+    path("", include("recommender.insight.api.urls")),
 ]

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from community.accounts.tokens import token_create
 from community.studios.models import Studio, StudioMembership
 from community.wsgi import application
+from recommender.insight.services import film_insight_refresh
 from recommender.models import GeneratedText, Recommendation, TasteProfile
 from tests.factories import (
     FollowFactory,
@@ -78,6 +79,9 @@ def seeded(db, wsgi_keeps_the_test_connection):
     FollowFactory(follower=member, followee=other)
     studio = Studio.objects.create(name="Northlight", slug="northlight")
     StudioMembership.objects.create(studio=studio, user=member)
+    # The studio console's endpoints reach a film of the studio with its stored aggregates.
+    studio.movies.add(movie, unreviewed)
+    film_insight_refresh(movie_id=movie.pk)
     now = timezone.now()
     text = GeneratedText.objects.create(
         kind=GeneratedText.Kind.REVIEW_DRAFT, user=member, movie=movie, created_at=now, updated_at=now

@@ -1,0 +1,148 @@
+"""The studio console API's shapes. Counts of fewer than 5 members are null ("fewer than 5")."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from recommender.insight import selectors
+
+FEW = "null when fewer than 5 distinct members (privacy)."
+
+
+class PortfolioInputSerializer(serializers.Serializer):
+    sort = serializers.ChoiceField(
+        choices=[*selectors.PORTFOLIO_SORTS, *[f"-{k}" for k in selectors.PORTFOLIO_SORTS]],
+        default=selectors.DEFAULT_SORT,
+        help_text="Column to sort by; a leading '-' sorts descending.",
+    )
+    year = serializers.IntegerField(min_value=1800, max_value=2100, required=False)
+    genre = serializers.SlugField(max_length=50, required=False, help_text="A genre slug, e.g. 'drama'.")
+
+
+class CompareInputSerializer(serializers.Serializer):
+    films = serializers.CharField(max_length=200, help_text="Two to four film ids, comma-separated.")
+
+    def validate_films(self, value: str) -> list[int]:
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not all(p.isdigit() and len(p) < 10 for p in parts):
+            raise serializers.ValidationError("Give film ids as numbers separated by commas.")
+        ids = list(dict.fromkeys(int(p) for p in parts))
+        if not 2 <= len(ids) <= selectors.MAX_COMPARE:
+            raise serializers.ValidationError("Choose two to four films to compare.")
+        return ids
+
+
+class SummarySerializer(serializers.Serializer):
+    ratings = serializers.IntegerField(allow_null=True, help_text=f"Ratings count; {FEW}")
+    average = serializers.FloatField(allow_null=True, help_text=f"Average rating (0.5-5); {FEW}")
+    reviews = serializers.IntegerField(allow_null=True, help_text=f"Reviews count; {FEW}")
+    net_sentiment = serializers.FloatField(
+        allow_null=True, help_text=f"(positive - negative) / analysed reviews, -1..1; {FEW}"
+    )
+    most_praised = serializers.CharField(help_text="Aspect with the best net share, or empty.")
+    most_criticised = serializers.CharField(help_text="Aspect with the worst net share, or empty.")
+    trend = serializers.ChoiceField(
+        choices=["up", "down", "flat", ""], help_text="Empty: not enough ratings."
+    )
+    trend_arrow = serializers.CharField()
+    trend_text = serializers.CharField()
+
+
+class PortfolioRowSerializer(SummarySerializer):
+    movie_id = serializers.IntegerField()
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+
+
+class MovieRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+
+
+class HistogramBinSerializer(serializers.Serializer):
+    stars = serializers.FloatField()
+    ratings = serializers.IntegerField(allow_null=True, help_text=FEW)
+    share = serializers.FloatField(allow_null=True, help_text=FEW)
+
+
+class SeriesPointSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="YYYY-MM, or YYYY when the series is by year.")
+    ratings = serializers.IntegerField(allow_null=True, help_text=FEW)
+    average = serializers.FloatField(allow_null=True, help_text=FEW)
+    reviews = serializers.IntegerField(allow_null=True, help_text=f"Analysed reviews; {FEW}")
+    net_sentiment = serializers.FloatField(allow_null=True, help_text=FEW)
+
+
+class QuoteSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        help_text="A verbatim sentence from a non-spoiler review, without its author."
+    )
+    sentiment = serializers.ChoiceField(choices=["positive", "negative"])
+
+
+class AspectSerializer(serializers.Serializer):
+    aspect = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    reviewers = serializers.IntegerField(allow_null=True, help_text=FEW)
+    mentions = serializers.IntegerField(allow_null=True, help_text=FEW)
+    positive_share = serializers.FloatField(allow_null=True)
+    negative_share = serializers.FloatField(allow_null=True)
+    net_share = serializers.FloatField(allow_null=True)
+    benchmark = serializers.FloatField(allow_null=True, help_text="Median net share of comparable films.")
+    quotes = QuoteSerializer(many=True)
+
+
+class SegmentSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["tenure", "taste"])
+    name = serializers.CharField()
+    raters = serializers.IntegerField(allow_null=True, help_text=FEW)
+    average = serializers.FloatField(allow_null=True, help_text="The segment's average rating of this film.")
+    own_average = serializers.FloatField(
+        allow_null=True, help_text="The segment's average over all its ratings."
+    )
+    difference = serializers.FloatField(allow_null=True)
+
+
+class TrendSerializer(serializers.Serializer):
+    direction = serializers.CharField(required=False, help_text="up, down, flat, or empty (too few ratings).")
+    arrow = serializers.CharField(required=False)
+    text = serializers.CharField(required=False)
+    months = serializers.IntegerField(allow_null=True, required=False)
+    recent_average = serializers.FloatField(allow_null=True, required=False)
+    previous_average = serializers.FloatField(allow_null=True, required=False)
+
+
+class BenchmarkRowSerializer(serializers.Serializer):
+    figure = serializers.CharField()
+    film = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+    difference = serializers.FloatField(allow_null=True)
+
+
+class BenchmarksSerializer(serializers.Serializer):
+    group = serializers.CharField(help_text="Comparable films: same main genre and decade.")
+    films = serializers.IntegerField()
+    rating_average = serializers.FloatField(allow_null=True)
+    net_sentiment = serializers.FloatField(allow_null=True)
+    aspects = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    rows = BenchmarkRowSerializer(many=True)
+
+
+class FilmInsightSerializer(serializers.Serializer):
+    movie = MovieRefSerializer()
+    ready = serializers.BooleanField(help_text="False until the film's figures have been computed.")
+    refreshed_at = serializers.DateTimeField(allow_null=True)
+    data_until = serializers.DateTimeField(allow_null=True, help_text="Newest rating or review included.")
+    summary = SummarySerializer()
+    histogram = HistogramBinSerializer(many=True)
+    series_granularity = serializers.ChoiceField(choices=["month", "year"])
+    series = SeriesPointSerializer(many=True)
+    aspects = AspectSerializer(many=True)
+    segments = SegmentSerializer(many=True)
+    trend = TrendSerializer()
+    benchmarks = BenchmarksSerializer()
+
+
+class CompareSerializer(serializers.Serializer):
+    films = FilmInsightSerializer(many=True)
