@@ -16,6 +16,7 @@ v1 = [
     path("", include("community.reviews.api.urls")),
     path("", include("community.discussions.api.urls")),
     path("", include("community.social.api.urls")),
+    path("", include("community.moderation.api.urls")),
     path("", include("community.studios.api.urls")),
     path("", include("recommender.api.urls")),
 ]

@@ -392,6 +392,7 @@ SPECTACULAR_SETTINGS = {
         "RecommendationFeedbackKindEnum": "recommender.models.RecommendationFeedback.Kind",
         "VisibilityEnum": "community.accounts.models.Visibility",
         "StudioRoleEnum": "community.studios.models.StudioMembership.Role",
+        "ReportKindEnum": "community.moderation.models.Kind",
     },
     "TAGS": [
         {"name": "auth", "description": "Obtain or revoke a token (`Authorization: Token <key>`), sign up."},
@@ -406,6 +407,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "recommendations", "description": "Your picks with reasons, and similar movies."},
         {"name": "generation", "description": "AI-generated drafts and suggestions: 202, then poll."},
         {"name": "studios", "description": "Studio console, scoped to the studios you belong to."},
+        {"name": "moderation", "description": "Report a review, thread or reply to site staff."},
     ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
