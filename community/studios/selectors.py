@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -66,4 +66,15 @@ def studios_only_owned_by(*, user: User) -> QuerySet[Studio]:
         .annotate(owner_count=studio_owner_count_subquery())
         .filter(owner_count=1)
         .order_by("name")
+    )
+
+
+def studio_with_most_watched_films() -> Studio | None:
+    """The studio with the most films that have ratings or reviews (ties: by name)."""
+    watched = Q(movies__rating_count__gt=0) | Q(movies__review_count__gt=0)
+    return (
+        Studio.objects.annotate(watched=Count("movies", filter=watched, distinct=True))
+        .filter(watched__gt=0)
+        .order_by("-watched", "name")
+        .first()
     )

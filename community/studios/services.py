@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from community.accounts.models import User
 from community.studios.models import Studio, StudioMembership
@@ -103,3 +105,30 @@ def studio_owner_leaving_warn(*, user: User) -> list[Studio]:
             user.pk,
         )
     return studios
+
+
+def studio_demo_account_reset(*, studio: Studio) -> tuple[User, str]:
+    """Create or reset the analyst account `demo-<studio slug>` for trying the studio console.
+
+    The account is a verified, onboarded member and an analyst of the studio (never an owner);
+    its password is replaced by a fresh random one, returned here and stored nowhere in clear,
+    and any login lockout on it is lifted. Returns (user, password).
+    """
+    from community.accounts import lockout
+
+    username = f"demo-{studio.slug}"[:150]
+    password = secrets.token_urlsafe(12)
+    now = timezone.now()
+    with transaction.atomic():
+        user, _ = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
+        user.kind = User.Kind.MEMBER
+        user.is_active = True
+        user.email = user.email or f"{username}@example.org"
+        user.email_verified_at = user.email_verified_at or now
+        user.onboarded_at = user.onboarded_at or now
+        user.set_password(password)
+        user.save()
+        StudioMembership.objects.update_or_create(studio=studio, user=user, defaults={"role": Role.ANALYST})
+    lockout.failures_clear(username=username)
+    logger.info("studio %s: demo account %s reset", studio.slug, user.pk)
+    return user, password
