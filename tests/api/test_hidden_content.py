@@ -45,3 +45,9 @@ def test_a_hidden_thread_and_reply_leave_the_discussion_api(anon, api, member, s
     assert anon.get(f"/api/v1/threads/{thread.pk}/").status_code == 404
     assert anon.get(f"/api/v1/movies/{thread.movie_id}/threads/").json()["count"] == 0
     assert anon.get(f"/api/v1/threads/{thread.pk}/replies/").status_code == 404
+
+
+def test_a_reply_in_a_hidden_thread_is_gone_too(anon, staff):
+    reply = ReplyFactory()
+    services.content_hide(staff=staff, target=reply.thread, reason="Spam thread")
+    assert anon.get(f"/api/v1/replies/{reply.pk}/").status_code == 404

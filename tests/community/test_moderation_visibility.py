@@ -185,3 +185,13 @@ def test_hidden_reviews_are_no_input_to_taste_profiles_or_the_analysis_sweep(sta
     services.content_hide(staff=staff, target=fresh, reason="Spam")
     assert fresh.pk not in set(analysis.reviews_needing_analysis(model_version="fake-sentiment-1"))
     assert analysis.reviews_analyse(review_ids=[fresh.pk]) == []
+
+
+def test_hiding_drops_the_review_from_the_cached_homepage_at_once(
+    client, staff, django_capture_on_commit_callbacks
+):
+    review = ReviewFactory(body="Cached rude words")
+    assert "Cached rude words" in client.get("/").content.decode()  # now in the 30 s shared cache
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_hide(staff=staff, target=review, reason="Abuse")
+    assert "Cached rude words" not in client.get("/").content.decode()

@@ -159,7 +159,10 @@ class ReplyDetailApi(generics.GenericAPIView):
 
     def get_object(self) -> Reply:
         reply = get_object_or_404(
-            Reply.objects.visible_to(self.request.user).select_related("author"), pk=self.kwargs["reply_id"]
+            Reply.objects.visible_to(self.request.user)
+            .filter(thread__in=threads_for(self.request).values("pk"))
+            .select_related("author"),
+            pk=self.kwargs["reply_id"],
         )
         self.check_object_permissions(self.request, reply)
         return reply
