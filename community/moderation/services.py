@@ -135,6 +135,16 @@ def _after_visibility_change(target: Target, *, hidden: bool) -> None:
             hidden=hidden,
         )
         transaction.on_commit(lambda: cache.delete(RECENT_REVIEWS_KEY), robust=True)
+        if not hidden:
+            # It may have been edited while hidden (the analysis skips hidden reviews): have it
+            # analysed again if its text changed, as after any edit.
+            events.send_on_commit(
+                events.review_saved,
+                review_id=target.pk,
+                user_id=target.user_id,
+                movie_id=target.movie_id,
+                text_changed=True,
+            )
     elif isinstance(target, Reply):
         thread_counts_refresh(thread_ids=[target.thread_id])
     # The author's own cached pages show the post marked (or not any more).

@@ -159,6 +159,7 @@ def test_hiding_a_review_refreshes_the_authors_taste_and_rows_after_commit(
     monkeypatch.setattr(
         recommendation_tasks.recommendations_refresh, "delay", lambda uid: queued.append(("rows", uid))
     )
+    monkeypatch.setattr(analysis_tasks.analyse_review, "delay", lambda rid: queued.append(("analyse", rid)))
     review = ReviewFactory()
     with django_capture_on_commit_callbacks(execute=True):
         services.content_hide(staff=staff, target=review, reason="Spam")
@@ -166,7 +167,13 @@ def test_hiding_a_review_refreshes_the_authors_taste_and_rows_after_commit(
     queued.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.content_restore(staff=staff, target=review, reason="Appeal")
-    assert sorted(queued) == [("rows", review.user_id), ("taste", review.user_id)]
+    # restored: analysed again if it was edited while hidden, then taste and rows as above
+    assert sorted(queued) == [
+        ("analyse", review.pk),
+        ("rows", review.user_id),
+        ("rows", review.user_id),
+        ("taste", review.user_id),
+    ]
 
 
 def test_hidden_reviews_are_no_input_to_taste_profiles_or_the_analysis_sweep(staff, monkeypatch):
