@@ -27,7 +27,7 @@ def _svg(
 ) -> SafeString:
     ident = f"chart-{uuid.uuid4().hex[:10]}"
     head = format_html(
-        '<svg class="{}" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="{}-t {}-d" '
+        '<svg class="{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" '
         'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>',
         css_class,

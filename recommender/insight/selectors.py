@@ -85,6 +85,14 @@ def trend_text(insight: FilmInsight | None) -> str:
     )
 
 
+def trend_short(insight: FilmInsight | None) -> str:
+    if insight is None or not insight.trend:
+        return "Too few ratings"
+    d = insight.trend_detail
+    word = {"up": "Rising", "down": "Falling", "flat": "Steady"}[insight.trend]
+    return f"{word} {d['change']:+.2f} ({d['months']} months)"
+
+
 def _summary(insight: FilmInsight | None) -> dict[str, Any]:
     if insight is None:
         return {
@@ -97,6 +105,7 @@ def _summary(insight: FilmInsight | None) -> dict[str, Any]:
             "trend": "",
             "trend_arrow": ARROWS[""],
             "trend_text": trend_text(None),
+            "trend_short": trend_short(None),
         }
     enough_raters = insight.raters_count >= MIN_MEMBERS
     enough_reviewers = insight.reviewers_count >= MIN_MEMBERS
@@ -112,6 +121,7 @@ def _summary(insight: FilmInsight | None) -> dict[str, Any]:
         "trend": insight.trend,
         "trend_arrow": ARROWS[insight.trend],
         "trend_text": trend_text(insight),
+        "trend_short": trend_short(insight),
     }
 
 
