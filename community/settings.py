@@ -297,6 +297,7 @@ CELERY_TASK_ROUTES = {
         "recommender.tasks.recommendations.recommender_retrain",
         "recommender.tasks.recommendations.recommendations_refresh_many",
         "recommender.insight.tasks.film_insight_refresh_task",
+        "recommender.insight.tasks.film_insights_refresh_all",
     )
 }
 CELERY_TASK_IGNORE_RESULT = True  # pages read results from our own tables, not the result backend
@@ -324,6 +325,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "recommender.tasks.analysis.unanalysed_reviews_sweep",
         "schedule": envint("ANALYSIS_SWEEP_SECONDS", "300"),
         "options": {"expires": 240},
+    },
+    # The studio console's aggregates for every film with activity, once a day (each analysed
+    # review and rating change also refreshes its film; runsite queues one pass at start).
+    "insight-refresh-daily": {
+        "task": "recommender.insight.tasks.film_insights_refresh_all",
+        "schedule": envint("INSIGHT_REFRESH_SECONDS", "86400"),
+        "options": {"expires": 12 * 3600},
     },
     # Model files whose sizes no longer match their manifest: queue prepare_models to make them again.
     "recommender-models-check": {

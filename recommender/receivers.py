@@ -45,6 +45,7 @@ def _refresh_recommendations(sender, user_id: int, **kwargs) -> None:
 @receiver(events.rating_saved, dispatch_uid="recommender.insight_after_rating")
 @receiver(events.rating_deleted, dispatch_uid="recommender.insight_after_rating_deleted")
 @receiver(events.review_deleted, dispatch_uid="recommender.insight_after_review_deleted")
+@receiver(events.review_visibility_changed, dispatch_uid="recommender.insight_after_review_hidden")
 def _refresh_film_insight(sender, movie_id: int, **kwargs) -> None:
     from recommender.insight.services import film_insight_queue
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from community.accounts.models import User
@@ -274,9 +274,14 @@ def _segments(movie_id: int, ratings: list[tuple[int, Decimal, datetime]], now: 
 
 
 def _reviews(movie_id: int) -> list[dict[str, Any]]:
-    """The film's analysed reviews with what the aggregates need (no text but the evidence)."""
+    """The film's analysed reviews with what the aggregates need (no text but the evidence).
+
+    Reviews hidden by moderators count nowhere (their film is refreshed when one is hidden
+    or restored: recommender.receivers).
+    """
     rows = (
-        Review.objects.filter(movie_id=movie_id, analysis__isnull=False)
+        Review.objects.visible()
+        .filter(movie_id=movie_id, analysis__isnull=False)
         .values("pk", "user_id", "has_spoilers", "created_at", "analysis__label", "analysis__aspects")
         .order_by("pk")
     )
@@ -308,7 +313,7 @@ def film_insight_refresh(
     now = now or data_now()
     ratings = list(Rating.objects.filter(movie_id=movie_id).values_list("user_id", "score", "created_at"))
     analysed = _reviews(movie_id)
-    reviews_count = Review.objects.filter(movie_id=movie_id).count()
+    reviews_count = Review.objects.visible().filter(movie_id=movie_id).count()
     histogram = [0] * 10
     for _u, score, _c in ratings:
         histogram[max(0, min(9, int(round(float(score) * 2)) - 1))] += 1
@@ -380,6 +385,28 @@ def insight_benchmark_refresh(*, main_genre: str, decade: int) -> InsightBenchma
         },
     )
     return benchmark
+
+
+def films_to_refresh(*, studio_id: int | None = None) -> list[int]:
+    """Ids of a studio's films, or of every film with ratings or reviews."""
+    if studio_id is not None:
+        movies = Movie.objects.filter(studios__id=studio_id)
+    else:
+        movies = Movie.objects.filter(Q(rating_count__gt=0) | Q(review_count__gt=0))
+    return list(movies.order_by("pk").values_list("pk", flat=True))
+
+
+def film_insights_refresh(*, movie_ids: Iterable[int], progress=None) -> int:
+    """Refresh many films, then each comparable-film group once; returns the number of groups."""
+    now = data_now()
+    groups: set[tuple[str, int]] = set()
+    for movie_id in progress(movie_ids) if progress else movie_ids:
+        insight = film_insight_refresh(movie_id=movie_id, benchmark=False, now=now)
+        if insight and insight.main_genre and insight.decade is not None:
+            groups.add((insight.main_genre, insight.decade))
+    for main_genre, decade in sorted(groups):
+        insight_benchmark_refresh(main_genre=main_genre, decade=decade)
+    return len(groups)
 
 
 QUEUE_KEY = "insight:queued:{}"

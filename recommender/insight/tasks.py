@@ -29,3 +29,17 @@ def film_insight_refresh_task(movie_id: int) -> str:
     with contextlib.suppress(Exception):
         cache.delete(services.QUEUE_KEY.format(movie_id))
     return "done" if services.film_insight_refresh(movie_id=movie_id) else "gone"
+
+
+@shared_task(
+    name="recommender.insight.tasks.film_insights_refresh_all",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=30,
+    max_retries=3,
+)
+def film_insights_refresh_all() -> int:
+    """The daily pass (and the first one after the scheduler starts): every film with activity."""
+    ids = services.films_to_refresh()
+    services.film_insights_refresh(movie_ids=ids)
+    return len(ids)

@@ -219,3 +219,22 @@ def test_the_refresh_command_covers_a_studios_films(film):
     call_command("insight_refresh", "--studio", "northlight")
     assert FilmInsight.objects.filter(movie=film).exists()
     assert InsightBenchmark.objects.filter(main_genre="Drama", decade=1990).exists()
+
+
+def test_a_review_hidden_by_moderators_leaves_the_aggregates_and_quotes(
+    film, eager_tasks, django_capture_on_commit_callbacks
+):
+    from community.moderation.services import content_hide
+
+    reviews = []
+    for i in range(6):
+        review = ReviewFactory(movie=film)
+        analyse(review, "positive", [("story", "positive", 0.9 - i / 100, f"Story sentence {i}.")])
+        reviews.append(review)
+    services.film_insight_refresh(movie_id=film.pk)
+    staff = UserFactory(is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        content_hide(staff=staff, target=reviews[0], reason="abuse")
+    insight = FilmInsight.objects.get(movie=film)
+    assert insight.analysed_count == 5 and insight.reviews_count == 5
+    assert "Story sentence 0." not in [q["text"] for q in insight.aspects["story"]["quotes"]]

@@ -25,6 +25,11 @@ WARMUP_TASKS = (
         True,
     ),
     (
+        "recommender.insight.tasks.film_insights_refresh_all",
+        "compute the studio console's figures for every film",
+        False,
+    ),
+    (
         "recommender.prepare_models",
         "download, assemble, convert and train the models in the background",
         False,
