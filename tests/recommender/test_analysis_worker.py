@@ -75,7 +75,8 @@ def test_a_saved_review_is_analysed_by_a_real_worker_with_the_real_model(tmp_pat
 
 
 def test_a_worker_killed_mid_backfill_leaves_every_review_analysed_exactly_once(tmp_path, tiny_cache):
-    reviews = [ReviewFactory(body=BODIES[i % len(BODIES)] * 3) for i in range(60)]
+    # A batch of 200 analyses, killed with SIGKILL part way (the worker-kill drill).
+    reviews = [ReviewFactory(body=BODIES[i % len(BODIES)] * 3) for i in range(200)]
     ids = [r.pk for r in reviews]
     queue = f"test-{uuid.uuid4().hex[:12]}"
     first = _start(tmp_path, queue, tiny_cache, "first")
@@ -92,7 +93,7 @@ def test_a_worker_killed_mid_backfill_leaves_every_review_analysed_exactly_once(
 
     second = _start(tmp_path, queue, tiny_cache, "second")
     try:
-        wait_for(lambda: ReviewAnalysis.objects.count() == len(ids), timeout=180, worker=second)
+        wait_for(lambda: ReviewAnalysis.objects.count() == len(ids), timeout=400, worker=second)
         time.sleep(2)  # a duplicate delivery would show up now
     finally:
         stop_worker(second)
