@@ -1,0 +1,521 @@
+"""Characters, performers and moments found in a film's plot and reviews.
+
+Plain data in, plain data out: no Django, no models, no torch. The insight services
+pass a film's plot, its cast string and its review sentences (each with a sentiment
+score) and get back small dataclasses and dicts they can store or render.
+
+Precision first: a wrong character is worse than a missing one, so a name is kept
+only when the plot pairs it with an actor or names it more than once, away from
+credit phrases ("directed by", "novel by") and common capitalised words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+# A capitalised name word: "Dorothy", "O'Hara", "Jean-Luc", "Kieślowski".
+_WORD = r"[A-Z\u00c0-\u00de][^\W\d_]*(?:['\u2019\-][^\W\d_]+)*"
+# A name: one to four words, allowing lower-case particles inside ("Ludwig van Beethoven").
+_NAME = rf"{_WORD}(?:\s+(?:(?:van|von|de|del|della|da|di|du|le|la|bin|al)\s+)?{_WORD}){{0,3}}"
+_NAME_RE = re.compile(_NAME)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d']?\s+(?=[A-Z\u00c0-\u00de\"\u201c])")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Capitalised words that are not names (sentence starts, titles, film vocabulary).
+STOPWORDS = _words(
+    """
+    A An The This That These Those It Its He She They His Her Their Him Them We You I In On At Of
+    For From With Without By To Into After Before During While When Where Then Than But And Or So
+    Yet If As Once Although Though Meanwhile However Later Soon Eventually Finally Now Here There
+    Also Even Only Just Still Both Each Every All Some Many Most Other Another Meanwhile Upon Over
+    Under Through Between Among Not No Yes What Who Why How Which Whose One Two Three Four Five
+    First Second Third Last Next New Old Young Little Big Great Good Bad Best Worst Mr Mrs Ms Miss
+    Dr Sir Lady Lord King Queen Prince Princess Captain Agent Detective Officer Sergeant Doctor
+    Professor Father Mother Uncle Aunt Brother Sister Saint St Mount Lake River Street Film Films
+    Movie Movies Picture Pictures Studio Studios Award Awards Academy Oscar Oscars Golden Globe
+    Globes Best Festival Cannes Sundance Venice Berlin Toronto American British English French
+    German Italian Spanish Japanese Chinese Korean Indian Russian Polish Irish Scottish Canadian
+    Australian Mexican European African Asian Christian Jewish Muslim Catholic Nazi Nazis Soviet
+    Roman Greek Western America Britain England France Germany Italy Spain Japan China Korea India
+    Russia Poland Ireland Scotland Canada Australia Mexico Europe Africa Asia London Paris Rome
+    Tokyo York Los Angeles Hollywood Chicago Boston Texas California Washington Vegas Manhattan
+    Brooklyn Earth Mars World War Civil Revolution Empire Republic States United Kingdom Union City
+    Town Island County State North South East West January February March April May June July
+    August September October November December Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday Christmas Easter God Lord Jesus Christ Library Congress National Registry Institute
+    University College School Company Corporation Inc Ltd Records Entertainment Productions
+    Television TV Broadway Disney Pixar Warner Universal Paramount Columbia Fox MGM Metro Goldwyn
+    Mayer Netflix Amazon HBO BBC CBS NBC ABC BFI UNESCO FBI CIA NASA Police Army Navy Air Force
+    Marines Team Club Band Society Part Chapter Book Novel Season Episode Series Trilogy Sequel
+    Prequel Story Tale Legend Saga Part Volume Technicolor Dolby IMAX Blu Ray DVD Hong Kong
+    """
+)
+
+# Phrases after which a name is a crew member or an author, not a character.
+_CREDIT_BEFORE = re.compile(
+    r"(?:directed|written|co-written|produced|co-produced|created|composed|scored|edited|"
+    r"photographed|adapted|novel|book|play|story|screenplay|music|score|songs?|"
+    r"distributed|released|starring|stars|featuring|narrated|choreographed|designed)"
+    r"(?:\s+\w+)?\s+(?:by\s+)?$",
+    re.IGNORECASE,
+)
+_CREDIT_AFTER = re.compile(
+    r"^(?:'s|\u2019s)?\s*(?:directed|wrote|produced|composed|received|won|was nominated|"
+    r"co-wrote|adapted|film|novel|book|screenplay|production|studio|pictures)\b",
+    re.IGNORECASE,
+)
+_PLACE_BEFORE = re.compile(r"\b(?:to|in|at|from|into|near|across|outside|towards?)\s+(?:the\s+)?$")
+_INSTITUTION_BEFORE = re.compile(rf"{_WORD}\s+of\s+(?:the\s+)?$")
+_INSTITUTION_AFTER = re.compile(rf"^\s+of\s+(?:the\s+)?{_WORD}")
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|his|her|their|its|our|this|that)\s+$", re.IGNORECASE)
+_TITLE_WORDS = _words(
+    """
+    Mr Mrs Ms Miss Dr Sir Lady Lord King Queen Prince Princess Captain Agent Detective Officer
+    Sergeant Doctor Professor Father Mother Uncle Aunt Saint St Count Baron
+    """
+)
+
+
+@dataclass(frozen=True)
+class Character:
+    """A character of the film, with the performer when the plot names one."""
+
+    name: str
+    actor: str | None = None
+    aliases: tuple[str, ...] = ()
+    line: str = ""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A scene or story element that several reviews talk about."""
+
+    phrase: str
+    review_ids: tuple[int, ...]
+    sentiment: float
+    quotes: tuple[str, ...] = field(default=())
+
+    @property
+    def reviews(self) -> int:
+        return len(self.review_ids)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences (good enough for plots and review bodies)."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    # Wikipedia leads sometimes glue paragraphs: "time.The 1956 ..."
+    text = re.sub(r"([a-z]{2}[.!?])([A-Z])", r"\1 \2", text)
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def parse_cast(cast_names: str) -> list[str]:
+    """The actors of a comma-separated cast string, in order, without duplicates."""
+    seen: dict[str, None] = {}
+    for raw in (cast_names or "").split(","):
+        name = " ".join(raw.split())
+        if name:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"['\u2019]s?$", "", name)  # possessive: "Roxie's" -> "Roxie"
+    words = name.split()
+    while words and words[0] in STOPWORDS and words[0] not in _TITLE_WORDS:
+        words = words[1:]
+    while words and words[-1] in STOPWORDS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _is_plausible_name(name: str) -> bool:
+    words = [w for w in name.split() if w[:1].isupper()]
+    if not words:
+        return False
+    meaningful = [w for w in words if w not in STOPWORDS]
+    return bool(meaningful) and all(len(w) > 1 for w in meaningful)
+
+
+def _aliases(name: str) -> tuple[str, ...]:
+    """First name and surname of a character used alone ("Dorothy", "Gale")."""
+    words = [w for w in name.split() if w[:1].isupper() and w not in _TITLE_WORDS]
+    if len(words) < 2:
+        return ()
+    out = [w for w in (words[0], words[-1]) if len(w) > 2 and w not in STOPWORDS]
+    return tuple(dict.fromkeys(out))
+
+
+def _cast_lookup(cast: list[str]) -> dict[str, str]:
+    """Full name and unambiguous surname of each actor -> actor."""
+    lookup = {actor: actor for actor in cast}
+    surnames: dict[str, list[str]] = defaultdict(list)
+    for actor in cast:
+        words = actor.split()
+        if len(words) > 1:
+            surnames[words[-1]].append(actor)
+    for surname, actors in surnames.items():
+        if len(actors) == 1 and surname not in lookup:
+            lookup[surname] = actors[0]
+    return lookup
+
+
+_PAIR_PATTERNS = (
+    # "Judy Garland as Dorothy Gale", "Judy Garland stars as Dorothy"
+    (re.compile(rf"({_NAME})\s+(?:(?:co-)?stars?\s+|appears?\s+)?as\s+(?:the\s+)?({_NAME})"), "actor_first"),
+    # "Dorothy Gale (Judy Garland)"
+    (re.compile(rf"({_NAME})\s+\(({_NAME})\)"), "either"),
+    # "Dorothy, played by Judy Garland", "Dorothy (played by Judy Garland)"
+    (
+        re.compile(rf"({_NAME}),?\s+\(?(?:played|portrayed|voiced)\s+by\s+({_NAME})"),
+        "character_first",
+    ),
+    # "Judy Garland plays Dorothy"
+    (re.compile(rf"({_NAME})\s+(?:plays|portrays|voices)\s+(?:the\s+)?({_NAME})"), "actor_first"),
+)
+
+
+def _pairs(sentence: str, cast_lookup: dict[str, str]) -> list[tuple[str, str]]:
+    """(character, actor) pairs that one plot sentence states."""
+    found: list[tuple[str, str]] = []
+    for pattern, order in _PAIR_PATTERNS:
+        for match in pattern.finditer(sentence):
+            left, right = _clean_name(match.group(1)), _clean_name(match.group(2))
+            if not left or not right:
+                continue
+            bracketed_full_name = False
+            if order == "actor_first":
+                actor, character = left, right
+            elif order == "character_first" or right in cast_lookup:
+                character, actor = left, right
+            elif left in cast_lookup:
+                character, actor = right, left
+            elif len(right.split()) in (2, 3) and all(w not in STOPWORDS for w in right.split()):
+                # "Harry Potter (Daniel Radcliffe)" where the stored cast (cut to a
+                # dozen names) leaves the actor out: a full name in brackets.
+                character, actor = left, right
+                bracketed_full_name = True
+            else:
+                continue
+            if cast_lookup and not bracketed_full_name:
+                if actor not in cast_lookup:
+                    # "Judy Garland as Dorothy": the actor may be the tail of a longer
+                    # capitalised run ("Fleming's film stars Judy Garland").
+                    tail = next((a for a in cast_lookup if actor.endswith(" " + a)), None)
+                    if tail is None:
+                        continue
+                    actor = tail
+                actor = cast_lookup[actor]
+            elif len(actor.split()) < 2:
+                continue
+            if character in cast_lookup or not _is_plausible_name(character):
+                continue
+            found.append((character, actor))
+    return found
+
+
+def film_characters(*, plot: str, cast_names: str) -> list[Character]:
+    """The characters a plot names, linked to their actors where the plot says so.
+
+    Kept: names paired with an actor ("Actor as Character", "Character (Actor)",
+    "played by"), and names not in the cast that the plot uses at least twice away from
+    the start of a sentence and from credit phrases. Order: first appearance.
+    """
+    sentences = split_sentences(plot)
+    cast = parse_cast(cast_names)
+    lookup = _cast_lookup(cast)
+    paired: dict[str, str] = {}
+    first_line: dict[str, str] = {}
+    performers = set(cast)
+    for sentence in sentences:
+        for character, actor in _pairs(sentence, lookup):
+            paired.setdefault(character, actor)
+            first_line.setdefault(character, sentence)
+        # "Daniel Radcliffe as Harry": the left side is a performer even if the cast
+        # string (often cut to a dozen names) leaves them out.
+        for match in _PAIR_PATTERNS[0][0].finditer(sentence):
+            left = _clean_name(match.group(1))
+            if len(left.split()) >= 2:
+                performers.add(left)
+
+    # Unpaired names: count uses of each capitalised run that is not an actor, a crew
+    # credit, or a common word; "Scarlett" and "Scarlett O'Hara" count together.
+    counts: dict[str, int] = defaultdict(int)
+    credited: set[str] = set()
+    for sentence in sentences:
+        for match in _NAME_RE.finditer(sentence):
+            name = _clean_name(match.group(0))
+            if not name or not _is_plausible_name(name):
+                continue
+            before, after = sentence[: match.start()], sentence[match.end() :]
+            if _CREDIT_BEFORE.search(before) or _CREDIT_AFTER.match(after):
+                credited.add(name)
+                continue
+            if _INSTITUTION_BEFORE.search(before) or _INSTITUTION_AFTER.match(after):
+                credited.add(name)  # "School of Witchcraft and Wizardry", "Chamber of Secrets"
+                continue
+            if " " not in name and _DETERMINER_BEFORE.search(before):
+                continue  # "her Vaudeville act", "the Chamber": a noun, not a person
+            if _PLACE_BEFORE.search(before):
+                continue  # "to Oz", "in Atlanta": likely a place; does not count
+            if before.rstrip().endswith(('"', "\u201c")) or after.lstrip().startswith(('"', "\u201d")):
+                continue  # a quoted title ("Over the Rainbow")
+            if match.start() == 0 and name == match.group(0) and " " not in name:
+                # One capitalised word opening a sentence: only counts if seen elsewhere.
+                counts[name] += 0
+                first_line.setdefault(name, sentence)
+                continue
+            counts[name] += 1
+            first_line.setdefault(name, sentence)
+
+    performers.update(paired.values())
+    actors = performers
+    actor_words = {w for actor in performers for w in actor.split()}
+    credited_words = {w for name in credited for w in name.split()}
+    full_names = [n for n in counts if " " in n]
+    for name in list(counts):
+        if " " not in name:
+            # "Scarlett" after "Scarlett O'Hara": credit the full name.
+            owners = [f for f in full_names if name in f.split()]
+            if len(owners) == 1:
+                counts[owners[0]] += counts[name]
+                del counts[name]
+
+    characters: dict[str, Character] = {}
+    for character, actor in paired.items():
+        # One actor, two spellings sharing a word ("Ron Weasly" / "Ron Weasley",
+        # "Mike Sullivan" / "Michael Sullivan"): one character, the other an alias.
+        same = next(
+            (
+                c
+                for c in characters.values()
+                if c.actor == actor and set(c.name.split()) & set(character.split())
+            ),
+            None,
+        )
+        if same is not None:
+            extra = tuple(
+                a for a in (character, *_aliases(character)) if a not in same.aliases and a != same.name
+            )
+            characters[same.name] = Character(
+                name=same.name, actor=actor, aliases=same.aliases + extra, line=same.line
+            )
+            continue
+        characters[character] = Character(
+            name=character, actor=actor, aliases=_aliases(character), line=first_line[character]
+        )
+    known_words = {w for c in characters.values() for n in (c.name, *c.aliases) for w in n.split()}
+    for name, count in counts.items():
+        if count < 2 or name in characters or name in actors:
+            continue
+        words = set(name.split())
+        if words & actor_words or words & credited_words or words & known_words:
+            continue
+        if name.split()[0] in _TITLE_WORDS and len(name.split()) == 1:
+            continue
+        characters[name] = Character(name=name, actor=None, aliases=_aliases(name), line=first_line[name])
+
+    multi_words = {w for name in characters if " " in name for w in name.split()}
+    for name in [n for n in characters if " " not in n and n in multi_words]:
+        del characters[name]  # "Harry" is an alias of "Harry Potter"
+    order = {name: plot.find(name) for name in characters}
+    return sorted(characters.values(), key=lambda c: order[c.name])
+
+
+# --- mentions in reviews -------------------------------------------------------------
+
+
+def _term_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    terms = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not terms:
+        return None
+    alternation = "|".join(re.escape(t) for t in terms)
+    return re.compile(rf"(?<![\w'\u2019-])(?:{alternation})(?![\w-])")
+
+
+def mention_counts(
+    *,
+    sentences: list[tuple[int, str, float]],
+    characters: list[Character],
+    performers: list[str],
+) -> dict[str, dict[str, object]]:
+    """Which review sentences mention each character and each performer.
+
+    ``sentences`` are (review id, sentence, sentiment score). A character matches by
+    full name or alias, a performer by full name or surname; case-sensitive, whole
+    words. A short form shared by two entries (two Smiths) is dropped, and a short
+    form that is a common capitalised word ("Young", "King") is dropped too.
+
+    Returns ``{name: {"kind", "name", "actor", "review_ids", "reviews", "sentiment",
+    "sentences"}}`` where ``sentences`` is a list of (review id, sentence, score) and
+    ``sentiment`` is the mean score of those sentences (0.0 when none).
+    """
+    entries: list[tuple[str, str, str | None, list[str]]] = []
+    for character in characters:
+        entries.append(("character", character.name, character.actor, [character.name, *character.aliases]))
+    for performer in dict.fromkeys(p.strip() for p in performers if p and p.strip()):
+        words = performer.split()
+        short = [words[-1]] if len(words) > 1 and len(words[-1]) > 2 else []
+        entries.append(("performer", performer, None, [performer, *short]))
+
+    full_names = {name for _, name, _, _ in entries}
+    short_owners: dict[str, set[str]] = defaultdict(set)
+    for _, name, _, terms in entries:
+        for term in terms[1:]:
+            short_owners[term].add(name)
+
+    result: dict[str, dict[str, object]] = {}
+    for kind, name, actor, terms in entries:
+        usable = [terms[0]] + [
+            t for t in terms[1:] if len(short_owners[t]) == 1 and t not in STOPWORDS and t not in full_names
+        ]
+        pattern = _term_pattern(usable)
+        hits: list[tuple[int, str, float]] = []
+        if pattern is not None:
+            hits = [(rid, text, score) for rid, text, score in sentences if pattern.search(text)]
+        review_ids = sorted({rid for rid, _, _ in hits})
+        key = name if name not in result else f"{name} ({kind})"
+        result[key] = {
+            "kind": kind,
+            "name": name,
+            "actor": actor,
+            "review_ids": review_ids,
+            "reviews": len(review_ids),
+            "sentiment": round(sum(s for _, _, s in hits) / len(hits), 3) if hits else 0.0,
+            "sentences": hits,
+        }
+    return result
+
+
+# --- moments ---------------------------------------------------------------------------
+
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15",
+    "twenty": "20", "thirty": "30", "forty": "40", "forty-five": "45", "fifty": "50",
+    "sixty": "60", "ninety": "90", "few": "few", "several": "several",
+}  # fmt: skip
+# Ordinals and adjectives allowed between "the" and the head noun; synonyms map together.
+_MODIFIERS = {
+    "final": "final", "last": "final", "closing": "closing", "first": "first",
+    "opening": "opening", "second": "second", "third": "third", "middle": "middle",
+    "big": "big", "famous": "famous", "infamous": "famous", "climactic": "climactic",
+    "central": "central", "key": "key", "memorable": "memorable", "iconic": "iconic",
+    "early": "early", "late": "late", "final,": "final", "big,": "big", "penultimate": "penultimate",
+    "extended": "extended", "long": "long", "brief": "brief", "now-famous": "famous",
+    "twist": "twist", "surprise": "surprise", "shocking": "shocking", "ambiguous": "ambiguous",
+    "emotional": "emotional", "tense": "tense", "bloody": "bloody", "violent": "violent",
+    "whole": "", "entire": "", "very": "",
+}  # fmt: skip
+# Head nouns; those in _NEEDS_QUALIFIER mean nothing alone ("the scene", "the act").
+_HEADS = {
+    "ending": "ending", "endings": "ending", "twist": "twist", "twists": "twist",
+    "climax": "climax", "finale": "finale", "opening": "opening", "reveal": "reveal",
+    "montage": "montage", "chase": "chase", "chases": "chase", "showdown": "showdown",
+    "epilogue": "epilogue", "prologue": "prologue", "denouement": "denouement",
+    "scene": "scene", "scenes": "scene", "sequence": "sequence", "sequences": "sequence",
+    "act": "act", "acts": "act", "fight": "fight", "fights": "fight", "battle": "battle",
+    "battles": "battle", "minutes": "minutes", "minute": "minutes", "hour": "hour",
+    "hours": "hour", "half": "half", "reel": "reel", "shot": "shot", "shots": "shot",
+    "moment": "moment", "moments": "moment", "credits": "credits", "heist": "heist",
+    "shootout": "shootout", "duel": "duel", "dance": "dance",
+}  # fmt: skip
+_NEEDS_QUALIFIER = frozenset(
+    {"scene", "sequence", "act", "minutes", "hour", "half", "reel", "shot", "moment", "dance", "credits"}
+)
+# Story elements whose modifier word is an opinion ("the perfect ending"), folded away.
+_FOLD_MODIFIER = frozenset(
+    {"ending", "twist", "finale", "climax", "reveal", "opening", "epilogue", "prologue", "denouement"}
+)
+# Words that cannot be the modifier noun in "the <noun> scene".
+_NOT_MODIFIER = _words(
+    """
+    a an the this that same only other best worst most more less very so too one film movie movies
+    film's movie's story whole entire next previous following each every such and or but of in on
+    at to for with by from as is was are were be been it its his her their our your my some any all
+    no not just even still really quite rather good bad great new old much many few latter former
+    """
+)
+_HEAD_ALT = "|".join(sorted(_HEADS, key=len, reverse=True))
+_MOD_ALT = "|".join(re.escape(m) for m in sorted(_MODIFIERS, key=len, reverse=True))
+_NUM_ALT = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r"|\d{1,3}"
+_MOMENT_RE = re.compile(
+    rf"\bthe\s+"
+    rf"(?P<mods>(?:(?:{_MOD_ALT})\s+){{0,2}})"
+    rf"(?P<num>(?:{_NUM_ALT})\s+)?"
+    rf"(?P<noun>[a-z][a-z\-]+\s+)?"
+    rf"(?P<head>{_HEAD_ALT})\b"
+    rf"(?!\s+(?:of\s+(?:the\s+)?(?:film|movie|year|decade|century)|line))",
+    re.IGNORECASE,
+)
+
+
+def _moment_key(match: re.Match[str]) -> str | None:
+    """The normalised phrase of a moment match, or None if it is too vague."""
+    head = _HEADS[match.group("head").lower()]
+    mods = [_MODIFIERS[m.lower()] for m in match.group("mods").split()]
+    mods = [m for m in dict.fromkeys(mods) if m]
+    num_word = (match.group("num") or "").strip().lower()
+    num = _NUMBER_WORDS.get(num_word, num_word)
+    noun = (match.group("noun") or "").strip().lower()
+    if noun:
+        if noun in _NOT_MODIFIER or noun in _HEADS or noun in _MODIFIERS or noun in _NUMBER_WORDS:
+            return None
+        if noun.endswith(("ly", "ing", "ed")) and noun not in {"wedding", "opening", "closing", "ending"}:
+            return None  # adverbs and participles ("the really scene", "the amazing scene")
+    if noun and num:
+        return None  # "the two leads act": a verb, not a scene
+    if noun and head in _FOLD_MODIFIER:
+        noun = ""  # "the perfect ending", "the plot twist" -> "the ending", "the twist"
+    if head in {"minutes", "hour", "half"} and not mods:
+        return None  # "the 100 minutes" is a running time, not a part of the film
+    if head == "minutes" and not num:
+        return None
+    if head == "act" and not mods:
+        return None  # "the devilish act": a deed; "the third act": a part of the film
+    if head in _NEEDS_QUALIFIER and not (mods or num or noun):
+        return None
+    if head == "opening" and num:
+        return None
+    words = ["the", *mods, *([num] if num else []), *([noun] if noun else []), head]
+    return " ".join(words)
+
+
+def film_moments(*, sentences: list[tuple[int, str, float]], min_reviews: int = 2) -> list[Moment]:
+    """Scenes and story elements that at least ``min_reviews`` reviews mention.
+
+    Found by a small pattern grammar: "the" + up to two ordinals/adjectives (final,
+    last, opening, big, famous...) + an optional number (twenty, 20) + an optional
+    modifier noun (shower, car) + a scene noun (ending, scene, twist, climax, act,
+    chase, minutes...). "last" and "final" are one; number words become digits.
+    Ranked by distinct reviews, then by mentions; each keeps the mean sentiment of its
+    sentences and up to three verbatim sentences from different reviews.
+    """
+    found: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
+    for review_id, text, score in sentences:
+        keys = {k for m in _MOMENT_RE.finditer(text) if (k := _moment_key(m))}
+        for key in keys:
+            found[key].append((review_id, text, score))
+
+    moments: list[Moment] = []
+    for phrase, hits in found.items():
+        review_ids = tuple(sorted({rid for rid, _, _ in hits}))
+        if len(review_ids) < min_reviews:
+            continue
+        quotes: list[str] = []
+        quoted_reviews: set[int] = set()
+        for rid, text, _ in sorted(hits, key=lambda h: (len(h[1]) > 240, len(h[1]))):
+            if rid not in quoted_reviews and len(quotes) < 3:
+                quotes.append(text.strip())
+                quoted_reviews.add(rid)
+        sentiment = round(sum(s for _, _, s in hits) / len(hits), 3)
+        moments.append(
+            Moment(phrase=phrase, review_ids=review_ids, sentiment=sentiment, quotes=tuple(quotes))
+        )
+    moments.sort(key=lambda m: (-m.reviews, -len(found[m.phrase]), m.phrase))
+    return moments
