@@ -338,11 +338,33 @@ def _term_pattern(terms: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w'\u2019-])(?:{alternation})(?![\w-])")
 
 
+def _title_pattern(film_title: str) -> re.Pattern[str] | None:
+    """The film's title (and its part before a colon), to blank out before matching.
+
+    "Harry Potter and the Chamber of Secrets is fun" names the film, not Harry;
+    "a real Hollywood Ending" names the film, not its ending.
+    """
+    forms = {film_title.strip(), film_title.split(":")[0].strip()}
+    forms = {f for f in forms if len(f) > 3}
+    if not forms:
+        return None
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+
+
+def _without_title(sentences: list[tuple[int, str, float]], film_title: str) -> list[tuple[int, str, float]]:
+    pattern = _title_pattern(film_title)
+    if pattern is None:
+        return sentences
+    return [(rid, pattern.sub("\u2026", text), score) for rid, text, score in sentences]
+
+
 def mention_counts(
     *,
     sentences: list[tuple[int, str, float]],
     characters: list[Character],
     performers: list[str],
+    film_title: str = "",
 ) -> dict[str, dict[str, object]]:
     """Which review sentences mention each character and each performer.
 
@@ -353,8 +375,11 @@ def mention_counts(
 
     Returns ``{name: {"kind", "name", "actor", "review_ids", "reviews", "sentiment",
     "sentences"}}`` where ``sentences`` is a list of (review id, sentence, score) and
-    ``sentiment`` is the mean score of those sentences (0.0 when none).
+    ``sentiment`` is the mean score of those sentences (0.0 when none). With
+    ``film_title``, the title itself is not a mention ("Harry Potter and the Chamber
+    of Secrets" is not a mention of Harry); the sentences returned stay verbatim.
     """
+    masked = _without_title(sentences, film_title)
     entries: list[tuple[str, str, str | None, list[str]]] = []
     for character in characters:
         entries.append(("character", character.name, character.actor, [character.name, *character.aliases]))
@@ -377,7 +402,11 @@ def mention_counts(
         pattern = _term_pattern(usable)
         hits: list[tuple[int, str, float]] = []
         if pattern is not None:
-            hits = [(rid, text, score) for rid, text, score in sentences if pattern.search(text)]
+            hits = [
+                original
+                for original, (_, text, _) in zip(sentences, masked, strict=True)
+                if pattern.search(text)
+            ]
         review_ids = sorted({rid for rid, _, _ in hits})
         key = name if name not in result else f"{name} ({kind})"
         result[key] = {
@@ -486,7 +515,9 @@ def _moment_key(match: re.Match[str]) -> str | None:
     return " ".join(words)
 
 
-def film_moments(*, sentences: list[tuple[int, str, float]], min_reviews: int = 2) -> list[Moment]:
+def film_moments(
+    *, sentences: list[tuple[int, str, float]], min_reviews: int = 2, film_title: str = ""
+) -> list[Moment]:
     """Scenes and story elements that at least ``min_reviews`` reviews mention.
 
     Found by a small pattern grammar: "the" + up to two ordinals/adjectives (final,
@@ -497,8 +528,9 @@ def film_moments(*, sentences: list[tuple[int, str, float]], min_reviews: int = 
     sentences and up to three verbatim sentences from different reviews.
     """
     found: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
-    for review_id, text, score in sentences:
-        keys = {k for m in _MOMENT_RE.finditer(text) if (k := _moment_key(m))}
+    masked = _without_title(sentences, film_title)
+    for (review_id, text, score), (_, plain, _) in zip(sentences, masked, strict=True):
+        keys = {k for m in _MOMENT_RE.finditer(plain) if (k := _moment_key(m))}
         for key in keys:
             found[key].append((review_id, text, score))
 

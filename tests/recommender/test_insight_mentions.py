@@ -165,3 +165,21 @@ def test_at_most_three_quotes_from_different_reviews() -> None:
     assert moment.phrase == "the opening scene"
     assert moment.reviews == 5
     assert len(moment.quotes) == 3
+
+
+def test_the_film_title_is_neither_a_character_mention_nor_a_moment() -> None:
+    sentences = [
+        (1, "Harry Potter and the Chamber of Secrets is overlong.", -0.5),
+        (2, "Radcliffe's Harry Potter has grown up.", 0.5),
+        (3, "It earns the Hollywood Ending it wants.", 0.5),
+        (4, "Allen nails the Hollywood Ending.", 0.2),
+    ]
+    harry = Character(name="Harry Potter", actor="Daniel Radcliffe", aliases=("Harry", "Potter"))
+    counts = mention_counts(
+        sentences=sentences,
+        characters=[harry],
+        performers=[],
+        film_title="Harry Potter and the Chamber of Secrets",
+    )
+    assert counts["Harry Potter"]["sentences"] == [sentences[1]]
+    assert film_moments(sentences=sentences, film_title="Hollywood Ending", min_reviews=1) == []
