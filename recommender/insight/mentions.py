@@ -65,14 +65,26 @@ _CREDIT_BEFORE = re.compile(
     r"(?:\s+\w+)?\s+(?:by\s+)?$",
     re.IGNORECASE,
 )
+# "written by Leigh Brackett and Lawrence Kasdan": the later names of a credit list.
+_CREDIT_CHAIN = re.compile(rf"\bby\s+(?:{_NAME}(?:,\s*(?:and\s+)?|\s+and\s+))+$")
 _CREDIT_AFTER = re.compile(
     r"^(?:'s|\u2019s)?\s*(?:directed|wrote|produced|composed|received|won|was nominated|"
-    r"co-wrote|adapted|film|novel|book|screenplay|production|studio|pictures)\b",
+    r"co-wrote|adapted|film|films|movie|movies|novel|book|screenplay|production|studio|pictures|"
+    r"saga|series|trilogy|franchise|universe|sequel|prequel)\b",
     re.IGNORECASE,
 )
 _PLACE_BEFORE = re.compile(r"\b(?:to|in|at|from|into|near|across|outside|towards?)\s+(?:the\s+)?$")
 _INSTITUTION_BEFORE = re.compile(rf"{_WORD}\s+of\s+(?:the\s+)?$")
 _INSTITUTION_AFTER = re.compile(rf"^\s+of\s+(?:the\s+)?{_WORD}")
+_FUNCTION_WORDS = _words(
+    """
+    A An The This That These Those It Its He She They His Her Their Him Them We You I In On
+    At Of For From With Without By To Into After Before During While When Where Then Than But
+    And Or So Yet If As Once Although Though Meanwhile However Later Soon Eventually Finally Now
+    Here There Also Even Only Just Still Both Each Every All Some Many Most Other Another Upon
+    Over Under Through Between Among Not No Yes What Who Why How Which Whose Following Despite
+    """
+)
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|his|her|their|its|our|this|that)\s+$", re.IGNORECASE)
 _TITLE_WORDS = _words(
     """
@@ -125,12 +137,17 @@ def parse_cast(cast_names: str) -> list[str]:
 
 
 def _clean_name(name: str) -> str:
+    """A capitalised run without its sentence-start words, or "" if it is no name.
+
+    "Meanwhile Maguire" -> "Maguire"; "The Empire Strikes Back" -> "" (a title:
+    a common capitalised word inside the run).
+    """
     name = re.sub(r"['\u2019]s?$", "", name)  # possessive: "Roxie's" -> "Roxie"
     words = name.split()
-    while words and words[0] in STOPWORDS and words[0] not in _TITLE_WORDS:
+    while words and words[0] in _FUNCTION_WORDS:
         words = words[1:]
-    while words and words[-1] in STOPWORDS:
-        words = words[:-1]
+    if any(w in STOPWORDS and w not in _TITLE_WORDS for w in words):
+        return ""
     return " ".join(words)
 
 
@@ -253,7 +270,7 @@ def film_characters(*, plot: str, cast_names: str) -> list[Character]:
             if not name or not _is_plausible_name(name):
                 continue
             before, after = sentence[: match.start()], sentence[match.end() :]
-            if _CREDIT_BEFORE.search(before) or _CREDIT_AFTER.match(after):
+            if _CREDIT_BEFORE.search(before) or _CREDIT_AFTER.match(after) or _CREDIT_CHAIN.search(before):
                 credited.add(name)
                 continue
             if _INSTITUTION_BEFORE.search(before) or _INSTITUTION_AFTER.match(after):
@@ -479,7 +496,7 @@ _MOMENT_RE = re.compile(
     rf"(?P<num>(?:{_NUM_ALT})\s+)?"
     rf"(?P<noun>[a-z][a-z\-]+\s+)?"
     rf"(?P<head>{_HEAD_ALT})\b"
-    rf"(?!\s+(?:of\s+(?:the\s+)?(?:film|movie|year|decade|century)|line))",
+    rf"(?!\s+(?:of\s+(?:the\s+)?(?:film|movie|year|decade|century)|line|films?|movies?|flicks?|genre))",
     re.IGNORECASE,
 )
 
@@ -542,7 +559,7 @@ def film_moments(
         quotes: list[str] = []
         quoted_reviews: set[int] = set()
         for rid, text, _ in sorted(hits, key=lambda h: (len(h[1]) > 240, len(h[1]))):
-            if rid not in quoted_reviews and len(quotes) < 3:
+            if rid not in quoted_reviews and text.strip() not in quotes and len(quotes) < 3:
                 quotes.append(text.strip())
                 quoted_reviews.add(rid)
         sentiment = round(sum(s for _, _, s in hits) / len(hits), 3)

@@ -183,3 +183,27 @@ def test_the_film_title_is_neither_a_character_mention_nor_a_moment() -> None:
     )
     assert counts["Harry Potter"]["sentences"] == [sentences[1]]
     assert film_moments(sentences=sentences, film_title="Hollywood Ending", min_reviews=1) == []
+
+
+def test_titles_franchises_and_credit_lists_are_not_characters() -> None:
+    plot = (
+        "The Empire Strikes Back is a 1980 film written by Leigh Brackett and Lawrence Kasdan. "
+        "It is the best film in the Star Wars saga. Darth Vader hunts the rebels. "
+        "Lucas later hired Kasdan, and The Empire Strikes Back opened in May. "
+        "Darth Vader reveals a secret. Following the success of Star Wars, a sequel came."
+    )
+    assert names(film_characters(plot=plot, cast_names="Mark Hamill")) == {"Darth Vader": None}
+
+
+def test_identical_review_sentences_are_quoted_once() -> None:
+    sentences = [(1, "Far too long, and the ending was a letdown.", -0.8)] + [
+        (2, "Far too long, and the ending was a letdown.", -0.8)
+    ]
+    moment = film_moments(sentences=sentences)[0]
+    assert moment.reviews == 2
+    assert moment.quotes == ("Far too long, and the ending was a letdown.",)
+
+
+def test_a_genre_word_after_the_head_noun_is_not_a_moment() -> None:
+    sentences = [(1, "It mixes the prison flick and the fight film.", 0.5), (2, "Like the fight movie.", 0.1)]
+    assert film_moments(sentences=sentences) == []
