@@ -1,6 +1,7 @@
 """A studio analyst's visit in headless Chromium: portfolio, film insight, compare, CSV download.
 
-Screenshots of the film insight page at 1280 px and 390 px go to the shots folder (conftest.py).
+Screenshots of the film insight page at 1280 px and 390 px go to the shots folder (conftest.py);
+the second test also writes them to $SCREENSHOT_DIR when set (else the test's tmp_path).
 Run with: pytest tests/browser/test_studio_console.py -m browser
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -49,8 +51,9 @@ def studio_site(transactional_db):
     members = [UserFactory(username=f"viewer_name_{i}") for i in range(12)]
     for i, user in enumerate(members):
         for j, film in enumerate(films):
-            when = datetime(2014 + i % 3, 1 + (i * 5 + j) % 12, 10, tzinfo=UTC)
-            RatingFactory(user=user, movie=film, score=Decimal(str(2.5 + (i + j) % 6 * 0.5)), created_at=when)
+            # two years and two scores, each with at least 5 raters, so the charts have bars
+            when = datetime(2014 + i % 2, 1 + (i * 5 + j) % 12, 10, tzinfo=UTC)
+            RatingFactory(user=user, movie=film, score=Decimal(str(3.0 + (i + j) % 2 * 1.0)), created_at=when)
         review = ReviewFactory(user=user, movie=films[0], body=" ".join(text for _a, _s, text in LINES))
         ReviewAnalysis.objects.create(
             review=review,
@@ -69,8 +72,8 @@ def studio_site(transactional_db):
     for film in films:
         services.film_insight_refresh(movie_id=film.pk)
     analyst = UserFactory(username="analyst")
-    StudioMembership.objects.create(studio=studio, user=analyst)
-    return {"films": films}
+    StudioMembership.objects.create(studio=studio, user=analyst, role=StudioMembership.Role.ANALYST)
+    return {"films": films, "reviewers": [m.username for m in members]}
 
 
 def test_a_studio_analyst_reads_the_portfolio_a_film_compares_and_downloads_csv(
@@ -120,3 +123,110 @@ def test_a_studio_analyst_reads_the_portfolio_a_film_compares_and_downloads_csv(
     path = download_info.value.path()
     rows = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
     assert {r["title"] for r in rows} == {"Heat", "Ronin", "Thief"}
+
+
+def _titles(page) -> list[str]:
+    return page.locator("table.data-table tbody tr td:nth-child(2)").all_inner_texts()
+
+
+def test_an_analyst_goes_from_studio_home_through_sorting_and_compare_to_a_film_csv_with_no_reviewer_named(
+    live_server, studio_site, new_page, tmp_path
+):
+    heat, ronin, thief = studio_site["films"]
+    reviewers = studio_site["reviewers"]
+    shots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+    page = new_page()
+    seen: list[str] = []
+
+    def no_reviewer_named() -> None:
+        text = page.inner_text("body")
+        seen.append(page.url)
+        assert not [name for name in reviewers if name in text], page.url
+
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "analyst")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    # one studio: /studio/ goes straight to its portfolio
+    page.goto(base + "/studio/")
+    assert page.url == base + "/studio/northlight/"
+    assert len(_titles(page)) == 3
+    no_reviewer_named()
+
+    # the Film column header sorts by title, a second click reverses
+    page.click("table.data-table thead a:text('Film')")
+    page.wait_for_url(lambda url: "sort=title" in url and "sort=-title" not in url)
+    assert _titles(page) == ["Heat", "Ronin", "Thief"]
+    assert page.locator("th[aria-sort=ascending]").inner_text().startswith("Film")
+    page.click("table.data-table thead a:text('Film')")
+    page.wait_for_url(lambda url: "sort=-title" in url)
+    assert _titles(page) == ["Thief", "Ronin", "Heat"]
+    assert page.locator("th[aria-sort=descending]").inner_text().startswith("Film")
+    no_reviewer_named()
+
+    # tick two films and compare them
+    page.check(f"#cmp-{heat.pk}")
+    page.check(f"#cmp-{thief.pk}")
+    page.click("button:text('Compare selected (2 to 4)')")
+    page.wait_for_url(lambda url: "/studio/northlight/compare/" in url)
+    table = page.inner_text("table.data-table")
+    assert "Heat" in table and "Thief" in table and "Ronin" not in table
+    no_reviewer_named()
+    page.goto(f"{base}/studio/northlight/compare/?films={heat.pk},{ronin.pk}")
+    table = page.inner_text("table.data-table")
+    assert "Heat" in table and "Ronin" in table
+    no_reviewer_named()
+
+    # the film insight page: labelled charts, quotes without their authors
+    page.goto(f"{base}/studio/northlight/films/{heat.pk}/")
+    page.wait_for_selector("#aspects-h")
+    charts = page.locator("svg[role=img]")
+    assert charts.count() >= 3
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        label = chart.locator("title").first.text_content() or chart.get_attribute("aria-label") or ""
+        assert label.strip(), f"chart {i} has no <title> or aria-label"
+    quotes = page.locator("ul.insight-quotes q").all_inner_texts()
+    assert "The two leads give towering performances." in quotes
+    assert "The middle hour drags badly." in quotes
+    no_reviewer_named()
+    page.screenshot(path=str(shots / "studio-film-insight-1280.png"), full_page=True)
+
+    # the aspects table as CSV
+    with page.expect_download() as download_info:
+        page.click("#aspects-h ~ p a:text('Download CSV')")
+    download = download_info.value
+    assert download.suggested_filename == f"northlight-film-{heat.pk}-aspects.csv"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == [
+        "aspect",
+        "reviewers",
+        "mentions",
+        "positive_share",
+        "negative_share",
+        "net_share",
+        "benchmark",
+        "quote_1",
+        "quote_2",
+        "quote_3",
+    ]
+    assert {r[0] for r in rows[1:]} >= {"acting", "story", "pacing", "music"}
+    assert not [name for name in reviewers if name in text]
+
+    page.goto(base + "/studio/northlight/members/")
+    no_reviewer_named()
+
+    # a phone: the page itself must not scroll sideways (tables scroll in their own boxes)
+    narrow = new_page(width=390, height=844)
+    narrow.context.add_cookies(page.context.cookies())
+    narrow.goto(f"{base}/studio/northlight/films/{heat.pk}/")
+    narrow.wait_for_selector("#aspects-h")
+    narrow.screenshot(path=str(shots / "studio-film-insight-390.png"), full_page=True)
+    width = narrow.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"film insight page is {width} px wide at 390 px: something (a table?) overflows"
+    assert len(seen) == 6
