@@ -67,6 +67,8 @@ _CREDIT_BEFORE = re.compile(
 )
 # "written by Leigh Brackett and Lawrence Kasdan": the later names of a credit list.
 _CREDIT_CHAIN = re.compile(rf"\bby\s+(?:{_NAME}(?:,\s*(?:and\s+)?|\s+and\s+))+$")
+_IS_A_FILM = re.compile(r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was)\s+an?\s")
+_IS_A_FILM_LEAD = re.compile(r"\b(?:is|was)\s+an?\s+(?:\d{4}\s+)?[^.]*?\b(?:film|movie|documentary)\b")
 _CREDIT_AFTER = re.compile(
     r"^(?:'s|\u2019s)?\s*(?:directed|wrote|produced|composed|received|won|was nominated|"
     r"co-wrote|adapted|film|films|movie|movies|novel|book|screenplay|production|studio|pictures|"
@@ -146,8 +148,11 @@ def _clean_name(name: str) -> str:
     words = name.split()
     while words and words[0] in _FUNCTION_WORDS:
         words = words[1:]
-    if any(w in STOPWORDS and w not in _TITLE_WORDS for w in words):
+    bare = [re.sub(r"['\u2019]s$", "", w) for w in words]
+    if any(w in STOPWORDS and w not in _TITLE_WORDS for w in bare):
         return ""
+    if any(len(w) > 1 and w.isupper() for w in bare):
+        return ""  # acronyms: "SS", "US", "FBI"
     return " ".join(words)
 
 
@@ -236,13 +241,16 @@ def _pairs(sentence: str, cast_lookup: dict[str, str]) -> list[tuple[str, str]]:
     return found
 
 
-def film_characters(*, plot: str, cast_names: str) -> list[Character]:
+def film_characters(*, plot: str, cast_names: str, film_title: str = "") -> list[Character]:
     """The characters a plot names, linked to their actors where the plot says so.
 
     Kept: names paired with an actor ("Actor as Character", "Character (Actor)",
     "played by"), and names not in the cast that the plot uses at least twice away from
-    the start of a sentence and from credit phrases. Order: first appearance.
+    the start of a sentence and from credit phrases, and that are not (part of) the
+    film's title: with ``film_title``, or as the subject of the plot's opening "X is a
+    1993 drama film". Order: first appearance.
     """
+    title_words = {w.lower() for w in re.findall(r"[^\W\d_]+", film_title)}
     sentences = split_sentences(plot)
     cast = parse_cast(cast_names)
     lookup = _cast_lookup(cast)
@@ -272,6 +280,9 @@ def film_characters(*, plot: str, cast_names: str) -> list[Character]:
             before, after = sentence[: match.start()], sentence[match.end() :]
             if _CREDIT_BEFORE.search(before) or _CREDIT_AFTER.match(after) or _CREDIT_CHAIN.search(before):
                 credited.add(name)
+                continue
+            if not before.strip() and _IS_A_FILM.match(after):
+                credited.add(name)  # "Mean Streets is a 1973 American crime film"
                 continue
             if _INSTITUTION_BEFORE.search(before) or _INSTITUTION_AFTER.match(after):
                 credited.add(name)  # "School of Witchcraft and Wizardry", "Chamber of Secrets"
@@ -327,14 +338,25 @@ def film_characters(*, plot: str, cast_names: str) -> list[Character]:
             name=character, actor=actor, aliases=_aliases(character), line=first_line[character]
         )
     known_words = {w for c in characters.values() for n in (c.name, *c.aliases) for w in n.split()}
+    # A Wikipedia lead ("X is a 1993 drama film ...") names crew, actors missing from a
+    # cut cast string and places more than characters: ask an unpaired name for more.
+    lead = bool(sentences) and bool(_IS_A_FILM_LEAD.search(sentences[0]))
+    min_count = 3 if lead else 2
     for name, count in counts.items():
-        if count < 2 or name in characters or name in actors:
+        if count < min_count or name in characters or name in actors:
             continue
         words = set(name.split())
         if words & actor_words or words & credited_words or words & known_words:
             continue
         if name.split()[0] in _TITLE_WORDS and len(name.split()) == 1:
             continue
+        if title_words and all(w.lower() in title_words for w in re.findall(r"[^\W\d_]+", name)):
+            continue  # "Grey Gardens" in Grey Gardens
+        if " " not in name and (
+            name.endswith(("ian", "ians", "ese", "ish", "ans"))
+            or (name.endswith("s") and re.search(rf"\b{re.escape(name[:-1])}\b", plot))
+        ):
+            continue  # demonyms and plurals: "Romanian", "Aliens" beside "Alien"
         characters[name] = Character(name=name, actor=None, aliases=_aliases(name), line=first_line[name])
 
     multi_words = {w for name in characters if " " in name for w in name.split()}

@@ -190,7 +190,8 @@ def test_titles_franchises_and_credit_lists_are_not_characters() -> None:
         "The Empire Strikes Back is a 1980 film written by Leigh Brackett and Lawrence Kasdan. "
         "It is the best film in the Star Wars saga. Darth Vader hunts the rebels. "
         "Lucas later hired Kasdan, and The Empire Strikes Back opened in May. "
-        "Darth Vader reveals a secret. Following the success of Star Wars, a sequel came."
+        "Darth Vader reveals a secret. Following the success of Star Wars, a sequel came. "
+        "Luke fights Darth Vader."
     )
     assert names(film_characters(plot=plot, cast_names="Mark Hamill")) == {"Darth Vader": None}
 
@@ -207,3 +208,26 @@ def test_identical_review_sentences_are_quoted_once() -> None:
 def test_a_genre_word_after_the_head_noun_is_not_a_moment() -> None:
     sentences = [(1, "It mixes the prison flick and the fight film.", 0.5), (2, "Like the fight movie.", 0.1)]
     assert film_moments(sentences=sentences) == []
+
+
+def test_the_title_acronyms_demonyms_and_plurals_are_not_characters() -> None:
+    plot = (
+        "Grey Gardens is a 1975 documentary film. It follows Edie and her mother in Grey Gardens. "
+        "The SS guards watch Edie. The SS leaves. A Romanian nurse, a Romanian cook. "
+        "The Alien returns and the Aliens multiply; the Aliens win. They hear Edie sing."
+    )
+    assert names(film_characters(plot=plot, cast_names="", film_title="Grey Gardens")) == {"Edie": None}
+
+
+def test_the_subject_of_the_opening_is_a_film_sentence_is_the_title() -> None:
+    plot = "Mean Streets is a 1973 crime film. Charlie meets Johnny Boy. Mean Streets won. Charlie runs."
+    assert "Mean Streets" not in names(film_characters(plot=plot, cast_names=""))
+
+
+def test_a_wikipedia_lead_needs_three_uses_of_an_unpaired_name() -> None:
+    lead = "Amour is a 2012 drama film. It was made by Michael Haneke. Michael Haneke won."
+    synopsis = (
+        "Anne falls ill. Her husband Georges nurses Anne at home. Later, Georges tires of Anne's silence."
+    )
+    assert film_characters(plot=lead, cast_names="") == []
+    assert names(film_characters(plot=synopsis, cast_names="")) == {"Anne": None, "Georges": None}
