@@ -54,6 +54,7 @@ STOPWORDS = _words(
     Mayer Netflix Amazon HBO BBC CBS NBC ABC BFI UNESCO FBI CIA NASA Police Army Navy Air Force
     Marines Team Club Band Society Part Chapter Book Novel Season Episode Series Trilogy Sequel
     Prequel Story Tale Legend Saga Part Volume Technicolor Dolby IMAX Blu Ray DVD Hong Kong
+    Role Roles Actor Actress Supporting Leading
     """
 )
 
