@@ -176,4 +176,4 @@ class ModelArtifact(models.Model):
 
 
 # The studio console's aggregates live in recommender/insight/ but belong to this app.
-from recommender.insight.models import FilmInsight, InsightBenchmark  # noqa: E402, F401
+from recommender.insight.models import AudienceSummary, FilmInsight, InsightBenchmark  # noqa: E402, F401

@@ -14,6 +14,11 @@ class Studio(models.Model):
     members: "models.ManyToManyField[User, StudioMembership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="StudioMembership", related_name="studios"
     )
+    # Quotes from reviews marked as spoilers appear on the console only if the studio opts in.
+    show_spoiler_quotes = models.BooleanField(
+        default=False,
+        help_text="Show quotes from reviews their authors marked as containing spoilers.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -46,6 +46,13 @@ class FilmInsight(models.Model):
     trend_detail = models.JSONField(default=dict, blank=True)
     # [{"kind": "tenure"|"taste", "name", "raters", "average", "own_average", "difference"}]
     segments = models.JSONField(default=list, blank=True)
+    # Characters (from the plot text) and performers (cast list) and how reviews talk about
+    # them: [{"kind": "character"|"performer", "name", "actor", "reviewers", "mentions",
+    #         "sentiment", "quotes": [{"text", "sentiment", "spoiler"}]}] (recommender.insight.mentions)
+    characters = models.JSONField(default=list, blank=True)
+    # Scenes and story elements reviewers talk about: [{"phrase", "reviewers", "mentions",
+    #  "sentiment", "quotes": [{"text", "sentiment", "spoiler"}]}]
+    moments = models.JSONField(default=list, blank=True)
     main_genre = models.CharField(max_length=40, blank=True)
     decade = models.PositiveSmallIntegerField(null=True, blank=True)
     # The newest rating or review the figures include.
@@ -78,3 +85,32 @@ class InsightBenchmark(models.Model):
 
     def __str__(self) -> str:
         return f"Benchmark {self.main_genre} {self.decade}s"
+
+
+class AudienceSummary(models.Model):
+    """The console's "audience summary" paragraph of one film, written from its FilmInsight.
+
+    Written by the language model from the aggregates and quotes only and checked (numbers,
+    verbatim quotes, names); when the checks fail twice a template text is stored with
+    `is_fallback`. `analysed_count` and `data_until` say which figures it read.
+    """
+
+    movie = models.OneToOneField("movies.Movie", on_delete=models.CASCADE, related_name="audience_summary")
+    text = models.TextField(blank=True)
+    is_fallback = models.BooleanField(default=False)
+    # The facts the text was written from (the grounding reads them again to check).
+    facts = models.JSONField(default=dict, blank=True)
+    # Why the model's attempts failed the checks, if they did.
+    failures = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    analysed_count = models.PositiveIntegerField(default=0)
+    data_until = models.DateTimeField(null=True, blank=True)
+    model_name = models.CharField(max_length=200, blank=True)
+    model_version = models.CharField(max_length=100, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "audience summaries"
+
+    def __str__(self) -> str:
+        return f"Audience summary for movie {self.movie_id}"
