@@ -27,9 +27,9 @@ def test_a_member_reads_their_studio(api, studio):
 
 
 def test_a_studio_is_closed_to_outsiders_whether_or_not_it_exists(api, other_api, studio):
-    assert other_api.get("/api/v1/studios/northlight/").status_code == 403
-    assert api.get("/api/v1/studios/elsewhere/").status_code == 403
-    assert api.get("/api/v1/studios/no-such-studio/").status_code == 403
+    assert other_api.get("/api/v1/studios/northlight/").status_code == 404
+    assert api.get("/api/v1/studios/elsewhere/").status_code == 404
+    assert api.get("/api/v1/studios/no-such-studio/").status_code == 404
 
 
 def test_studios_need_authentication(anon, studio):
@@ -43,4 +43,4 @@ def test_a_member_lists_their_studios_movies_only(api, other_api, studio, django
     with django_assert_max_num_queries(5):
         response = api.get("/api/v1/studios/northlight/movies/")
     assert response.json()["count"] == 2
-    assert other_api.get("/api/v1/studios/northlight/movies/").status_code == 403
+    assert other_api.get("/api/v1/studios/northlight/movies/").status_code == 404

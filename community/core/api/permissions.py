@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import permissions
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -24,11 +25,11 @@ class IsOwnerOrReadOnly(permissions.BasePermission):
 class IsStudioMember(permissions.BasePermission):
     """Scopes studio endpoints: the signed-in user must belong to the studio named in the URL.
 
-    Views set ``studio_lookup_kwarg`` (default ``studio_slug``). Outsiders get 403 whether or not
-    the studio exists, so the answer does not reveal which studios there are.
+    Views set ``studio_lookup_kwarg`` (default ``studio_slug``). A signed-in outsider gets 404
+    whether or not the studio exists, as on the console's pages, so the answer reveals neither
+    which studios there are nor who belongs to them. Insiders without the right role (an
+    analyst changing members) get 403 from the service.
     """
-
-    message = "You are not a member of this studio."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not request.user.is_authenticated:
@@ -36,4 +37,6 @@ class IsStudioMember(permissions.BasePermission):
         slug = view.kwargs.get(getattr(view, "studio_lookup_kwarg", "studio_slug"))
         if slug is None:
             return True
-        return request.user.studio_memberships.filter(studio__slug=slug).exists()
+        if not request.user.studio_memberships.filter(studio__slug=slug).exists():
+            raise NotFound
+        return True
