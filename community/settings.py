@@ -298,6 +298,7 @@ CELERY_TASK_ROUTES = {
         "recommender.tasks.recommendations.recommendations_refresh_many",
         "recommender.insight.tasks.film_insight_refresh_task",
         "recommender.insight.tasks.film_insights_refresh_all",
+        "recommender.insight.tasks.audience_summary_refresh_task",
     )
 }
 CELERY_TASK_IGNORE_RESULT = True  # pages read results from our own tables, not the result backend

@@ -18,6 +18,7 @@ from community.movies.models import Genre, Movie
 from community.studios.models import Studio
 from recommender.insight.models import FilmInsight, InsightBenchmark
 from recommender.insight.services import ASPECT_LABELS, ASPECTS, MIN_MEMBERS
+from recommender.insight.summary import audience_summary_shown
 
 FEWER = "fewer than 5"
 MAX_COMPARE = 4
@@ -307,7 +308,9 @@ def film_insight(*, studio: Studio, movie_id: int) -> dict[str, Any]:
         raise Http404("No such film in this studio.")
     insight = getattr(movie, "insight", None)
     benchmark = _benchmarks_for([insight]).get((insight.main_genre, insight.decade)) if insight else None
-    return _film(movie, insight, benchmark)
+    out = _film(movie, insight, benchmark)
+    out["audience_summary"] = audience_summary_shown(movie=movie, insight=insight)  # the AI paragraph
+    return out
 
 
 def compare(*, studio: Studio, movie_ids: list[int]) -> list[dict[str, Any]]:

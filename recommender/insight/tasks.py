@@ -8,7 +8,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
-from recommender.insight import services
+from recommender.insight import services, summary
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
@@ -28,7 +28,10 @@ def film_insight_refresh_task(movie_id: int) -> str:
     # that fails only means one more run later.
     with contextlib.suppress(Exception):
         cache.delete(services.QUEUE_KEY.format(movie_id))
-    return "done" if services.film_insight_refresh(movie_id=movie_id) else "gone"
+    if services.film_insight_refresh(movie_id=movie_id) is None:
+        return "gone"
+    summary.audience_summary_queue_if_due(movie_id=movie_id)  # the AI summary, when enough changed
+    return "done"
 
 
 @shared_task(
@@ -43,3 +46,26 @@ def film_insights_refresh_all() -> int:
     ids = services.films_to_refresh()
     services.film_insights_refresh(movie_ids=ids)
     return len(ids)
+
+
+@shared_task(
+    bind=True,
+    name="recommender.insight.tasks.audience_summary_refresh_task",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=30,
+    max_retries=3,
+)
+def audience_summary_refresh_task(self, movie_id: int) -> str:
+    """Write one film's audience summary (slow queue: it runs the language model); safe to run
+    twice: a summary already written from the same figures is kept as it is."""
+    try:
+        row = summary.audience_summary_refresh(movie_id=movie_id)
+    except FileNotFoundError as exc:
+        # the generator is not prepared yet (prepare_models): try later; the page says "not yet"
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=300) from exc
+        return "no model"
+    if row is None:
+        return "none"
+    return "template" if row.is_fallback else "model"

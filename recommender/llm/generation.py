@@ -396,7 +396,7 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
 
 def tidy(kind: str, text: str) -> str:
     """Strip wrappers models like to add (quotes, headings) without changing content."""
-    text = text.strip().strip('"').strip()
+    text = _unwrapped(text) if kind == "audience_summary" else text.strip().strip('"').strip()
     for prefix in ("Review:", "Here is my review:", "Here's my review:", "Answer:"):
         if text.lower().startswith(prefix.lower()):
             text = text[len(prefix) :].strip()
@@ -406,6 +406,14 @@ def tidy(kind: str, text: str) -> str:
         text = "\n".join(grounding.parse_questions(text)[:3]) or text
     else:
         text = whole_sentences(text, max_words=prompts.MAX_WORDS[kind])
+    return text
+
+
+def _unwrapped(text: str) -> str:
+    """The text without quotation marks around the whole of it; those inside it stay (quotes)."""
+    text = text.strip()
+    if len(text) > 1 and text[0] == text[-1] == '"' and text.count('"') == 2:
+        text = text[1:-1].strip()
     return text
 
 

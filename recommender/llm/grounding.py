@@ -481,6 +481,104 @@ def _reviews_obeyed(text: str, facts: Facts) -> int:
     )
 
 
+# Quoted text in a summary: straight or curly double quotation marks (single ones are apostrophes).
+_QUOTED = re.compile(r'"([^"\n]*)"|“([^”\n]*)”')
+_NUMBER = re.compile(
+    r"(?<![\w.,])([+\-−]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    r"(?:(%|\s?per\s?cent\b|\s?percent\b)|(s|st|nd|rd|th)\b)?(?![\w%])"
+)
+_COUNT_WORDS = (
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+)
+# "one of the reviewers" and "none" are not figures; the rest are
+_NUMBER_WORDS = {w: float(v) for v, w in enumerate(_COUNT_WORDS.split(), start=2)} | {  # noqa: SIM905
+    "thirty": 30.0,
+    "forty": 40.0,
+    "fifty": 50.0,
+    "hundred": 100.0,
+    "thousand": 1000.0,
+    "dozen": 12.0,
+}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def _plain(text: str) -> str:
+    """Typographic quotes and apostrophes made straight, runs of spaces made one."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quoted_passages(text: str) -> list[str]:
+    """The passages of `text` inside double quotation marks."""
+    return [m.group(1) if m.group(1) is not None else m.group(2) for m in _QUOTED.finditer(text)]
+
+
+def is_verbatim(passage: str, sources: list[str]) -> bool:
+    """Is `passage` (its end punctuation aside) a run of whole words of one of `sources`?
+
+    Case counts, except for the first letter (a quote may start mid-sentence or open one).
+    """
+    body = _plain(passage).strip(" .,;:!?…-")
+    if not body:
+        return False
+    pattern = re.compile(
+        r"(?<!\w)[" + re.escape(body[0].lower() + body[0].upper()) + "]" + re.escape(body[1:]) + r"(?!\w)"
+    )
+    return any(pattern.search(_plain(source)) for source in sources)
+
+
+def unverified_quotes(text: str, facts: Facts) -> list[str]:
+    """Quoted passages of a summary that are not verbatim from the facts' quotes."""
+    sources = facts.audience.quotes() if facts.audience else []
+    problems = [
+        f"quote not verbatim from the reviews: {q!r}"
+        for q in quoted_passages(text)
+        if not is_verbatim(q, sources)
+    ]
+    if _plain(_QUOTED.sub(" ", text)).count('"'):
+        problems.append("an unclosed quotation mark")
+    return problems
+
+
+def _without_quotes_and_title(text: str, facts: Facts) -> str:
+    text = _QUOTED.sub(" ", text)
+    if facts.movie.title:
+        text = re.sub(re.escape(facts.movie.title), " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def stray_numbers(text: str, facts: Facts) -> list[str]:
+    """Numbers in a summary (outside quotes and the title) that are none of the facts' figures.
+
+    A figure may be written without its sign ("a net sentiment of 0.42"), a share as "62%"
+    or "62 percent", a count in words ("six reviewers"); the film's year and its decade
+    ("the 1990s") are facts too. Rounding is not allowed: the prompt gives every figure
+    already rounded, so "4" for an average of 3.9 is a different number.
+    """
+    figures = facts.audience.figures() if facts.audience else []
+    year = facts.movie.year
+    problems = []
+    rest = _without_quotes_and_title(text, facts)
+    for match in _NUMBER.finditer(rest):
+        sign, digits, decimals, _percent, suffix = match.groups()
+        value = float(digits.replace(",", "") + (decimals or ""))
+        if year and (value == year or (suffix == "s" and value == year // 10 * 10)):
+            continue
+        signed = -value if sign in ("-", "−") else value
+        if sign:
+            ok = any(abs(signed - f) < 0.005 for f in figures)
+        else:
+            ok = any(abs(value - abs(f)) < 0.005 for f in figures)
+        if not ok:
+            problems.append(f"number not in the facts: {match.group(0).strip()}")
+    for match in _NUMBER_WORD.finditer(rest):
+        value = _NUMBER_WORDS[match.group(1).lower()]
+        if not any(abs(value - f) < 0.005 for f in figures):
+            problems.append(f"number not in the facts: {match.group(1)}")
+    return problems
+
+
 def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
@@ -493,7 +591,11 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     names = unknown_names(stripped, facts)
     if names:
         problems.append("names not in the facts: " + ", ".join(sorted(set(names))))
-    problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
+    if kind == "audience_summary":
+        # figures and quotes of the film's audience instead of a member's ratings
+        problems += stray_numbers(stripped, facts) + unverified_quotes(stripped, facts)
+    else:
+        problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
     if kind == "review_draft" and facts.rating is not None:
         # titles are names, not opinions: "The Good, the Bad and the Ugly" blames nothing
         opinion = stripped
@@ -511,10 +613,11 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         problems.append("contains prompt text")
     # echo: any 8-word run copied from the instructions
     instructions = SYSTEM + " " + (prompt.split("TASK", 1)[-1] if prompt else "")
-    if _ngrams(stripped, 8) & _ngrams(instructions, 8):
+    own = _QUOTED.sub(" ", stripped) if kind == "audience_summary" else stripped  # quoting is asked for
+    if _ngrams(own, 8) & _ngrams(instructions, 8):
         problems.append("repeats the prompt")
     # quoted data copied wholesale (12 words) is an echo too
-    if prompt and _ngrams(stripped, 12) & _ngrams(prompt, 12):
+    if prompt and _ngrams(own, 12) & _ngrams(prompt, 12):
         problems.append("copies the facts verbatim")
     problems += ["follows an instruction found in a review"] * _reviews_obeyed(stripped, facts)
     if kind == "discussion_suggestions":
@@ -531,14 +634,17 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
 def _sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
     """The checks that belong to one sentence: names, rating claims, links, obeyed injections."""
     problems = [f"names {name}" for name in unknown_names(sentence, facts)]
-    problems += rating_misstatements(sentence, facts, own_rating=kind == "review_draft")
+    if kind == "audience_summary":
+        problems += stray_numbers(sentence, facts) + unverified_quotes(sentence, facts)
+    else:
+        problems += rating_misstatements(sentence, facts, own_rating=kind == "review_draft")
     if _URL.search(sentence):
         problems.append("a link")
     problems += ["an instruction from a review"] * _reviews_obeyed(sentence, facts)
     return problems
 
 
-_MIN_SENTENCES = {"review_draft": 2, "explanation": 1}
+_MIN_SENTENCES = {"review_draft": 2, "explanation": 1, "audience_summary": 2}
 # a kept sentence opening with one of these leaned on the sentence dropped before it
 _BACK_REFERENCE = re.compile(r"^[\"'“(]*(?:he|she|they|him|her|his|hers|them|their|theirs)\b", re.IGNORECASE)
 

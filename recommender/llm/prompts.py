@@ -10,13 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-KINDS = ("review_draft", "discussion_suggestions", "explanation")
+KINDS = ("review_draft", "discussion_suggestions", "explanation")  # a member's texts (bench_generation)
+# "audience_summary" (the studio console's paragraph about a film) has its own facts and
+# benchmark (bench_audience_summary); the limits below include it.
 
 # Word limits are set by what 2 CPU cores generate within ~30 s (about 3 tokens/s
 # with the 1.5B model), not by taste.
-MAX_WORDS = {"review_draft": 90, "discussion_suggestions": 75, "explanation": 50}
-MIN_WORDS = {"review_draft": 15, "discussion_suggestions": 12, "explanation": 8}
-MAX_NEW_TOKENS = {"review_draft": 120, "discussion_suggestions": 90, "explanation": 64}
+MAX_WORDS = {"review_draft": 90, "discussion_suggestions": 75, "explanation": 50, "audience_summary": 85}
+MIN_WORDS = {"review_draft": 15, "discussion_suggestions": 12, "explanation": 8, "audience_summary": 20}
+MAX_NEW_TOKENS = {
+    "review_draft": 120,
+    "discussion_suggestions": 90,
+    "explanation": 64,
+    "audience_summary": 120,
+}
 
 SYSTEM = (
     "You write short texts for a movie community website. Use only the facts given. "
@@ -65,12 +72,62 @@ class UserFacts:
 
 
 @dataclass
+class AspectFacts:
+    """How reviewers judged one aspect of a film (only aspects with 5 or more reviewers)."""
+
+    aspect: str
+    reviewers: int
+    positive_pct: int  # share of the aspect's mentions that are positive, in whole percents
+    negative_pct: int
+    quotes: list[str] = field(default_factory=list)  # verbatim review sentences, never spoilers
+
+
+@dataclass
+class AudienceFacts:
+    """A film's audience figures for the studio console's summary: aggregates and quotes only,
+    no member's name, nothing counted over fewer than 5 members (None then)."""
+
+    analysed: int  # analysed reviews
+    ratings: int | None = None
+    average: float | None = None  # average rating out of 5, one decimal
+    net_sentiment: float | None = None  # (positive - negative) / analysed reviews, two decimals
+    aspects: list[AspectFacts] = field(default_factory=list)
+    most_praised: str = ""
+    most_criticised: str = ""
+    trend: str = ""  # "rising", "falling", "steady" or "" (too few ratings)
+    trend_months: int | None = None
+    recent_average: float | None = None  # over the last `trend_months`, one decimal
+    previous_average: float | None = None  # over the `trend_months` before
+
+    def quotes(self) -> list[str]:
+        return [q for a in self.aspects for q in a.quotes]
+
+    def figures(self) -> list[float]:
+        """Every number the facts state; a summary may use these and no other."""
+        values: list[float | None] = [
+            self.analysed,
+            self.ratings,
+            self.average,
+            self.net_sentiment,
+            self.trend_months,
+            self.recent_average,
+            self.previous_average,
+        ]
+        if self.average is not None:
+            values.append(5)  # the scale: "out of 5"
+        for a in self.aspects:
+            values += [a.reviewers, a.positive_pct, a.negative_pct]
+        return [float(v) for v in values if v is not None]
+
+
+@dataclass
 class Facts:
     movie: MovieFacts
     user: UserFacts
     rating: float | None = None  # the user's rating of this movie
     disputed_aspects: list[str] = field(default_factory=list)  # aspects reviewers disagree on
     reason: str = ""  # the recommender's rule-based reason
+    audience: AudienceFacts | None = None  # a film's audience figures (audience_summary)
 
     def names(self) -> list[str]:
         """Every person, movie and genre name the output may use."""
@@ -88,7 +145,8 @@ class Facts:
         return [n for n in dict.fromkeys(out) if n]
 
     def quoted_texts(self) -> list[str]:
-        return [text for _, text in self.user.reviews]
+        quotes = self.audience.quotes() if self.audience else []
+        return [text for _, text in self.user.reviews] + quotes
 
 
 def injected_sentences(text: str) -> list[str]:
@@ -209,6 +267,18 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
             "ratings of other films, their reviews and tastes above "
             "and the movie's facts. Output only those sentences."
         )
+    elif kind == "audience_summary":
+        if strict:
+            system += " Copy every number exactly as the facts write it, and add no other number."
+        parts = [audience_block(m, facts.audience or AudienceFacts(analysed=0))]
+        limit = MAX_WORDS[kind] - (25 if strict else 15)
+        task = (
+            f"Write one paragraph for the studio that made {m.title}, in 3 or 4 sentences and under "
+            f"{limit} words: how audiences received it, what reviewers praise and what they criticise. "
+            "Use only the figures above, each written exactly as it is there. You may quote one or two "
+            "short phrases copied word for word from the quotes, inside double quotation marks. "
+            "Name no person. Output only the paragraph."
+        )
     else:  # pragma: no cover - programming error
         raise ValueError(f"unknown kind {kind!r}")
     facts_text = "\n".join(p for p in parts if p)
@@ -216,6 +286,87 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
         {"role": "system", "content": system},
         {"role": "user", "content": f"FACTS\n{facts_text}\n\nTASK\n{task}"},
     ]
+
+
+def _pct(value: int) -> str:
+    return f"{value}%"
+
+
+def audience_block(m: MovieFacts, a: AudienceFacts) -> str:
+    """A film's audience figures as prompt lines; every number written as a summary may repeat it."""
+    lines = [f"Film: {m.label}"]
+    if a.ratings is not None and a.average is not None:
+        lines.append(f"Ratings: {a.ratings} members rated it, {a.average:.1f} out of 5 on average")
+    lines.append(f"Analysed reviews: {a.analysed}")
+    if a.net_sentiment is not None:
+        lines.append(
+            f"Net sentiment of the reviews: {a.net_sentiment:+.2f} "
+            "(the share of positive reviews minus the share of negative ones)"
+        )
+    if a.trend and a.recent_average is not None and a.previous_average is not None:
+        lines.append(
+            f"Ratings over time: {a.trend}, {a.recent_average:.1f} on average in the last "
+            f"{a.trend_months} months against {a.previous_average:.1f} in the {a.trend_months} months before"
+        )
+    if a.most_praised:
+        lines.append(f"Most praised aspect: {a.most_praised}")
+    if a.most_criticised:
+        lines.append(f"Most criticised aspect: {a.most_criticised}")
+    if a.aspects:
+        lines.append("Aspects (share of mentions positive and negative, number of reviewers):")
+    for aspect in a.aspects:
+        line = (
+            f"- {aspect.aspect}: {_pct(aspect.positive_pct)} positive, {_pct(aspect.negative_pct)} negative, "
+            f"{aspect.reviewers} reviewers"
+        )
+        if aspect.quotes:
+            line += ". Quotes: " + " ".join(quote(q, limit=300) for q in aspect.quotes)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _short_quote(a: AudienceFacts, aspect: str, *, max_words: int = 20) -> str:
+    for item in a.aspects:
+        if item.aspect == aspect:
+            for text in item.quotes:
+                body = " ".join(data_sentences(text))
+                if body and body == text.strip() and len(body.split()) <= max_words and '"' not in body:
+                    return body
+    return ""
+
+
+def audience_fallback(m: MovieFacts, a: AudienceFacts) -> str:
+    """The summary's template text: the same facts in fixed sentences (it passes the same checks)."""
+    by_aspect = {item.aspect: item for item in a.aspects}
+    sentences = []
+    if a.ratings is not None and a.average is not None:
+        sentences.append(f"{m.label} has {a.ratings} ratings, {a.average:.1f} out of 5 on average.")
+    reviews = f"Its {a.analysed} analysed reviews"
+    if a.net_sentiment is not None:
+        sentences.append(f"{reviews} have a net sentiment of {a.net_sentiment:+.2f}.")
+    else:
+        sentences.append(f"{reviews} are summarised here.")
+    praised = by_aspect.get(a.most_praised)
+    if praised:
+        sentences.append(
+            f"Reviewers praise its {praised.aspect} most: {_pct(praised.positive_pct)} of mentions are "
+            f"positive ({praised.reviewers} reviewers)."
+        )
+        said = _short_quote(a, praised.aspect)
+        if said:
+            sentences.append(f'One wrote: "{said}"')
+    criticised = by_aspect.get(a.most_criticised)
+    if criticised:
+        sentences.append(
+            f"Its {criticised.aspect} draws the most criticism: {_pct(criticised.negative_pct)} of mentions "
+            f"are negative ({criticised.reviewers} reviewers)."
+        )
+    if a.trend and a.recent_average is not None and a.previous_average is not None:
+        sentences.append(
+            f"Ratings are {a.trend}: {a.recent_average:.1f} on average in the last {a.trend_months} months "
+            f"against {a.previous_average:.1f} before."
+        )
+    return " ".join(sentences)
 
 
 def fallback_text(kind: str, facts: Facts) -> tuple[str, dict]:
@@ -239,4 +390,6 @@ def fallback_text(kind: str, facts: Facts) -> tuple[str, dict]:
             return f"{facts.reason}.", {}
         genres = ", ".join(m.genres[:2])
         return (f"{m.title} is a {genres} film." if genres else f"Recommended: {m.title}."), {}
+    if kind == "audience_summary":
+        return audience_fallback(m, facts.audience or AudienceFacts(analysed=0)), {}
     raise ValueError(f"unknown kind {kind!r}")  # pragma: no cover

@@ -129,6 +129,30 @@ class BenchmarksSerializer(serializers.Serializer):
     rows = BenchmarkRowSerializer(many=True)
 
 
+class AudienceSummarySerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["ready", "pending", "too_few"],
+        help_text="ready: a summary is written; pending: not yet; too_few: fewer than 5 analysed "
+        "reviewers, so the film gets none.",
+    )
+    text = serializers.CharField(
+        help_text="AI-generated paragraph from the film's aggregates and unattributed quotes only; "
+        "every number, quote and name in it was checked against those facts. Empty unless ready."
+    )
+    is_fallback = serializers.BooleanField(
+        help_text="True: a template text from the same figures (the model's text failed the checks)."
+    )
+    model_name = serializers.CharField(help_text="The language model that wrote it.")
+    model_version = serializers.CharField()
+    data_until = serializers.DateTimeField(
+        allow_null=True, help_text="Newest rating or review in the figures the text was written from."
+    )
+    generated_at = serializers.DateTimeField(allow_null=True)
+    analysed_reviews = serializers.IntegerField(
+        allow_null=True, help_text="Analysed reviews in the figures it was written from."
+    )
+
+
 class FilmInsightSerializer(serializers.Serializer):
     movie = MovieRefSerializer()
     ready = serializers.BooleanField(help_text="False until the film's figures have been computed.")
@@ -142,6 +166,9 @@ class FilmInsightSerializer(serializers.Serializer):
     segments = SegmentSerializer(many=True)
     trend = TrendSerializer()
     benchmarks = BenchmarksSerializer()
+    audience_summary = AudienceSummarySerializer(
+        required=False, help_text="The AI-generated audience summary (film insight only, not in compare)."
+    )
 
 
 class CompareSerializer(serializers.Serializer):
