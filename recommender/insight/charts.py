@@ -40,10 +40,15 @@ def _svg(
         ident,
         desc,
     )
-    return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every part is escaped above
+    svg = head + "".join(body) + "</svg>"
+    if css_class == "chart":
+        # On a phone the chart keeps a readable text size and scrolls sideways in its own box
+        # (the page itself never does); its data table below says the same in words.
+        svg = '<div class="chart-scroll">' + svg + "</div>"
+    return mark_safe(svg)  # noqa: S308 - every part is escaped above
 
 
-def _text(x: float, y: float, text: str, anchor: str = "middle", size: int = 11, fill: str = TEXT) -> str:
+def _text(x: float, y: float, text: str, anchor: str = "middle", size: int = 12, fill: str = TEXT) -> str:
     return format_html(
         '<text x="{}" y="{}" text-anchor="{}" font-size="{}" fill="{}">{}</text>',
         round(x, 1),
@@ -89,8 +94,8 @@ def histogram_svg(histogram: Sequence[dict[str, Any]]) -> SafeString:
                     ACCENT,
                 )
             )
-        body.append(_text(x + bar_w / 2, y - 5, label, size=11))
-        body.append(_text(x + bar_w / 2, height - bottom + 16, f"{h['stars']:g}★", size=11, fill=MUTED))
+        body.append(_text(x + bar_w / 2, y - 5, label, size=12))
+        body.append(_text(x + bar_w / 2, height - bottom + 16, f"{h['stars']:g}★", size=12, fill=MUTED))
         parts.append(f"{h['stars']:g} stars: {'fewer than 5' if count is None else count}")
     return _svg(width, height, "Ratings by half star", "; ".join(parts) + ".", body)
 
@@ -129,7 +134,7 @@ def series_svg(
                 y + 4,
                 f"{tick:+.1f}" if lo < 0 else f"{tick:.1f}",
                 anchor="end",
-                size=10,
+                size=12,
                 fill=MUTED,
             )
         )
@@ -163,7 +168,7 @@ def series_svg(
             body.append(f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{ACCENT}"/>')
     for i in sorted({0, n // 2, n - 1}):
         x = left + (i * step if n > 1 else (width - left - right) / 2)
-        body.append(_text(x, height - 8, series[i]["period"], size=10, fill=MUTED))
+        body.append(_text(x, height - 8, series[i]["period"], size=12, fill=MUTED))
     shown = [(p["period"], p[key]) for p in series if p.get(key) is not None]
     hidden = sum(1 for p in series if p.get(key) is None)
     desc = "; ".join(

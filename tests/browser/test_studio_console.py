@@ -229,4 +229,10 @@ def test_an_analyst_goes_from_studio_home_through_sorting_and_compare_to_a_film_
     narrow.screenshot(path=str(shots / "studio-film-insight-390.png"), full_page=True)
     width = narrow.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"film insight page is {width} px wide at 390 px: something (a table?) overflows"
+    # and the charts' words stay readable there (they scroll in their own box instead of shrinking)
+    smallest = narrow.evaluate(
+        "Math.min(...[...document.querySelectorAll('svg.chart text')]"
+        ".map(t => t.getBoundingClientRect().height))"
+    )
+    assert smallest >= 11, f"chart text is {smallest:.1f} px high at 390 px (about 10 px letters at least)"
     assert len(seen) == 6
