@@ -46,8 +46,8 @@ def _count_of(model, field: str) -> Coalesce:
 
 @admin.register(Studio)
 class StudioAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "film_count", "member_count", "owner_count")
-    list_filter = (WithoutOwnerFilter,)
+    list_display = ("name", "slug", "film_count", "member_count", "owner_count", "show_spoiler_quotes")
+    list_filter = (WithoutOwnerFilter, "show_spoiler_quotes")
     search_fields = ("name", "slug", "memberships__user__username", "memberships__user__email")
     prepopulated_fields = {"slug": ("name",)}
     raw_id_fields = ("movies",)

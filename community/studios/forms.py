@@ -15,3 +15,12 @@ class MemberInviteForm(forms.Form):
         initial=StudioMembership.Role.ANALYST,
         help_text="Analysts read the console; owners also manage its members.",
     )
+
+
+class StudioSettingsForm(forms.Form):
+    show_spoiler_quotes = forms.BooleanField(
+        label="Show quotes from reviews marked as spoilers",
+        required=False,
+        help_text="Off: the console never quotes a review its author marked as containing spoilers. "
+        'On: such quotes appear, labelled "spoiler", for everyone in the studio.',
+    )

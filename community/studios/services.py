@@ -1,4 +1,4 @@
-"""Writes about studio membership: owners invite and remove members."""
+"""Writes about studios: owners invite and remove members and change the studio's settings."""
 
 from __future__ import annotations
 
@@ -19,12 +19,25 @@ logger = logging.getLogger(__name__)
 Role = StudioMembership.Role
 
 
-def _require_owner(*, studio: Studio, by: User) -> None:
+def _require_owner(*, studio: Studio, by: User, what: str = "its members") -> None:
     if not (
         by.is_authenticated
         and StudioMembership.objects.filter(studio=studio, user=by, role=Role.OWNER).exists()
     ):
-        raise PermissionDenied("Only the studio's owners can change its members.")
+        raise PermissionDenied(f"Only the studio's owners can change {what}.")
+
+
+def studio_settings_update(*, studio: Studio, by: User, show_spoiler_quotes: bool) -> Studio:
+    """Switch the studio's console settings; only an owner of the studio may (PermissionDenied).
+
+    `show_spoiler_quotes`: whether the console quotes sentences of reviews their authors
+    marked as containing spoilers (labelled as such). Off by default.
+    """
+    _require_owner(studio=studio, by=by, what="its settings")
+    Studio.objects.filter(pk=studio.pk).update(show_spoiler_quotes=show_spoiler_quotes)
+    studio.show_spoiler_quotes = show_spoiler_quotes
+    logger.info("studio %s: %s set show_spoiler_quotes=%s", studio.slug, by.pk, show_spoiler_quotes)
+    return studio
 
 
 def studio_member_invite(

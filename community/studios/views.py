@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 
 from community.core.members import signed_in_member
 from community.core.viewutils import call_service
-from community.studios.forms import MemberInviteForm
+from community.studios.forms import MemberInviteForm, StudioSettingsForm
 from community.studios.models import StudioMembership
 from community.studios.selectors import studio_member_list, studio_membership_get
-from community.studios.services import studio_member_invite, studio_member_remove
+from community.studios.services import studio_member_invite, studio_member_remove, studio_settings_update
 
 
 def _owner_membership(request: HttpRequest, slug: str) -> StudioMembership:
@@ -59,6 +59,9 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "memberships": list(studio_member_list(studio=studio)),
         "me": member,
         "form": form,
+        "settings_form": StudioSettingsForm(initial={"show_spoiler_quotes": studio.show_spoiler_quotes})
+        if is_owner
+        else None,
     }
     return render(request, "studios/members.html", context, status=status)
 
@@ -82,3 +85,21 @@ def member_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
             return redirect("studios:members", slug=studio.slug)
     context = {"studio": studio, "target": target, "error": error}
     return render(request, "studios/member_remove.html", context, status=400 if error else 200)
+
+
+@login_required
+def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
+    """POST from the members page's settings form (owners only; analysts 403, outsiders 404)."""
+    mine = studio_membership_get(user=signed_in_member(request), slug=slug)
+    if request.method != "POST":
+        return redirect("studios:members", slug=mine.studio.slug)
+    form = StudioSettingsForm(request.POST)
+    form.is_valid()  # a missing checkbox is "off"; the form has no other way to fail
+    studio = studio_settings_update(
+        studio=mine.studio,
+        by=mine.user,
+        show_spoiler_quotes=form.cleaned_data.get("show_spoiler_quotes", False),
+    )
+    state = "now shows" if studio.show_spoiler_quotes else "no longer shows"
+    messages.success(request, f"The console {state} quotes from reviews marked as spoilers.")
+    return redirect("studios:members", slug=studio.slug)

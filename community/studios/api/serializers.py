@@ -28,3 +28,13 @@ class StudioMemberInviteSerializer(serializers.Serializer):
     role = serializers.ChoiceField(
         choices=StudioMembership.Role.choices, default=StudioMembership.Role.ANALYST
     )
+
+
+class StudioSettingsSerializer(serializers.ModelSerializer):
+    show_spoiler_quotes = serializers.BooleanField(
+        help_text="Whether the console quotes reviews marked as containing spoilers (labelled spoiler)."
+    )
+
+    class Meta:
+        model = Studio
+        fields = ["show_spoiler_quotes"]

@@ -24,10 +24,11 @@ from community.studios.api.serializers import (
     StudioMemberInviteSerializer,
     StudioMemberSerializer,
     StudioSerializer,
+    StudioSettingsSerializer,
 )
 from community.studios.models import Studio, StudioMembership
 from community.studios.selectors import studio_list_for_member, studio_member_list
-from community.studios.services import studio_member_invite, studio_member_remove
+from community.studios.services import studio_member_invite, studio_member_remove, studio_settings_update
 
 
 def studios_of(user: User) -> QuerySet[Studio]:
@@ -118,3 +119,31 @@ class StudioMemberDetailApi(generics.GenericAPIView):
         )
         studio_member_remove(studio=membership.studio, by=signed_in_member(request), user=membership.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StudioSettingsApi(generics.GenericAPIView):
+    """The studio's console settings: members read them, owners change them (analysts 403)."""
+
+    permission_classes = [IsAuthenticated, IsStudioMember]
+    serializer_class = StudioSettingsSerializer
+    queryset = Studio.objects.none()
+
+    @extend_schema(
+        tags=["studios"], summary="Your studio's console settings", responses={200: StudioSettingsSerializer}
+    )
+    def get(self, request: Request, studio_slug: str) -> Response:
+        studio = get_object_or_404(studios_of(signed_in_member(request)), slug=studio_slug)
+        return Response(StudioSettingsSerializer(studio).data)
+
+    @extend_schema(
+        tags=["studios"],
+        summary="Change your studio's console settings (owners only)",
+        request=StudioSettingsSerializer,
+        responses={200: StudioSettingsSerializer},
+    )
+    def patch(self, request: Request, studio_slug: str) -> Response:
+        studio = get_object_or_404(studios_of(signed_in_member(request)), slug=studio_slug)
+        data = StudioSettingsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        studio = studio_settings_update(studio=studio, by=signed_in_member(request), **data.validated_data)
+        return Response(StudioSettingsSerializer(studio).data)
