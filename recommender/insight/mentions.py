@@ -115,6 +115,8 @@ class Moment:
     review_ids: tuple[int, ...]
     sentiment: float
     quotes: tuple[str, ...] = field(default=())
+    # Every (review id, sentence, score) that mentions it, for callers that pick their own quotes.
+    sentences: tuple[tuple[int, str, float], ...] = field(default=())
 
     @property
     def reviews(self) -> int:
@@ -587,7 +589,13 @@ def film_moments(
                 quoted_reviews.add(rid)
         sentiment = round(sum(s for _, _, s in hits) / len(hits), 3)
         moments.append(
-            Moment(phrase=phrase, review_ids=review_ids, sentiment=sentiment, quotes=tuple(quotes))
+            Moment(
+                phrase=phrase,
+                review_ids=review_ids,
+                sentiment=sentiment,
+                quotes=tuple(quotes),
+                sentences=tuple(hits),
+            )
         )
     moments.sort(key=lambda m: (-m.reviews, -len(found[m.phrase]), m.phrase))
     return moments

@@ -2,7 +2,8 @@
 
 Every figure leaves here already masked: a count of fewer than 5 distinct members becomes
 None (shown as "fewer than 5"), and the averages or shares it would reveal go with it.
-Quotes are sentences without their author, from a pool of at least 5 reviewers. A studio
+Quotes are sentences without their author, from a pool of at least 5 reviewers; quotes
+from reviews marked as spoilers only for a studio that opted in (`show_spoiler_quotes`). A studio
 is only ever found through the member's own memberships, so another studio is a 404.
 """
 
@@ -22,6 +23,8 @@ from recommender.insight.summary import audience_summary_shown
 
 FEWER = "fewer than 5"
 MAX_COMPARE = 4
+QUOTES_SHOWN = 3
+FAVOURITES = 3  # "what audiences love most" and "least": this many entries each
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", "": "–"}
 
 # Sort keys of the portfolio (query parameter `sort`, "-" for descending) and their columns.
@@ -167,10 +170,88 @@ def _pct(value: float | None) -> int:
     return 0 if value is None else max(0, min(100, round(value * 100)))
 
 
-def _film(movie: Movie, insight: FilmInsight | None, benchmark: InsightBenchmark | None) -> dict[str, Any]:
+def allowed_quotes(quotes: list[dict[str, Any]], *, show_spoilers: bool) -> list[dict[str, Any]]:
+    """The first three stored quotes the studio may see: spoiler quotes only if it opted in."""
+    allowed = [q for q in quotes if show_spoilers or not q.get("spoiler", False)]
+    return [{**q, "spoiler": bool(q.get("spoiler", False))} for q in allowed[:QUOTES_SHOWN]]
+
+
+def _quote_pool(data: dict[str, Any], show_spoilers: bool) -> int:
+    """Distinct members who could supply the entry's quotes (under the studio's setting)."""
+    if show_spoilers:
+        return data.get("quote_reviewers_with_spoilers", data.get("quote_reviewers", 0))
+    return data.get("quote_reviewers", 0)
+
+
+def _mentioned(data: dict[str, Any], show_spoilers: bool) -> dict[str, Any]:
+    """Reviewers, mentions, sentiment and quotes of a character, performer or moment, masked."""
+    reviewers = data["reviewers"]
+    enough = reviewers >= MIN_MEMBERS
+    return {
+        "reviewers": reviewers if enough or not reviewers else None,
+        "mentions": data["mentions"] if enough or not reviewers else None,
+        "sentiment": data["sentiment"] if enough else None,
+        "quotes": allowed_quotes(data["quotes"], show_spoilers=show_spoilers)
+        if enough and _quote_pool(data, show_spoilers) >= MIN_MEMBERS
+        else [],
+    }
+
+
+def _rank_key(entry: dict[str, Any], label: str) -> tuple:
+    """Most reviewers first, then the best liked; masked entries (1-4 reviewers) after those
+    with 5 or more and before those nobody mentions, alphabetically, so the order reveals no
+    hidden count."""
+    reviewers = entry["reviewers"]
+    sentiment = entry["sentiment"]
+    return (
+        -(reviewers if reviewers is not None else 1),
+        -(sentiment if sentiment is not None else -2.0),
+        entry[label].casefold(),
+    )
+
+
+def _characters(insight: FilmInsight, show_spoilers: bool) -> list[dict[str, Any]]:
+    rows = [
+        {"kind": c["kind"], "name": c["name"], "actor": c.get("actor"), **_mentioned(c, show_spoilers)}
+        for c in insight.characters or []
+    ]
+    return sorted(rows, key=lambda r: _rank_key(r, "name"))
+
+
+def _moments(insight: FilmInsight, show_spoilers: bool) -> list[dict[str, Any]]:
+    rows = [{"phrase": m["phrase"], **_mentioned(m, show_spoilers)} for m in insight.moments or []]
+    return sorted(rows, key=lambda r: _rank_key(r, "phrase"))
+
+
+def _favourites(characters: list[dict[str, Any]], moments: list[dict[str, Any]]) -> dict[str, list]:
+    """The characters, performers and moments with 5+ reviewers liked most and least."""
+    pool = [
+        {"kind": c["kind"], "name": c["name"], "reviewers": c["reviewers"], "sentiment": c["sentiment"]}
+        for c in characters
+        if c["reviewers"] is not None and c["reviewers"] >= MIN_MEMBERS and c["sentiment"] is not None
+    ] + [
+        {"kind": "moment", "name": m["phrase"], "reviewers": m["reviewers"], "sentiment": m["sentiment"]}
+        for m in moments
+        if m["reviewers"] is not None and m["reviewers"] >= MIN_MEMBERS and m["sentiment"] is not None
+    ]
+    ranked = sorted(pool, key=lambda e: (-e["sentiment"], -e["reviewers"], e["kind"], e["name"].casefold()))
+    loved = ranked[:FAVOURITES]
+    rest = ranked[FAVOURITES:]
+    least = sorted(rest, key=lambda e: (e["sentiment"], -e["reviewers"], e["kind"], e["name"].casefold()))
+    return {"loved_most": loved, "liked_least": least[:FAVOURITES]}
+
+
+def _film(
+    movie: Movie,
+    insight: FilmInsight | None,
+    benchmark: InsightBenchmark | None,
+    show_spoilers: bool = False,
+) -> dict[str, Any]:
     summary = _summary(insight)
     out: dict[str, Any] = {
         "movie": {"id": movie.pk, "title": movie.title, "year": movie.year},
+        "has_plot": bool((movie.plot or "").strip()),
+        "show_spoiler_quotes": show_spoilers,
         "ready": insight is not None,
         "refreshed_at": insight.refreshed_at if insight else None,
         "data_until": insight.data_until if insight else None,
@@ -182,6 +263,10 @@ def _film(movie: Movie, insight: FilmInsight | None, benchmark: InsightBenchmark
             series_granularity="month",
             series=[],
             aspects=[],
+            characters=[],
+            moments=[],
+            loved_most=[],
+            liked_least=[],
             segments=[],
             trend={},
             benchmarks=_benchmarks(None, None, {}),
@@ -226,10 +311,15 @@ def _film(movie: Movie, insight: FilmInsight | None, benchmark: InsightBenchmark
                 "negative_share": round(data["negative"] / mentions, 3) if enough else None,
                 "net_share": data["net_share"] if enough else None,
                 "benchmark": bench_aspects.get(aspect),
-                "quotes": data["quotes"] if enough and data["quote_reviewers"] >= MIN_MEMBERS else [],
+                "quotes": allowed_quotes(data["quotes"], show_spoilers=show_spoilers)
+                if enough and _quote_pool(data, show_spoilers) >= MIN_MEMBERS
+                else [],
             }
         )
     out["aspects"] = aspects
+    out["characters"] = _characters(insight, show_spoilers)
+    out["moments"] = _moments(insight, show_spoilers)
+    out.update(_favourites(out["characters"], out["moments"]))
     out["segments"] = [
         {
             "kind": s["kind"],
@@ -308,7 +398,7 @@ def film_insight(*, studio: Studio, movie_id: int) -> dict[str, Any]:
         raise Http404("No such film in this studio.")
     insight = getattr(movie, "insight", None)
     benchmark = _benchmarks_for([insight]).get((insight.main_genre, insight.decade)) if insight else None
-    out = _film(movie, insight, benchmark)
+    out = _film(movie, insight, benchmark, show_spoilers=studio.show_spoiler_quotes)
     out["audience_summary"] = audience_summary_shown(movie=movie, insight=insight)  # the AI paragraph
     return out
 
@@ -325,7 +415,7 @@ def compare(*, studio: Studio, movie_ids: list[int]) -> list[dict[str, Any]]:
     for pk in wanted:
         insight = getattr(movies[pk], "insight", None)
         bench = benchmarks.get((insight.main_genre, insight.decade)) if insight else None
-        out.append(_film(movies[pk], insight, bench))
+        out.append(_film(movies[pk], insight, bench, show_spoilers=studio.show_spoiler_quotes))
     return out
 
 

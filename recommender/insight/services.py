@@ -25,6 +25,7 @@ from community.accounts.models import User
 from community.movies.models import Movie
 from community.reviews.models import Rating, Review
 from recommender.insight.models import FilmInsight, InsightBenchmark
+from recommender.insight.text import film_characters_and_moments, merge_quotes
 from recommender.models import TasteProfile
 
 log = logging.getLogger(__name__)
@@ -158,11 +159,38 @@ def _trend(ratings: list[tuple[int, Decimal, datetime]], now: datetime) -> tuple
     return "", {}
 
 
+def _pick_quotes(pool: list[tuple[float, str, str, bool]], major_is_positive: bool) -> list:
+    """Two of the strongest quotes on the side most mentions take, then one of the other side."""
+    positives = sorted((p for p in pool if p[2] == "positive"), key=lambda p: (-p[0], p[1]))
+    negatives = sorted((p for p in pool if p[2] == "negative"), key=lambda p: (p[0], p[1]))
+    major, minor = (positives, negatives) if major_is_positive else (negatives, positives)
+    chosen: list[tuple[float, str, str, bool]] = []
+    for candidate in major[:2] + minor[:1] + major[2:]:
+        if len(chosen) == QUOTES_PER_ASPECT:
+            break
+        if all(candidate[1] != q[1] for q in chosen):
+            chosen.append(candidate)
+    return chosen
+
+
+def _as_quotes(chosen: list[tuple[float, str, str, bool]]) -> list[dict[str, Any]]:
+    return [{"text": text, "sentiment": label, "spoiler": spoiler} for _s, text, label, spoiler in chosen]
+
+
 def _aspects(analysed: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Mentions, shares and quotes per aspect.
+
+    Quotes of spoiler reviews are stored flagged ("spoiler": true): the list holds the
+    quotes picked from the whole pool, then those picked without spoilers that are not
+    among them, so the selectors' "first three allowed" is the best pick for a studio
+    either way. `quote_reviewers` counts the living authors of non-spoiler reviews who could
+    supply a quote, `quote_reviewers_with_spoilers` all of them.
+    """
     out: dict[str, dict[str, Any]] = {}
-    pools: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
+    pools: dict[str, list[tuple[float, str, str, bool]]] = defaultdict(list)
     reviewers: dict[str, set[int]] = defaultdict(set)
     quote_reviewers: dict[str, set[int]] = defaultdict(set)
+    spoiler_quote_reviewers: dict[str, set[int]] = defaultdict(set)
     counts: dict[str, Counter] = defaultdict(Counter)
     for review in analysed:
         for item in review["aspects"] or []:
@@ -175,21 +203,22 @@ def _aspects(analysed: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             reviewers[aspect].add(review["user_id"])
             sentence = (item.get("sentence") or "").strip()
             if review["quotable"] and sentence and label in ("positive", "negative"):
-                pools[aspect].append((float(item.get("score", 0.0)), sentence[:QUOTE_MAX_CHARS], label))
-                quote_reviewers[aspect].add(review["user_id"])
+                spoiler = review["has_spoilers"]
+                pools[aspect].append(
+                    (float(item.get("score", 0.0)), sentence[:QUOTE_MAX_CHARS], label, spoiler)
+                )
+                spoiler_quote_reviewers[aspect].add(review["user_id"])
+                if not spoiler:
+                    quote_reviewers[aspect].add(review["user_id"])
     for aspect in ASPECTS:
         c = counts.get(aspect)
         if not c:
             continue
-        positives = sorted((p for p in pools[aspect] if p[2] == "positive"), key=lambda p: (-p[0], p[1]))
-        negatives = sorted((p for p in pools[aspect] if p[2] == "negative"), key=lambda p: (p[0], p[1]))
-        major, minor = (positives, negatives) if c["positive"] >= c["negative"] else (negatives, positives)
-        chosen: list[tuple[float, str, str]] = []
-        for candidate in major[:2] + minor[:1] + major[2:]:
-            if len(chosen) == QUOTES_PER_ASPECT:
-                break
-            if all(candidate[1] != q[1] for q in chosen):
-                chosen.append(candidate)
+        major_is_positive = c["positive"] >= c["negative"]
+        quotes = merge_quotes(
+            _as_quotes(_pick_quotes(pools[aspect], major_is_positive)),
+            _as_quotes(_pick_quotes([p for p in pools[aspect] if not p[3]], major_is_positive)),
+        )
         out[aspect] = {
             "mentions": c["mentions"],
             "positive": c["positive"],
@@ -197,7 +226,8 @@ def _aspects(analysed: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             "reviewers": len(reviewers[aspect]),
             "net_share": round((c["positive"] - c["negative"]) / c["mentions"], 3),
             "quote_reviewers": len(quote_reviewers[aspect]),
-            "quotes": [{"text": text, "sentiment": label} for _s, text, label in chosen],
+            "quote_reviewers_with_spoilers": len(spoiler_quote_reviewers[aspect]),
+            "quotes": quotes,
         }
     return out
 
@@ -274,7 +304,7 @@ def _segments(movie_id: int, ratings: list[tuple[int, Decimal, datetime]], now: 
 
 
 def _reviews(movie_id: int) -> list[dict[str, Any]]:
-    """The film's analysed reviews with what the aggregates need (no text but the evidence).
+    """The film's analysed reviews with what the aggregates need (body, evidence, scores).
 
     Reviews hidden by moderators count nowhere (their film is refreshed when one is hidden
     or restored: recommender.receivers).
@@ -282,17 +312,31 @@ def _reviews(movie_id: int) -> list[dict[str, Any]]:
     rows = (
         Review.objects.visible()
         .filter(movie_id=movie_id, analysis__isnull=False)
-        .values("pk", "user_id", "has_spoilers", "created_at", "analysis__label", "analysis__aspects")
+        .values(
+            "pk",
+            "user_id",
+            "has_spoilers",
+            "body",
+            "created_at",
+            "analysis__label",
+            "analysis__score",
+            "analysis__aspects",
+        )
         .order_by("pk")
     )
     return [
         {
+            "pk": r["pk"],
             "user_id": r["user_id"],
+            "has_spoilers": r["has_spoilers"],
+            "body": r["body"],
             "created_at": r["created_at"],
             "label": r["analysis__label"],
+            "score": r["analysis__score"],
             "aspects": r["analysis__aspects"],
-            # Quotes never come from spoiler reviews or reviews without a living author.
-            "quotable": not r["has_spoilers"] and r["user_id"] is not None,
+            # Quotes never come from reviews without a living author; spoiler reviews give
+            # quotes flagged as spoilers (shown only to studios that opt in).
+            "quotable": r["user_id"] is not None,
         }
         for r in rows
     ]
@@ -303,11 +347,17 @@ def film_insight_refresh(
 ) -> FilmInsight | None:
     """Recompute one film's console figures from its ratings and analysed reviews.
 
+    Characters, performers and moments come from the plot, the cast list and the sentences
+    of the analysed reviews (recommender.insight.text: a sentence that is one of its
+    analysis's aspect evidence sentences takes that item's score, any other the review's
+    overall score). Quotes from spoiler reviews are stored flagged, never attributed, and
+    never taken from a review without a living author.
+
     Safe to run twice or concurrently (the last writer stores the same figures). Returns
     None when the film is gone. With `benchmark`, its comparable-film group's medians are
     refreshed too (the `insight_refresh` command does each group once at the end instead).
     """
-    movie = Movie.objects.filter(pk=movie_id).only("pk", "year").first()
+    movie = Movie.objects.filter(pk=movie_id).only("pk", "year", "title", "plot", "cast_names").first()
     if movie is None:
         return None
     now = now or data_now()
@@ -322,6 +372,9 @@ def film_insight_refresh(
     trend, trend_detail = _trend(ratings, now)
     aspects = _aspects(analysed)
     praised, criticised = _praised_and_criticised(aspects)
+    characters, moments = film_characters_and_moments(
+        title=movie.title, plot=movie.plot, cast_names=movie.cast_names, reviews=analysed
+    )
     newest = [c for _u, _s, c in ratings] + [r["created_at"] for r in analysed]
     values = {
         "ratings_count": len(ratings),
@@ -342,6 +395,8 @@ def film_insight_refresh(
         "trend": trend,
         "trend_detail": trend_detail,
         "segments": _segments(movie_id, ratings, now),
+        "characters": characters,
+        "moments": moments,
         "main_genre": main_genre_of(movie_id),
         "decade": (movie.year // 10 * 10) if movie.year else None,
         "data_until": max(newest) if newest else None,

@@ -20,7 +20,7 @@ from community.core.members import signed_in_member
 from recommender.insight import selectors
 
 PAGE_SIZE = 50
-FILM_TABLES = ("histogram", "series", "aspects", "segments", "benchmarks")
+FILM_TABLES = ("histogram", "series", "aspects", "characters", "moments", "segments", "benchmarks")
 SORT_CHOICES = [(k, k) for k in selectors.PORTFOLIO_SORTS] + [
     (f"-{k}", f"-{k}") for k in selectors.PORTFOLIO_SORTS
 ]
@@ -147,6 +147,18 @@ def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "insight/portfolio.html", context)
 
 
+def _favourite_cell(entries: list[dict[str, Any]], rank: int) -> str:
+    if rank >= len(entries):
+        return ""
+    e = entries[rank]
+    return f"{e['name']} ({e['kind']}, {e['reviewers']} reviewers): {e['sentiment']:+.3f}"
+
+
+def _quote_cells(quotes: list[dict[str, Any]]) -> list[str]:
+    texts = [f"{q['text']} [spoiler]" if q["spoiler"] else q["text"] for q in quotes]
+    return texts + [""] * (3 - len(texts))
+
+
 def _film_csv(studio_slug: str, film: dict[str, Any], table: str) -> HttpResponse:
     name = f"{studio_slug}-film-{film['movie']['id']}-{table}.csv"
     if table == "histogram":
@@ -184,10 +196,51 @@ def _film_csv(studio_slug: str, film: dict[str, Any], table: str) -> HttpRespons
                     a["negative_share"],
                     a["net_share"],
                     a["benchmark"],
-                    *[q["text"] for q in a["quotes"]],
-                    *[""] * (3 - len(a["quotes"])),
+                    *_quote_cells(a["quotes"]),
                 ]
                 for a in film["aspects"]
+            ],
+        )
+    if table == "characters":
+        return _csv(
+            name,
+            [
+                "kind",
+                "name",
+                "played_by",
+                "reviewers",
+                "mentions",
+                "net_sentiment",
+                "quote_1",
+                "quote_2",
+                "quote_3",
+            ],
+            [
+                [
+                    c["kind"],
+                    c["name"],
+                    c["actor"],
+                    _few(c["reviewers"]),
+                    _few(c["mentions"]),
+                    c["sentiment"],
+                    *_quote_cells(c["quotes"]),
+                ]
+                for c in film["characters"]
+            ],
+        )
+    if table == "moments":
+        return _csv(
+            name,
+            ["moment", "reviewers", "mentions", "net_sentiment", "quote_1", "quote_2", "quote_3"],
+            [
+                [
+                    m["phrase"],
+                    _few(m["reviewers"]),
+                    _few(m["mentions"]),
+                    m["sentiment"],
+                    *_quote_cells(m["quotes"]),
+                ]
+                for m in film["moments"]
             ],
         )
     if table == "segments":
@@ -236,6 +289,12 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
             ["Net sentiment", *[f["summary"]["net_sentiment"] for f in films]],
             ["Trend", *[f["trend"].get("text") or f["summary"]["trend_text"] for f in films]],
         ]
+        for rank in range(selectors.FAVOURITES):
+            rows.append([f"Loved most #{rank + 1}", *[_favourite_cell(f["loved_most"], rank) for f in films]])
+        for rank in range(selectors.FAVOURITES):
+            rows.append(
+                [f"Liked least #{rank + 1}", *[_favourite_cell(f["liked_least"], rank) for f in films]]
+            )
         for aspect in selectors.ASPECTS:
             rows.append(
                 [

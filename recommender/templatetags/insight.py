@@ -94,3 +94,17 @@ def share_bar(aspect: dict) -> SafeString:
     return charts.share_bar_svg(
         aspect["positive_share"], aspect["negative_share"], f"{aspect['label']} mentions"
     )
+
+
+@register.filter
+def sentiment_bar(value: float | None) -> SafeString:
+    """A sentiment (-1..+1) as a text bar of ten cells, its sign and its word: readable
+    without colour; screen readers get the number and word only."""
+    if value is None:
+        return format_html("{}", "–")
+    cells = max(0, min(10, round(abs(value) * 10)))
+    word = "positive" if value >= 0.05 else "negative" if value <= -0.05 else "neutral"
+    bar = ("+" if value >= 0 else "−") + "█" * cells + "░" * (10 - cells)
+    return format_html(
+        '<span class="text-bar" aria-hidden="true">{}</span> {} ({})', bar, f"{value:+.2f}", word
+    )

@@ -56,7 +56,7 @@ def test_counts_average_and_half_star_histogram_are_exact(film):
     assert insight.main_genre == "Drama" and insight.decade == 1990
 
 
-def test_net_sentiment_aspects_and_quotes_leave_out_spoiler_reviews(film):
+def test_net_sentiment_aspects_and_quotes_keep_spoiler_reviews_flagged(film):
     quotes = {}
     for i, label in enumerate(["positive"] * 4 + ["negative", "mixed"]):
         review = ReviewFactory(movie=film, body=f"Body {i}", has_spoilers=(i == 0))
@@ -73,10 +73,15 @@ def test_net_sentiment_aspects_and_quotes_leave_out_spoiler_reviews(film):
     acting = insight.aspects["acting"]
     assert (acting["mentions"], acting["positive"], acting["negative"], acting["reviewers"]) == (6, 4, 1, 6)
     assert acting["net_share"] == 0.5
-    texts = [q["text"] for q in acting["quotes"]]
-    # the two strongest positive sentences (not the spoiler review's), then the negative one
-    assert texts == [quotes[1], quotes[2], quotes[4]]
-    assert quotes[0] not in texts
+    stored = [(q["text"], q["spoiler"]) for q in acting["quotes"]]
+    # the best pick of the whole pool (the spoiler review's sentence flagged), then what the
+    # pick without spoilers adds: without spoilers, the two strongest positives and the negative
+    assert stored == [(quotes[0], True), (quotes[1], False), (quotes[4], False), (quotes[2], False)]
+    assert [q["text"] for q in acting["quotes"] if not q["spoiler"]][:3] == [quotes[1], quotes[4], quotes[2]]
+    assert (acting["quote_reviewers"], acting["quote_reviewers_with_spoilers"]) == (
+        4,
+        5,
+    )  # "mixed" is never quoted
     assert insight.most_praised == "acting" and insight.most_criticised == ""
 
 

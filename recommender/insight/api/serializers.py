@@ -74,11 +74,62 @@ class SeriesPointSerializer(serializers.Serializer):
     net_sentiment = serializers.FloatField(allow_null=True, help_text=FEW)
 
 
+SPOILER = (
+    "True when the sentence comes from a review marked as containing spoilers; such quotes "
+    "appear only when the studio opted in (show_spoiler_quotes)."
+)
+
+
 class QuoteSerializer(serializers.Serializer):
     text = serializers.CharField(
-        help_text="A verbatim sentence from a non-spoiler review, without its author."
+        help_text="A verbatim evidence sentence from a review (at most 300 characters), without its author."
     )
     sentiment = serializers.ChoiceField(choices=["positive", "negative"])
+    spoiler = serializers.BooleanField(help_text=SPOILER)
+
+
+class MentionQuoteSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        help_text="A verbatim review sentence (at most 300 characters), without its author."
+    )
+    sentiment = serializers.FloatField(help_text="The sentence's sentiment, -1..1.")
+    spoiler = serializers.BooleanField(help_text=SPOILER)
+
+
+class CharacterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["character", "performer"],
+        help_text="character: found in the plot text; performer: from the cast list.",
+    )
+    name = serializers.CharField()
+    actor = serializers.CharField(
+        allow_null=True, help_text="Who plays the character, when the plot says so; null for performers."
+    )
+    reviewers = serializers.IntegerField(
+        allow_null=True, help_text=f"Distinct reviewers whose sentences mention them; {FEW}"
+    )
+    mentions = serializers.IntegerField(allow_null=True, help_text=f"Review sentences mentioning them; {FEW}")
+    sentiment = serializers.FloatField(
+        allow_null=True, help_text=f"Mean sentiment of those sentences, -1..1 (null without mentions); {FEW}"
+    )
+    quotes = MentionQuoteSerializer(many=True)
+
+
+class MomentSerializer(serializers.Serializer):
+    phrase = serializers.CharField(
+        help_text='A scene or story element, e.g. "the ending", "the final 20 minutes".'
+    )
+    reviewers = serializers.IntegerField(allow_null=True, help_text=FEW)
+    mentions = serializers.IntegerField(allow_null=True, help_text=f"Review sentences naming it; {FEW}")
+    sentiment = serializers.FloatField(allow_null=True, help_text=f"Mean sentiment of those sentences; {FEW}")
+    quotes = MentionQuoteSerializer(many=True)
+
+
+class FavouriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["character", "performer", "moment"])
+    name = serializers.CharField(help_text="The character's or performer's name, or the moment's phrase.")
+    reviewers = serializers.IntegerField(help_text="Distinct reviewers (always 5 or more here).")
+    sentiment = serializers.FloatField(help_text="Mean sentiment of the sentences mentioning it, -1..1.")
 
 
 class AspectSerializer(serializers.Serializer):
@@ -163,6 +214,20 @@ class FilmInsightSerializer(serializers.Serializer):
     series_granularity = serializers.ChoiceField(choices=["month", "year"])
     series = SeriesPointSerializer(many=True)
     aspects = AspectSerializer(many=True)
+    characters = CharacterSerializer(
+        many=True, help_text="Ranked by reviewers, then sentiment; entries under 5 reviewers are masked."
+    )
+    moments = MomentSerializer(many=True, help_text="Ranked by reviewers, then sentiment.")
+    loved_most = FavouriteSerializer(
+        many=True, help_text="Up to 3 characters, performers or moments with 5+ reviewers, best liked first."
+    )
+    liked_least = FavouriteSerializer(
+        many=True, help_text="Up to 3 others with 5+ reviewers, least liked first."
+    )
+    has_plot = serializers.BooleanField(help_text="False: the film has no plot text, so no characters.")
+    show_spoiler_quotes = serializers.BooleanField(
+        help_text="Whether your studio sees quotes from reviews marked as spoilers."
+    )
     segments = SegmentSerializer(many=True)
     trend = TrendSerializer()
     benchmarks = BenchmarksSerializer()

@@ -43,6 +43,27 @@ SENTENCES = {
     "humour": ("The jokes land every time.", "The humour falls flat."),
     "emotional impact": ("The ending moved me to tears.", "It left me cold."),
 }
+# The big film has a plot and a cast, and its reviews talk about its characters and scenes,
+# so the refresh times the characters and moments analysis on realistic text.
+STAR_PLOT = (
+    "Harbour Lights follows Mara Quinn (Ellen Hart), a lighthouse keeper on a remote island. "
+    "When the smuggler Tom Reyes (Daniel Ortiz) washes ashore after a storm, Mara hides him from "
+    "the harbour master Elias Crane (Peter Lowe). Crane suspects Mara and searches the lighthouse. "
+    "Tom and Mara plan an escape by boat while Crane closes in."
+)
+STAR_CAST = "Ellen Hart, Daniel Ortiz, Peter Lowe, Ruth Adams"
+STAR_SENTENCES = (
+    "Mara is the best heroine I have seen in years.",
+    "Ellen Hart gives Mara a quiet, stubborn strength.",
+    "Tom Reyes never feels like a real person.",
+    "Crane is a chilling villain and Peter Lowe relishes every line.",
+    "The ending left me breathless.",
+    "The storm sequence is stunning on a big screen.",
+    "The final twenty minutes drag on forever.",
+    "The twist in the third act is obvious from the start.",
+    "Hart and Ortiz have real chemistry in the boat scene.",
+    "I kept thinking about the lighthouse long after the credits.",
+)
 
 
 def _url_for(database: str) -> str:
@@ -121,6 +142,7 @@ class Command(BaseCommand):
         studio = Studio.objects.create(name="Bench Studio", slug="bench-studio")
         studio.movies.add(*films)
         star = films[0]
+        Movie.objects.filter(pk=star.pk).update(title="Harbour Lights", plot=STAR_PLOT, cast_names=STAR_CAST)
         users = []
         for batch in tqdm(range(0, RATINGS, 5000), desc="users", file=sys.stderr):
             users += User.objects.bulk_create(
@@ -149,24 +171,10 @@ class Command(BaseCommand):
                 )
         for batch in tqdm(range(0, len(ratings), 10000), desc="ratings", file=sys.stderr):
             Rating.objects.bulk_create(ratings[batch : batch + 10000], ignore_conflicts=True)
-        reviews = Review.objects.bulk_create(
-            [
-                Review(
-                    user=u,
-                    movie=star,
-                    body="Bench review.",
-                    has_spoilers=rng.random() < 0.1,
-                    created_at=(t := when()),
-                    updated_at=t,
-                )
-                for u in users[:REVIEWS]
-            ]
-        )
-        analyses = []
-        for review in reviews:
-            picked = rng.sample(list(SENTENCES), 3)
+        written = []
+        for _ in range(REVIEWS):
             aspects = []
-            for aspect in picked:
+            for aspect in rng.sample(list(SENTENCES), 3):
                 positive = rng.random() < 0.65
                 aspects.append(
                     {
@@ -176,12 +184,29 @@ class Command(BaseCommand):
                         "sentence": SENTENCES[aspect][0 if positive else 1],
                     }
                 )
+            extra = rng.sample(STAR_SENTENCES, rng.randint(1, 3))
+            written.append((aspects, " ".join([*(a["sentence"] for a in aspects), *extra])))
+        reviews = Review.objects.bulk_create(
+            [
+                Review(
+                    user=u,
+                    movie=star,
+                    body=body,
+                    has_spoilers=rng.random() < 0.1,
+                    created_at=(t := when()),
+                    updated_at=t,
+                )
+                for u, (_aspects, body) in zip(users[:REVIEWS], written, strict=True)
+            ]
+        )
+        analyses = []
+        for review, (aspects, _body) in zip(reviews, written, strict=True):
             label = rng.choices(["positive", "negative", "mixed"], [6, 3, 1])[0]
             analyses.append(
                 ReviewAnalysis(
                     review=review,
                     label=label,
-                    score=0.5,
+                    score={"positive": 0.7, "negative": -0.6, "mixed": 0.0}[label],
                     confidence=0.5,
                     aspects=aspects,
                     text_hash="bench",
