@@ -105,20 +105,6 @@ def ai_warming_up() -> bool:
     return not (status["generator"] and status["sentiment"])
 
 
-def generation_refusal(*, user_id: int, movie_id: int, kind: str) -> str:
-    """Why the user may not ask for this text about the movie now ("" when they may)."""
-    from community.reviews.models import Rating, Review
-
-    if kind == GeneratedText.Kind.REVIEW_DRAFT:
-        if Review.objects.filter(user_id=user_id, movie_id=movie_id).exists():
-            return "You have already reviewed this movie."
-        if not Rating.objects.filter(user_id=user_id, movie_id=movie_id).exists():
-            return "Rate this movie to get an AI draft."
-    if ai_warming_up():
-        return WARMING_UP_NOTICE
-    return ""
-
-
 def suggested_questions(text: GeneratedText | None) -> list[str]:
     """The questions of a ready discussion-suggestions text (payload first, else its lines)."""
     if text is None or text.status != GeneratedText.Status.READY:

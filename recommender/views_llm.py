@@ -33,7 +33,11 @@ from community.reviews.selectors import rating_for
 from recommender import selectors_llm
 from recommender.models import GeneratedText
 from recommender.services.budget import GenerationBudgetSpent
-from recommender.services.generation import generated_text_discard, generated_text_request
+from recommender.services.generation import (
+    GenerationRefused,
+    generated_text_discard,
+    generated_text_request,
+)
 
 # URL word -> (kind, template of the panel, anchor on the movie page)
 PANELS = {
@@ -178,15 +182,12 @@ def generated_text_ask(request: HttpRequest, slug: str, panel: str) -> HttpRespo
     movie = movie_get(slug=slug)
     member = signed_in_member(request)
     _keep_typed_review(request, member=member, movie=movie)
-    refusal = selectors_llm.generation_refusal(user_id=member.pk, movie_id=movie.pk, kind=kind)
-    current = selectors_llm.generated_text(user_id=member.pk, movie_id=movie.pk, kind=kind)
-    if refusal:
-        return _answer(request, member=member, movie=movie, panel=panel, message=refusal)
-    if current is not None and current.status == GeneratedText.Status.PENDING:
-        # Already queued: asking again only shows its progress (and costs no budget).
-        return _answer(request, member=member, movie=movie, panel=panel)
     try:
+        # The API's rule too: refused, already pending (shows its progress, costs nothing),
+        # or queued against the member's generation budget.
         generated_text_request(user=member, movie=movie, kind=kind)
+    except GenerationRefused as refused:
+        return _answer(request, member=member, movie=movie, panel=panel, message=str(refused))
     except GenerationBudgetSpent as spent:
         # The member's one budget, shared with the API and the explanations of their rows.
         return _answer(

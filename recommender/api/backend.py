@@ -13,7 +13,7 @@ from django.db.models import prefetch_related_objects
 from community.movies.models import Movie
 from recommender import selectors as recommender_selectors
 from recommender.services.budget import GenerationBudgetSpent
-from recommender.services.generation import generated_text_request
+from recommender.services.generation import GenerationRefused, generated_text_request
 
 
 def similar_movies(*, movie: Movie, limit: int) -> list[dict[str, Any]]:
@@ -23,4 +23,4 @@ def similar_movies(*, movie: Movie, limit: int) -> list[dict[str, Any]]:
     return similar
 
 
-__all__ = ["GenerationBudgetSpent", "generated_text_request", "similar_movies"]
+__all__ = ["GenerationBudgetSpent", "GenerationRefused", "generated_text_request", "similar_movies"]

@@ -158,15 +158,41 @@ class GenerationRequestApi(generics.GenericAPIView):
         movie = get_object_or_404(Movie, pk=movie_id)
         try:
             text = backend.generated_text_request(user=signed_in_member(request), movie=movie, kind=self.kind)
+        except backend.GenerationRefused as refused:
+            # The movie page's rule and words: 409 for what the member can change (rate the
+            # movie; a reviewed one gets no draft), 503 while the models warm up.
+            if refused.code == "warming_up":
+                return Response(
+                    {"detail": str(refused), "code": refused.code},
+                    status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                    headers={"Retry-After": str(WARMING_UP_RETRY_AFTER)},
+                )
+            return Response({"detail": str(refused), "code": refused.code}, status=status.HTTP_409_CONFLICT)
         except backend.GenerationBudgetSpent as spent:
             # The member's one budget, shared with the web pages and their rows' explanations.
             raise Throttled(wait=spent.retry_after, detail=spent.headline) from spent
         return Response(GeneratedTextSerializer(text).data, status=status.HTTP_202_ACCEPTED)
 
 
+WARMING_UP_RETRY_AFTER = 120  # seconds; the first start prepares the models for a few minutes
+
+GENERATION_REFUSALS = {
+    409: OpenApiResponse(
+        description="Refused: a review draft needs your rating of the movie and no review of yours "
+        "(`code` is `not_rated` or `already_reviewed`)"
+    ),
+    429: OpenApiResponse(description="Generation budget spent"),
+    503: OpenApiResponse(
+        description="The language models are warming up (`code` is `warming_up`; see `Retry-After`)"
+    ),
+}
+
+
 GENERATION_DESCRIPTION = (
     "Queues the language model and answers 202 at once. Poll `poll_url` (GET /api/v1/generated-texts/{id}/) "
-    "until `status` is `ready` or `failed`. Asking again while one is pending returns the pending one "
+    "until `status` is `ready` or `failed`. The same rules as on the website: a review draft is for a "
+    "movie you rated and have not reviewed (409 otherwise), and nothing is asked while the models "
+    "warm up (503). Asking again while one is pending returns the pending one "
     "and costs nothing; a new text takes one unit of your generation "
     "budget (`THROTTLE_GENERATION`, 20 per rolling hour by default), which the website and the "
     "explanations of your recommendations share: when it is spent the answer is 429 with `Retry-After`."
@@ -184,7 +210,7 @@ GENERATION_DESCRIPTION = (
         summary="Ask for an AI-generated draft of your review of this movie",
         description=GENERATION_DESCRIPTION,
         request=None,
-        responses={202: GeneratedTextSerializer, 429: OpenApiResponse(description="Generation budget spent")},
+        responses={202: GeneratedTextSerializer, **GENERATION_REFUSALS},
     ),
 )
 class ReviewDraftRequestApi(GenerationRequestApi):
@@ -202,7 +228,7 @@ class ReviewDraftRequestApi(GenerationRequestApi):
         summary="Ask for AI-suggested discussion questions about this movie",
         description=GENERATION_DESCRIPTION,
         request=None,
-        responses={202: GeneratedTextSerializer, 429: OpenApiResponse(description="Generation budget spent")},
+        responses={202: GeneratedTextSerializer, **GENERATION_REFUSALS},
     ),
 )
 class DiscussionSuggestionsRequestApi(GenerationRequestApi):

@@ -21,6 +21,7 @@ from community.accounts.models import User
 from community.discussions.models import Thread
 from community.movies.models import Movie
 from community.reviews.models import Rating, Review
+from recommender import selectors_llm
 from recommender.llm.prompts import Facts, MovieFacts, UserFacts
 from recommender.models import GeneratedText, Recommendation, ReviewAnalysis, TasteProfile
 from recommender.services.budget import (
@@ -277,13 +278,43 @@ def explanations_request(*, user_id: int, limit: int = 6) -> ExplanationsQueued:
     return ExplanationsQueued(ids=ids, retry_after=None)
 
 
+class GenerationRefused(Exception):
+    """The member may not ask for this text now. The message says why, in words a page shows
+    as is; ``code`` is "already_reviewed", "not_rated" or "warming_up"."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+def generation_refusal(*, user_id: int, movie_id: int, kind: str) -> GenerationRefused | None:
+    """Why the member may not ask for this text about the movie now (None when they may).
+
+    A review draft is for a movie the member rated and has not reviewed yet (the draft starts
+    from their rating); no text is asked for while the models warm up, since the task only
+    waits a few minutes for missing model files and the first start takes longer.
+    """
+    if kind == Kind.REVIEW_DRAFT:
+        if Review.objects.filter(user_id=user_id, movie_id=movie_id).exists():
+            return GenerationRefused("You have already reviewed this movie.", code="already_reviewed")
+        if not Rating.objects.filter(user_id=user_id, movie_id=movie_id).exists():
+            return GenerationRefused("Rate this movie to get an AI draft.", code="not_rated")
+    if selectors_llm.ai_warming_up():
+        return GenerationRefused(selectors_llm.WARMING_UP_NOTICE, code="warming_up")
+    return None
+
+
 def generated_text_request(*, user: User, movie: Movie, kind: str) -> GeneratedText:
     """Mark the user's text of this kind about the movie as pending and queue its generation.
 
-    A request while one is already pending returns that one instead of queueing twice, and
-    costs nothing; a new one takes a unit of the member's generation budget, or raises
-    GenerationBudgetSpent (and nothing is queued).
+    The one rule for the movie page and the API. Raises GenerationRefused when the member may
+    not ask now (see generation_refusal). A request while one is already pending returns that
+    one instead of queueing twice, and costs nothing; a new one takes a unit of the member's
+    generation budget, or raises GenerationBudgetSpent (and nothing is queued).
     """
+    refused = generation_refusal(user_id=user.pk, movie_id=movie.pk, kind=kind)
+    if refused is not None:
+        raise refused
     now = timezone.now()
     with transaction.atomic():
         generation_budget_lock(user_id=user.pk)

@@ -3,9 +3,21 @@ from django.utils import timezone
 
 from recommender.models import GeneratedText, Recommendation, TasteProfile
 from recommender.services import generation as generation_services
-from tests.factories import GenreFactory, MovieFactory
+from tests.factories import GenreFactory, MovieFactory, RatingFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _models_ready(fake_models):
+    """The scripted models are ready at once: no generation request waits for a warm-up."""
+
+
+def rated_by(user, **fields):
+    """A movie the user rated: a review draft is only for those (the website's rule too)."""
+    movie = MovieFactory(**fields)
+    RatingFactory(user=user, movie=movie)
+    return movie
 
 
 def recommend(user, movie, row=Recommendation.Row.TOP_PICKS, rank=1, reason="Because you love heists"):
@@ -124,7 +136,7 @@ def test_a_generation_request_answers_202_then_the_text_is_polled(
 ):
     queued = []
     monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: queued.append(kw))
-    movie = MovieFactory()
+    movie = rated_by(member)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(f"/api/v1/movies/{movie.pk}/{path}/")
     assert response.status_code == 202
@@ -142,11 +154,11 @@ def test_a_generation_request_answers_202_then_the_text_is_polled(
 
 
 def test_asking_again_while_pending_does_not_queue_twice(
-    api, monkeypatch, django_capture_on_commit_callbacks
+    api, member, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
     monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: queued.append(kw))
-    movie = MovieFactory()
+    movie = rated_by(member)
     with django_capture_on_commit_callbacks(execute=True):
         first = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
         second = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
@@ -154,9 +166,9 @@ def test_asking_again_while_pending_does_not_queue_twice(
     assert len(queued) == 1
 
 
-def test_generated_texts_are_private(api, other_api, anon, monkeypatch):
+def test_generated_texts_are_private(api, member, other_api, anon, monkeypatch):
     monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
-    movie = MovieFactory()
+    movie = rated_by(member)
     body = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
     assert other_api.get(body["poll_url"]).status_code == 404
     assert anon.get(body["poll_url"]).status_code == 401
@@ -166,11 +178,12 @@ def test_generated_texts_are_private(api, other_api, anon, monkeypatch):
 
 
 def test_generation_requests_beyond_the_budget_answer_429_with_retry_after(
-    api, other_api, monkeypatch, settings
+    api, member, other, other_api, monkeypatch, settings
 ):
     monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
     settings.GENERATION_BUDGET = "2/hour"
-    movies = MovieFactory.create_batch(3)
+    movies = [rated_by(member) for _ in range(3)]
+    RatingFactory(user=other, movie=movies[2])
     statuses = [api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for movie in movies[:2]]
     refused = api.post(f"/api/v1/movies/{movies[2].pk}/discussion-suggestions/")
     assert statuses == [202, 202]
@@ -185,14 +198,31 @@ def test_generation_requests_beyond_the_budget_answer_429_with_retry_after(
     assert other_api.post(f"/api/v1/movies/{movies[2].pk}/review-draft/").status_code == 202
 
 
-def test_asking_again_while_pending_costs_no_budget(api, monkeypatch, settings):
+def test_asking_again_while_pending_costs_no_budget(api, member, monkeypatch, settings):
     monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
     settings.GENERATION_BUDGET = "1/hour"
-    movie = MovieFactory()
+    movie = rated_by(member)
     statuses = [api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for _ in range(3)]
     assert statuses == [202, 202, 202]
     GeneratedText.objects.update(status=GeneratedText.Status.FAILED)
     assert api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 429
+
+
+def test_a_review_draft_is_refused_for_a_movie_not_rated_or_already_reviewed(api, member, monkeypatch):
+    monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
+    unrated = MovieFactory()
+    reviewed = rated_by(member)
+    ReviewFactory(user=member, movie=reviewed)
+    not_rated = api.post(f"/api/v1/movies/{unrated.pk}/review-draft/")
+    assert (not_rated.status_code, not_rated.json()) == (
+        409,
+        {"detail": "Rate this movie to get an AI draft.", "code": "not_rated"},
+    )
+    already = api.post(f"/api/v1/movies/{reviewed.pk}/review-draft/")
+    assert (already.status_code, already.json()["code"]) == (409, "already_reviewed")
+    assert not GeneratedText.objects.exists()
+    # Discussion suggestions need no rating.
+    assert api.post(f"/api/v1/movies/{unrated.pk}/discussion-suggestions/").status_code == 202
 
 
 def test_options_requests_describe_the_endpoint_without_errors(api):
@@ -218,7 +248,7 @@ def fake_generator_and_eager_tasks(monkeypatch):
 def test_a_requested_draft_is_written_by_the_real_task_and_polled_ready(
     api, member, fake_generator_and_eager_tasks, django_capture_on_commit_callbacks
 ):
-    movie = MovieFactory(title="Heat", director_names="Michael Mann")
+    movie = rated_by(member, title="Heat", director_names="Michael Mann")
     with django_capture_on_commit_callbacks(execute=True):
         accepted = api.post(f"/api/v1/movies/{movie.pk}/review-draft/")
     assert accepted.status_code == 202
@@ -246,9 +276,9 @@ def test_recommendations_carry_their_ready_explanation(api, member):
     assert [i["explanation"] for i in items] == ["You rated three Michael Mann films highly.", None]
 
 
-def test_the_latest_draft_can_be_read_back_by_movie(api, other_api, monkeypatch):
+def test_the_latest_draft_can_be_read_back_by_movie(api, member, other_api, monkeypatch):
     monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
-    movie = MovieFactory()
+    movie = rated_by(member)
     assert api.get(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 404
     requested = api.post(f"/api/v1/movies/{movie.pk}/review-draft/").json()
     assert api.get(f"/api/v1/movies/{movie.pk}/review-draft/").json()["id"] == requested["id"]
@@ -256,9 +286,9 @@ def test_the_latest_draft_can_be_read_back_by_movie(api, other_api, monkeypatch)
     assert api.get(f"/api/v1/movies/{movie.pk}/discussion-suggestions/").status_code == 404
 
 
-def test_reading_a_draft_is_not_throttled_like_asking(api, monkeypatch, settings):
+def test_reading_a_draft_is_not_throttled_like_asking(api, member, monkeypatch, settings):
     monkeypatch.setattr(generation_services, "_queue_generation", lambda **kw: None)
     settings.GENERATION_BUDGET = "1/hour"
-    movie = MovieFactory()
+    movie = rated_by(member)
     assert api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code == 202
     assert [api.get(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for _ in range(3)] == [200] * 3

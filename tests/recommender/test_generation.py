@@ -105,6 +105,7 @@ def test_a_request_reuses_a_fresh_pending_text_and_requeues_a_stale_one(
     heat_fan, django_capture_on_commit_callbacks, monkeypatch
 ):
     user, movie = heat_fan
+    RatingFactory(user=user, movie=movie)  # a review draft is for a movie the member rated
     queued = []
     monkeypatch.setattr(generation, "_queue_generation", lambda **kw: queued.append(kw))
     with django_capture_on_commit_callbacks(execute=True):

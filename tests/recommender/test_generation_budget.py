@@ -71,8 +71,9 @@ def world(fake_models, settings):
 
 
 def spend_the_budget(api: APIClient, movies: list) -> list[int]:
-    """Ask for a draft of each movie; the statuses the API answered."""
-    return [api.post(f"/api/v1/movies/{movie.pk}/review-draft/").status_code for movie in movies]
+    """Ask for discussion suggestions about each movie (a draft would need a rating of each,
+    which would move the member's rows); the statuses the API answered."""
+    return [api.post(f"/api/v1/movies/{movie.pk}/discussion-suggestions/").status_code for movie in movies]
 
 
 def top_picks(user) -> list[int]:
