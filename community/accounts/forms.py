@@ -137,7 +137,7 @@ class ProfileForm(forms.Form):
 
 
 class AccountDeleteForm(forms.Form):
-    """The password is checked by ``lockout.password_confirm`` in the view, as in the API."""
+    """The password is checked by ``services.account_delete_confirmed``, as in the API."""
 
     password = forms.CharField(
         label="Your password",

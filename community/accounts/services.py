@@ -185,6 +185,20 @@ def account_export(*, user: User) -> dict[str, Any]:
     return export_build(user=user)
 
 
+def account_delete_confirmed(*, user: User, password: str) -> None:
+    """A member deletes their own account, confirming with their password: the one rule behind
+    the website's delete page and ``POST /api/v1/me/delete/``.
+
+    The password is checked against the account's shared lockout (``lockout.password_confirm``):
+    raises AccountLocked while the account is locked, or ValidationError on ``password`` with
+    ``lockout.WRONG_PASSWORD``; nothing is deleted then. Otherwise see account_delete.
+    """
+    if not user.is_authenticated or not user.pk:
+        raise PermissionDenied("Log in to do that.")
+    lockout.password_confirm(user=user, password=password)
+    account_delete(user=user)
+
+
 def account_delete(*, user: User) -> None:
     """Delete the account and everything it wrote; never anyone else's words.
 

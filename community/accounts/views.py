@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from community.accounts import lockout, selectors, services
+from community.accounts import selectors, services
 from community.accounts.forms import (
     AccountDeleteForm,
     LoginForm,
@@ -213,15 +213,14 @@ def delete(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = signed_in_member(request)
         try:
-            lockout.password_confirm(user=user, password=form.cleaned_data["password"])
+            services.account_delete_confirmed(user=user, password=form.cleaned_data["password"])
         except AccountLocked as exc:
             form.add_error(None, str(exc))
             return _too_many(request, "accounts/delete.html", {"form": form}, exc.seconds)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            logout(request)
-            services.account_delete(user=user)
+            logout(request)  # its sessions are gone already; this one's cookie goes too
             messages.success(request, "Your account and everything you wrote were deleted.")
             return redirect("home")
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)

@@ -233,9 +233,9 @@ class MeDeleteApi(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         data = AccountDeleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = signed_in_member(request)
-        lockout.password_confirm(user=user, password=data.validated_data["password"])
-        services.account_delete(user=user)
+        services.account_delete_confirmed(
+            user=signed_in_member(request), password=data.validated_data["password"]
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
