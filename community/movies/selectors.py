@@ -28,13 +28,53 @@ def genres_all() -> QuerySet[Genre]:
 
 
 def _ordering(sort: str) -> list[OrderBy | str]:
+    # Each ends with the id, as the API's orders do: equal rows keep one order across pages.
     orderings: dict[str, list[OrderBy | str]] = {
-        "rating": [F("rating_average").desc(nulls_last=True), "-rating_count", "title"],
-        "newest": [F("year").desc(nulls_last=True), "-rating_count", "title"],
-        "oldest": [F("year").asc(nulls_last=True), "-rating_count", "title"],
-        "title": ["title", "year"],
+        "rating": [F("rating_average").desc(nulls_last=True), "-rating_count", "title", "pk"],
+        "newest": [F("year").desc(nulls_last=True), "-rating_count", "title", "pk"],
+        "oldest": [F("year").asc(nulls_last=True), "-rating_count", "title", "pk"],
+        "title": ["title", "year", "pk"],
     }
-    return orderings.get(sort, ["-rating_count", "title"])
+    return orderings.get(sort, ["-rating_count", "title", "pk"])
+
+
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 8
+
+
+def search_query_clean(query: str | None) -> str:
+    """The search words as matched: spaces collapsed, at most SEARCH_MAX_LENGTH characters."""
+    return " ".join((query or "").split())[:SEARCH_MAX_LENGTH]
+
+
+def movie_search_filter(movies: QuerySet[Movie], *, query: str) -> QuerySet[Movie]:
+    """The movies among `movies` that match the search, for the catalog page and the API alike.
+
+    Every word (up to SEARCH_MAX_WORDS) must appear in the title, the directors or the cast,
+    case-insensitively ("heat pacino" finds Heat).
+    """
+    for word in search_query_clean(query).split()[:SEARCH_MAX_WORDS]:
+        movies = movies.filter(
+            Q(title__icontains=word) | Q(director_names__icontains=word) | Q(cast_names__icontains=word)
+        )
+    return movies
+
+
+def movie_search_order(movies: QuerySet[Movie], *, query: str) -> QuerySet[Movie]:
+    """Search results by relevance, for the catalog page and the API alike: the exact title,
+    then titles starting with the query, then titles containing it, then the rest (matched on
+    directors or cast); ties go to the most rated, then the title, then the id, so a page
+    boundary never splits equal rows differently between two requests."""
+    query = search_query_clean(query)
+    return movies.annotate(
+        relevance=Case(
+            When(title__iexact=query, then=Value(0)),
+            When(title__istartswith=query, then=Value(1)),
+            When(title__icontains=query, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    ).order_by("relevance", "-rating_count", "title", "pk")
 
 
 def movie_list(
@@ -52,12 +92,8 @@ def movie_list(
     sort, title matches rank first, then popularity.
     """
     movies = Movie.objects.prefetch_related("genres")
-    query = " ".join((query or "").split())[:100]
-    # Every word must appear in the title, the directors or the cast ("heat pacino" finds Heat).
-    for word in query.split()[:8]:
-        movies = movies.filter(
-            Q(title__icontains=word) | Q(director_names__icontains=word) | Q(cast_names__icontains=word)
-        )
+    query = search_query_clean(query)
+    movies = movie_search_filter(movies, query=query)
     if genre is not None:
         movies = movies.filter(genres=genre)
     if year_min is not None:
@@ -67,15 +103,7 @@ def movie_list(
     if sort == "rating":
         movies = movies.filter(rating_count__gte=MIN_RATINGS_FOR_RATING_SORT)
     if query and not sort:
-        movies = movies.annotate(
-            relevance=Case(
-                When(title__iexact=query, then=Value(0)),
-                When(title__istartswith=query, then=Value(1)),
-                When(title__icontains=query, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
-            )
-        ).order_by("relevance", "-rating_count", "title")
+        movies = movie_search_order(movies, query=query)
     else:
         movies = movies.order_by(*_ordering(sort))
     return movies

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from community.core.api.filters import OrderingFilter
 from community.movies.models import Movie
+from community.movies.selectors import movie_search_filter, movie_search_order, search_query_clean
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -45,23 +46,10 @@ class MovieFilter(filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet[Movie]) -> QuerySet[Movie]:
         queryset = super().filter_queryset(queryset)
-        query = " ".join(self.form.cleaned_data.get("search", "").split())
-        if query and not self.form.cleaned_data.get("ordering"):
-            # As on the site: title matches first, then popularity.
-            queryset = queryset.annotate(
-                relevance=Case(
-                    When(title__iexact=query, then=Value(0)),
-                    When(title__istartswith=query, then=Value(1)),
-                    When(title__icontains=query, then=Value(2)),
-                    default=Value(3),
-                    output_field=IntegerField(),
-                )
-            ).order_by("relevance", "-rating_count", "title", "pk")
+        query = self.form.cleaned_data.get("search", "")
+        if search_query_clean(query) and not self.form.cleaned_data.get("ordering"):
+            queryset = movie_search_order(queryset, query=query)  # the catalog page's order
         return queryset
 
     def filter_search(self, queryset: QuerySet[Movie], name: str, value: str) -> QuerySet[Movie]:
-        for word in value.split()[:8]:
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(director_names__icontains=word) | Q(cast_names__icontains=word)
-            )
-        return queryset
+        return movie_search_filter(queryset, query=value)
