@@ -37,7 +37,15 @@ LINES = [
     ("story", "positive", "The heist plot is tight and surprising."),
     ("pacing", "negative", "The middle hour drags badly."),
     ("music", "positive", "The score hums with dread."),
+    ("characters", "positive", "McCauley is the coolest thief in cinema."),
 ]
+# Heat has a plot and a cast, so its page lists characters and moments.
+HEAT_PLOT = (
+    "Neil McCauley (Robert De Niro) leads a crew of professional thieves in Los Angeles. "
+    "Lieutenant Vincent Hanna (Al Pacino) hunts McCauley and his crew after an armoured car robbery."
+)
+HEAT_CAST = "Al Pacino, Robert De Niro, Val Kilmer"
+MOMENT = "The downtown shootout is the best scene of the decade."
 
 
 @pytest.fixture
@@ -48,13 +56,16 @@ def studio_site(transactional_db):
         MovieFactory(title=t, year=1995 + i, genres=[crime]) for i, t in enumerate(["Heat", "Ronin", "Thief"])
     ]
     studio.movies.add(*films)
+    films[0].plot, films[0].cast_names = HEAT_PLOT, HEAT_CAST
+    films[0].save(update_fields=["plot", "cast_names"])
     members = [UserFactory(username=f"viewer_name_{i}") for i in range(12)]
     for i, user in enumerate(members):
         for j, film in enumerate(films):
             # two years and two scores, each with at least 5 raters, so the charts have bars
             when = datetime(2014 + i % 2, 1 + (i * 5 + j) % 12, 10, tzinfo=UTC)
             RatingFactory(user=user, movie=film, score=Decimal(str(3.0 + (i + j) % 2 * 1.0)), created_at=when)
-        review = ReviewFactory(user=user, movie=films[0], body=" ".join(text for _a, _s, text in LINES))
+        body = " ".join([*(text for _a, _s, text in LINES), MOMENT])
+        review = ReviewFactory(user=user, movie=films[0], body=body)
         ReviewAnalysis.objects.create(
             review=review,
             label="positive" if i % 4 else "mixed",
@@ -194,6 +205,14 @@ def test_an_analyst_goes_from_studio_home_through_sorting_and_compare_to_a_film_
     assert "The two leads give towering performances." in quotes
     assert "The middle hour drags badly." in quotes
     no_reviewer_named()
+    # characters (from the plot, with their actor) and moments (from the reviews), and the favourites
+    assert page.locator("#characters-h ~ div table").inner_text().count("Neil McCauley") == 1
+    assert "Robert De Niro" in page.inner_text("#characters-h ~ div table")
+    assert "The downtown shootout" in page.inner_text("#moments-h ~ div table")
+    loved = page.locator("#favourites-h ~ div ol").first.inner_text()
+    assert "Neil McCauley" in loved and "the downtown shootout" in loved
+    assert MOMENT in page.locator("ul.insight-quotes q").all_inner_texts()
+
     page.screenshot(path=str(shots / "studio-film-insight-1280.png"), full_page=True)
 
     # the aspects table as CSV
