@@ -185,7 +185,7 @@ class Command(BaseCommand):
                     }
                 )
             extra = rng.sample(STAR_SENTENCES, rng.randint(1, 3))
-            written.append((aspects, " ".join([*(a["sentence"] for a in aspects), *extra])))
+            written.append((aspects, " ".join([*(str(a["sentence"]) for a in aspects), *extra])))
         reviews = Review.objects.bulk_create(
             [
                 Review(
