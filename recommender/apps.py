@@ -36,9 +36,11 @@ class RecommenderConfig(AppConfig):
 
     def ready(self) -> None:
         from community.core import health, pagecache
+        from community.movies import sentiment
 
         from . import exports, receivers  # noqa: F401  (receivers connect to community.core.events)
         from .selectors import recommendation_rows_stamp_fields
+        from .selectors_llm import movie_sentiment_summary
 
         # The homepage shows this member's rows: its cached copy is stale when they change.
         pagecache.register_stamp("home", recommendation_rows_stamp_fields)
@@ -46,3 +48,5 @@ class RecommenderConfig(AppConfig):
         health.register_readiness("recommender", models_readiness)
         # "Download my data" carries what the models derived from the member.
         exports.register()
+        # The movie detail API's sentiment summary reads this floor's analyses.
+        sentiment.sentiment_summary_register(movie_sentiment_summary)

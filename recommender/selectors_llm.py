@@ -6,9 +6,13 @@ ask whether the models are still warming up.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Avg, Count
+
+from community.movies.sentiment import SentimentSummary
 from recommender.models import GeneratedText, ReviewAnalysis, TasteProfile
 
 
@@ -43,23 +47,44 @@ def models_status() -> dict[str, Any]:
     return state
 
 
-def review_analysis(*, review_id: int) -> ReviewAnalysis | None:
-    return ReviewAnalysis.objects.filter(review_id=review_id).first()
+# Aspects are summarised over the most recent analysed reviews only, to keep the page cheap.
+ASPECT_SAMPLE = 500
+TOP_ASPECTS = 8
 
 
-def movie_aspect_summary(*, movie_id: int) -> list[dict[str, Any]]:
-    """Per aspect: how many reviews of the movie praise or criticise it, most discussed first."""
-    counts: dict[str, dict[str, Any]] = {}
-    rows = ReviewAnalysis.objects.filter(
-        review__movie_id=movie_id, review__hidden_at__isnull=True
-    ).values_list("aspects", flat=True)
-    for aspects in rows:
-        for a in aspects or []:
-            entry = counts.setdefault(
-                a["aspect"], {"aspect": a["aspect"], "positive": 0, "negative": 0, "mixed": 0}
-            )
-            entry[a.get("sentiment", "mixed")] = entry.get(a.get("sentiment", "mixed"), 0) + 1
-    return sorted(counts.values(), key=lambda e: -(e["positive"] + e["negative"] + e["mixed"]))
+def movie_sentiment_summary(*, movie_id: int) -> SentimentSummary:
+    """What the analyses of the movie's visible reviews add up to: how many are positive,
+    negative or mixed, their average score, and per aspect how many of the latest
+    ASPECT_SAMPLE praise or criticise it (the TOP_ASPECTS most discussed). Three queries.
+
+    Community shows it (the movie detail API) through the slot community.movies.sentiment,
+    filled from RecommenderConfig.ready().
+    """
+    analysed = ReviewAnalysis.objects.filter(review__movie_id=movie_id, review__hidden_at__isnull=True)
+    labels = {row["label"]: row["n"] for row in analysed.order_by().values("label").annotate(n=Count("pk"))}
+    average = analysed.aggregate(avg=Avg("score"))["avg"]
+    positive: Counter[str] = Counter()
+    negative: Counter[str] = Counter()
+    latest = analysed.order_by("-review__created_at").values_list("aspects", flat=True)[:ASPECT_SAMPLE]
+    for aspects in latest:
+        for item in aspects or []:
+            if not isinstance(item, dict) or not isinstance(item.get("aspect"), str):
+                continue
+            if item.get("sentiment") == "positive":
+                positive[item["aspect"]] += 1
+            elif item.get("sentiment") == "negative":
+                negative[item["aspect"]] += 1
+    return {
+        "analysed_reviews": sum(labels.values()),
+        "positive": labels.get("positive", 0),
+        "negative": labels.get("negative", 0),
+        "mixed": labels.get("mixed", 0),
+        "average_score": average,
+        "aspects": [
+            {"aspect": name, "positive": positive[name], "negative": negative[name]}
+            for name, _ in (positive + negative).most_common(TOP_ASPECTS)
+        ],
+    }
 
 
 def generated_text(*, user_id: int, movie_id: int, kind: str) -> GeneratedText | None:

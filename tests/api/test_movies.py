@@ -141,6 +141,17 @@ def test_the_detail_shows_metadata_rating_stats_and_sentiment(anon):
     assert body["in_my_watchlist"] is False
 
 
+def test_without_a_sentiment_provider_the_detail_shows_no_analysed_reviews(anon, monkeypatch):
+    from community.movies import sentiment
+
+    movie = MovieFactory()
+    analyse(ReviewFactory(movie=movie), "positive", 0.8, [])
+    assert anon.get(f"/api/v1/movies/{movie.pk}/").json()["sentiment"]["analysed_reviews"] == 1
+    # Community reads the analyses only through the slot the recommender fills.
+    monkeypatch.setattr(sentiment, "_reader", None)
+    assert anon.get(f"/api/v1/movies/{movie.pk}/").json()["sentiment"] == sentiment.empty_summary()
+
+
 def test_the_detail_shows_the_signed_in_users_rating_and_watchlist(api, member):
     movie = MovieFactory()
     RatingFactory(movie=movie, user=member, score=Decimal("3.5"))

@@ -109,9 +109,10 @@ def test_pages_can_read_aspect_counts_and_model_status():
     for body in ("The acting was great.", "The acting was awful.", "The acting was superb."):
         analysis.review_analyse(review_id=ReviewFactory(movie=movie, body=body).pk)
 
-    summary = selectors_llm.movie_aspect_summary(movie_id=movie.pk)
+    summary = selectors_llm.movie_sentiment_summary(movie_id=movie.pk)
 
-    assert summary[0] == {"aspect": "acting", "positive": 2, "negative": 1, "mixed": 0}
+    assert summary["analysed_reviews"] == 3
+    assert summary["aspects"][0] == {"aspect": "acting", "positive": 2, "negative": 1}
     assert selectors_llm.models_status()["ready"] is True  # the fake models are always ready
 
 
