@@ -54,7 +54,8 @@ STOPWORDS = _words(
     Mayer Netflix Amazon HBO BBC CBS NBC ABC BFI UNESCO FBI CIA NASA Police Army Navy Air Force
     Marines Team Club Band Society Part Chapter Book Novel Season Episode Series Trilogy Sequel
     Prequel Story Tale Legend Saga Part Volume Technicolor Dolby IMAX Blu Ray DVD Hong Kong
-    Role Roles Actor Actress Supporting Leading
+    Role Roles Actor Actress Supporting Leading Lieutenant Colonel Inspector Sheriff Commander
+    Admiral Corporal Deputy Judge Senator Governor
     """
 )
 
@@ -92,7 +93,8 @@ _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|his|her|their|its|our|this|that)
 _TITLE_WORDS = _words(
     """
     Mr Mrs Ms Miss Dr Sir Lady Lord King Queen Prince Princess Captain Agent Detective Officer
-    Sergeant Doctor Professor Father Mother Uncle Aunt Saint St Count Baron
+    Sergeant Doctor Professor Father Mother Uncle Aunt Saint St Count Baron Lieutenant Colonel
+    Inspector Sheriff Commander Admiral Corporal Deputy Judge Senator Governor
     """
 )
 

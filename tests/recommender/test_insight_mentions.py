@@ -231,3 +231,22 @@ def test_a_wikipedia_lead_needs_three_uses_of_an_unpaired_name() -> None:
     )
     assert film_characters(plot=lead, cast_names="") == []
     assert names(film_characters(plot=synopsis, cast_names="")) == {"Anne": None, "Georges": None}
+
+
+def test_a_rank_before_a_name_is_no_alias_of_the_character() -> None:
+    plot = (
+        "Neil McCauley (Robert De Niro) leads a crew of thieves in Los Angeles. "
+        "Lieutenant Vincent Hanna (Al Pacino) hunts McCauley and his crew."
+    )
+    hanna = next(
+        c
+        for c in film_characters(plot=plot, cast_names="Al Pacino, Robert De Niro")
+        if c.actor == "Al Pacino"
+    )
+    assert "Lieutenant" not in hanna.aliases and set(hanna.aliases) == {"Vincent", "Hanna"}
+    counts = mention_counts(
+        sentences=[(1, "Another Lieutenant steals the show.", 0.1), (2, "Hanna is obsessed.", 0.5)],
+        characters=[hanna],
+        performers=[],
+    )
+    assert counts[hanna.name]["review_ids"] == [2]
