@@ -28,11 +28,22 @@ def watchlist_remove(*, user: User, movie: Movie) -> bool:
     return bool(deleted)
 
 
+NO_SUCH_ACCOUNT = "No member with this username."
+
+
 def follow_create(*, follower: User, followee: User) -> Follow:
-    """Follow another user (following twice is harmless; following oneself is refused)."""
+    """Follow another account, for the profile page's button and the API alike.
+
+    Any active account can be followed, imported ones too (MovieLens raters and critics cannot
+    log in, but their ratings and reviews are on the site, and following a critic is what a
+    film site's members expect): their ratings and reviews then show in the follower's feed.
+    Following twice is harmless. Raises ValidationError for oneself or a deactivated account.
+    """
     _require_member(follower)
     if follower.pk == followee.pk:
         raise ValidationError("You cannot follow yourself.")
+    if not followee.is_active:
+        raise ValidationError(NO_SUCH_ACCOUNT)
     follow, _ = Follow.objects.get_or_create(follower=follower, followee=followee)
     return follow
 

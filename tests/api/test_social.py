@@ -55,14 +55,18 @@ def test_a_member_follows_and_unfollows_another(api, member):
     assert not Follow.objects.exists()
 
 
-def test_following_oneself_unknown_or_imported_users_answers_400(api, member):
-    imported = ImportedUserFactory()
+def test_following_oneself_or_unknown_users_answers_400(api, member):
     assert api.post("/api/v1/me/following/", {"username": member.username}, format="json").status_code == 400
     assert api.post("/api/v1/me/following/", {"username": "ghost"}, format="json").status_code == 400
-    assert (
-        api.post("/api/v1/me/following/", {"username": imported.username}, format="json").status_code == 400
-    )
     assert api.post("/api/v1/me/following/", {}, format="json").status_code == 400
+
+
+def test_an_imported_rater_can_be_followed_and_unfollowed(api, member):
+    imported = ImportedUserFactory()
+    followed = api.post("/api/v1/me/following/", {"username": imported.username}, format="json")
+    assert followed.status_code == 201
+    assert Follow.objects.filter(follower=member, followee=imported).exists()
+    assert api.delete(f"/api/v1/me/following/{imported.username}/").status_code == 204
 
 
 def test_unfollowing_a_strange_name_answers_404(api):

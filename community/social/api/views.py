@@ -28,8 +28,9 @@ from community.social.api.serializers import (
 from community.social.models import Follow, WatchlistItem
 
 
-def member_by_username(username: str) -> User:
-    return get_object_or_404(User, username=clean_lookup(username), kind=User.Kind.MEMBER, is_active=True)
+def account_by_username(username: str) -> User:
+    """An active account, imported ones included (they can be followed, as on the website)."""
+    return get_object_or_404(User, username=clean_lookup(username), is_active=True)
 
 
 class WatchlistApi(generics.GenericAPIView):
@@ -103,18 +104,16 @@ class FollowingApi(generics.GenericAPIView):
 
     @extend_schema(
         tags=["follows"],
-        summary="Follow a member (following twice is harmless)",
+        summary="Follow a member or an imported critic or rater (following twice is harmless)",
         request=FollowInputSerializer,
         responses={201: FollowingSerializer},
     )
     def post(self, request: Request) -> Response:
         data = FollowInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        followee = User.objects.filter(
-            username=data.validated_data["username"], kind=User.Kind.MEMBER, is_active=True
-        ).first()
+        followee = User.objects.filter(username=data.validated_data["username"], is_active=True).first()
         if followee is None:
-            raise ValidationError({"username": ["No member with this username."]})
+            raise ValidationError({"username": [services.NO_SUCH_ACCOUNT]})
         follow = services.follow_create(follower=signed_in_member(request), followee=followee)
         return Response(FollowingSerializer(follow).data, status=status.HTTP_201_CREATED)
 
@@ -123,10 +122,10 @@ class FollowingItemApi(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = FollowingSerializer
 
-    @extend_schema(tags=["follows"], summary="Stop following a member", responses={204: None})
+    @extend_schema(tags=["follows"], summary="Stop following an account", responses={204: None})
     def delete(self, request: Request, username: str) -> Response:
         if not services.follow_delete(
-            follower=signed_in_member(request), followee=member_by_username(username)
+            follower=signed_in_member(request), followee=account_by_username(username)
         ):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
