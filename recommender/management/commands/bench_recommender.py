@@ -25,7 +25,7 @@ import numpy as np
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from recommender.hybrid import data
+from recommender import benchmarks
 from recommender.hybrid.blend import Hybrid
 from recommender.hybrid.people import people_matrix
 from recommender.hybrid.serving import ServingModel
@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--users", type=int, default=300)
         parser.add_argument("--repeat", type=int, default=3, help="timed passes over the users")
-        parser.add_argument("--dataset", default="ml-latest-small", choices=sorted(data.LOADERS))
+        parser.add_argument("--dataset", default="ml-latest-small", choices=sorted(benchmarks.LOADERS))
         parser.add_argument(
             "--from-db", action="store_true", help="use the active model and the site's users"
         )
@@ -81,11 +81,11 @@ class Command(BaseCommand):
         else:
             from recommender.management.commands.evaluate_recommender import content_vectors
 
-            ratings = data.LOADERS[opts["dataset"]]()
+            ratings = benchmarks.LOADERS[opts["dataset"]]()
             vectors, _ = content_vectors(ratings, content="tfidf")
             movie_people, names = None, list[str]()
             if not opts["no_people"]:
-                ratings = data.with_wikidata_people(ratings)
+                ratings = benchmarks.with_wikidata_people(ratings)
                 movie_people, names = people_matrix(ratings.people)
             start = time.perf_counter()
             hybrid = Hybrid(content_vectors=vectors, movie_people=movie_people, people_names=names).fit(

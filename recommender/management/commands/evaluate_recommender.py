@@ -23,6 +23,7 @@ import numpy as np
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from recommender import benchmarks
 from recommender.hybrid import cf, data, evaluation
 from recommender.hybrid.blend import FEATURES, Hybrid
 from recommender.hybrid.content import ContentScorer, item_vectors, tfidf_text_vectors
@@ -122,11 +123,11 @@ class Command(BaseCommand):
         seed = opts["seed"]
         tables, ratios, cold_ratios = [], {}, {}
         for name in opts["datasets"]:
-            ratings = data.LOADERS[name]()
+            ratings = benchmarks.LOADERS[name]()
             vectors, kind = content_vectors(ratings, content=opts["content"])
             movie_people = None
             if opts["people"]:
-                ratings = data.with_wikidata_people(ratings)
+                ratings = benchmarks.with_wikidata_people(ratings)
                 movie_people, _ = people_matrix(ratings.people)
                 kind += f", people for {sum(1 for p in ratings.people if p)} items"
             methods = makers(vectors, seed=seed, movie_people=movie_people)
@@ -165,7 +166,7 @@ class Command(BaseCommand):
                     tables.append(people_weights(fitted["Hybrid"]))
         rmse = surprise = None
         if not opts["skip_rmse"]:
-            ml100k = data.load_ml100k()
+            ml100k = benchmarks.load_ml100k()
             rmse, mae, secs = evaluation.rating_cv(
                 lambda: cf.RatingBlend(seed=seed), ml100k.matrix, seed=seed
             )

@@ -8,7 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from recommender.hybrid import data, serving
+from recommender import benchmarks
+from recommender.hybrid import serving
 from recommender.hybrid.blend import PARTIAL_PARTS, Hybrid
 from recommender.hybrid.serving import ServingModel, load_current, save_artifact
 
@@ -196,7 +197,7 @@ def test_on_every_ml_latest_small_user_kept_sums_give_the_fresh_scores():
     same top 20."""
     from recommender.management.commands.evaluate_recommender import content_vectors
 
-    ratings = data.LOADERS["ml-latest-small"]()
+    ratings = benchmarks.LOADERS["ml-latest-small"]()
     hybrid = Hybrid(content_vectors=content_vectors(ratings, content="tfidf")[0]).fit(ratings.matrix)
     model = ServingModel(
         hybrid, item_ids=ratings.item_ids, titles=ratings.titles, genres=ratings.genres, version="t"
