@@ -1,7 +1,7 @@
 """Studio console API. Every endpoint is scoped to the studios the signed-in user belongs to.
 
 Insight endpoints come later under /api/v1/studios/<studio_slug>/...; they use
-IsStudioMember, which answers 403 to people outside the studio.
+IsStudioMember, which answers 404 to people outside the studio (as the pages do).
 """
 
 from __future__ import annotations
