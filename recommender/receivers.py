@@ -8,11 +8,17 @@ from community.core import events  # noqa: F401
 
 
 @receiver(events.review_saved, dispatch_uid="recommender.analyse_review")
-def _analyse_saved_review(sender, review_id: int, text_changed: bool = True, **kwargs) -> None:
+def _analyse_saved_review(sender, review_id: int, user_id: int, text_changed: bool = True, **kwargs) -> None:
+    # A new text is analysed first; the analysis then queues the author's taste profile and
+    # rows, so each is refreshed once and sees the review's sentiment. Otherwise only the rows.
     if text_changed:
         from recommender.tasks.analysis import analyse_review
 
         analyse_review.delay(review_id)
+    else:
+        from recommender.tasks.recommendations import recommendations_refresh
+
+        recommendations_refresh.delay(user_id)
 
 
 @receiver(events.rating_saved, dispatch_uid="recommender.taste_after_rating")
@@ -28,9 +34,9 @@ def _refresh_taste_profile(sender, user_id: int, **kwargs) -> None:
 # --- a user's recommendation rows (recommender.tasks.recommendations) ---
 
 
+# (review_saved: see _analyse_saved_review above)
 @receiver(events.rating_saved, dispatch_uid="recommender.rows_after_rating")
 @receiver(events.rating_deleted, dispatch_uid="recommender.rows_after_rating_deleted")
-@receiver(events.review_saved, dispatch_uid="recommender.rows_after_review")
 @receiver(events.review_deleted, dispatch_uid="recommender.rows_after_review_deleted")
 @receiver(events.review_visibility_changed, dispatch_uid="recommender.rows_after_review_hidden")
 def _refresh_recommendations(sender, user_id: int, **kwargs) -> None:

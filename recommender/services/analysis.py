@@ -52,13 +52,20 @@ def _queue_film_insight(movie_id: int) -> None:
     film_insight_queue(movie_id=movie_id)
 
 
+def _queue_taste_profile(user_id: int) -> None:
+    from recommender.tasks.analysis import taste_profile_refresh
+
+    taste_profile_refresh.delay(user_id)
+
+
 def reviews_analyse(*, review_ids: Iterable[int], analyser=None) -> list[ReviewAnalysis]:
     """Analyse the current text of each review with the current model, in one model pass.
 
     Safe to repeat: a review whose stored analysis already matches its text and the
     model version is left alone, and each review keeps exactly one analysis row.
-    Reviews deleted or hidden by moderators meanwhile are skipped. Authors' taste profiles are
-    refreshed.
+    Reviews deleted or hidden by moderators meanwhile are skipped. Once committed, the taste
+    profile of each author with a new analysis is queued (taste_profile_refresh, once per
+    author), as is the studio console's insight of each film.
     """
     analyser = analyser or sentiment.get_analyser()
     reviews = list(Review.objects.visible().filter(pk__in=list(review_ids)).select_related("analysis"))
@@ -73,6 +80,7 @@ def reviews_analyse(*, review_ids: Iterable[int], analyser=None) -> list[ReviewA
         return []
     results = analyser.analyse_many([review.body for review, _ in todo])
     stored = []
+    authors: set[int] = set()
     with transaction.atomic():
         # Lock the reviews so a concurrent edit or a second run of the same batch waits.
         current = dict(
@@ -84,11 +92,13 @@ def reviews_analyse(*, review_ids: Iterable[int], analyser=None) -> list[ReviewA
             if review.pk not in current or text_hash(current[review.pk]) != digest:
                 continue  # deleted or edited while we were reading; its own task will follow
             stored.append(_store(review, result, digest))
+            authors.add(review.user_id)
         # The studio console's figures for these films include the new analyses.
         for movie_id in sorted({review.movie_id for review, _ in todo if review.pk in current}):
             transaction.on_commit(partial(_queue_film_insight, movie_id), robust=True)
-    for user_id in {r.user_id for r, _ in todo}:
-        taste_profile_update(user_id=user_id)
+        # The authors' aspect preferences follow, by their own task (the one place they change).
+        for user_id in sorted(authors):
+            transaction.on_commit(partial(_queue_taste_profile, user_id), robust=True)
     return stored
 
 

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from community.reviews.models import Review
 from recommender.llm import sentiment
 from recommender.services import analysis
 
@@ -45,16 +46,24 @@ def _model_ready() -> bool:
     max_retries=6,
 )
 def analyse_review(review_id: int) -> str:
-    """Analyse one review; while the model is still being trained the backfill will do it later."""
+    """Analyse one new or edited review, then refresh its author's rows (once: the event that
+    queued this task queues no refresh of its own). The service queues the taste profile.
+
+    While the model is still being prepared the backfill analyses it later; the rows are
+    refreshed now all the same.
+    """
+    from recommender.tasks.recommendations import recommendations_refresh
+
     if not _model_ready():
         log.info("sentiment model not ready; review %s waits for the backfill", review_id)
+        author_id = Review.objects.filter(pk=review_id).values_list("user_id", flat=True).first()
+        if author_id is not None:
+            recommendations_refresh.delay(author_id)
         return "warming-up"
     result = analysis.review_analyse(review_id=review_id)
     if result is None:
         return "gone"
     # The review's sentiment changes how much its rating says: re-rank the author's picks.
-    from recommender.tasks.recommendations import recommendations_refresh
-
     recommendations_refresh.delay(result.review.user_id)
     return "done"
 

@@ -167,13 +167,9 @@ def test_hiding_a_review_refreshes_the_authors_taste_and_rows_after_commit(
     queued.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.content_restore(staff=staff, target=review, reason="Appeal")
-    # restored: analysed again if it was edited while hidden, then taste and rows as above
-    assert sorted(queued) == [
-        ("analyse", review.pk),
-        ("rows", review.user_id),
-        ("rows", review.user_id),
-        ("taste", review.user_id),
-    ]
+    # restored: analysed again if it was edited while hidden (the analysis then queues what
+    # follows it), and taste and rows as above, each once
+    assert sorted(queued) == [("analyse", review.pk), ("rows", review.user_id), ("taste", review.user_id)]
 
 
 def test_hidden_reviews_are_no_input_to_taste_profiles_or_the_analysis_sweep(staff, monkeypatch):

@@ -6,7 +6,7 @@ import pytest
 
 from recommender.models import ReviewAnalysis, TasteProfile
 from recommender.services import analysis
-from recommender.tasks.analysis import analyse_review, analyse_reviews_batch
+from recommender.tasks.analysis import analyse_review, analyse_reviews_batch, taste_profile_refresh
 from tests.factories import GenreFactory, MovieFactory, RatingFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,7 @@ def test_the_taste_profile_follows_ratings_and_reviewed_aspects():
         RatingFactory(user=user, movie=MovieFactory(genres=[romance]), score=Decimal(score))
     ReviewFactory(user=user, body="The pacing was tense and great. The music was awful.")
     analysis.review_analyse(review_id=user.reviews.get().pk)
+    assert taste_profile_refresh.run(user.pk) == "done"
 
     profile = TasteProfile.objects.get(user=user)
 
@@ -100,6 +101,65 @@ def test_saving_a_review_queues_its_analysis(django_capture_on_commit_callbacks,
     with django_capture_on_commit_callbacks(execute=True):
         review = review_post(user=user, movie=movie, body="A tense, brilliant thriller.")
     assert queued == [review.pk]
+
+
+@pytest.fixture
+def follow_ups(monkeypatch):
+    """The tasks that follow an analysis, counted (user ids) instead of sent."""
+    from recommender.tasks import analysis as analysis_tasks
+    from recommender.tasks import recommendations as recommendation_tasks
+
+    sent: dict[str, list[int]] = {"rows": [], "taste": []}
+    monkeypatch.setattr(
+        recommendation_tasks.recommendations_refresh, "delay", lambda user_id: sent["rows"].append(user_id)
+    )
+    monkeypatch.setattr(
+        analysis_tasks.taste_profile_refresh, "delay", lambda user_id: sent["taste"].append(user_id)
+    )
+    return sent
+
+
+def test_posting_a_review_refreshes_its_authors_rows_and_taste_profile_once_each(
+    follow_ups, monkeypatch, django_capture_on_commit_callbacks
+):
+    from community.reviews.services import review_post
+
+    # The analysis task runs where it is queued, as a worker would run it.
+    monkeypatch.setattr(analyse_review, "delay", lambda review_id: analyse_review.run(review_id))
+    user, movie = UserFactory(), MovieFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        review = review_post(user=user, movie=movie, body="A tense, brilliant thriller.")
+
+    assert ReviewAnalysis.objects.filter(review=review).exists()
+    assert follow_ups == {"rows": [user.pk], "taste": [user.pk]}
+
+
+def test_a_review_posted_while_the_model_warms_up_still_refreshes_the_rows_once(
+    follow_ups, monkeypatch, django_capture_on_commit_callbacks
+):
+    from community.reviews.services import review_post
+    from recommender.tasks import analysis as analysis_tasks
+
+    monkeypatch.setattr(analysis_tasks, "_model_ready", lambda: False)
+    monkeypatch.setattr(analyse_review, "delay", lambda review_id: analyse_review.run(review_id))
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        review_post(user=user, movie=MovieFactory(), body="Slow but lovely.")
+
+    assert not ReviewAnalysis.objects.exists()
+    assert follow_ups == {"rows": [user.pk], "taste": []}  # the backfill's analysis brings the taste
+
+
+def test_a_batch_queues_each_authors_taste_profile_once(follow_ups, django_capture_on_commit_callbacks):
+    author, other = UserFactory(), UserFactory()
+    reviews = [ReviewFactory(user=author, body=b) for b in ("Great acting.", "Awful music.")]
+    reviews.append(ReviewFactory(user=other, body="Fine."))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(analysis.reviews_analyse(review_ids=[r.pk for r in reviews])) == 3
+    assert sorted(follow_ups["taste"]) == sorted([author.pk, other.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert analysis.reviews_analyse(review_ids=[r.pk for r in reviews]) == []  # nothing new
+    assert len(follow_ups["taste"]) == 2
 
 
 def test_pages_can_read_aspect_counts_and_model_status():
