@@ -202,11 +202,14 @@ def _aspects(analysed: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             counts[aspect][label] += 1
             reviewers[aspect].add(review["user_id"])
             sentence = (item.get("sentence") or "").strip()
-            if review["quotable"] and sentence and label in ("positive", "negative"):
+            # A quote is the reviewer's sentence verbatim: one too long to show whole is not quoted.
+            if (
+                review["quotable"]
+                and 0 < len(sentence) <= QUOTE_MAX_CHARS
+                and label in ("positive", "negative")
+            ):
                 spoiler = review["has_spoilers"]
-                pools[aspect].append(
-                    (float(item.get("score", 0.0)), sentence[:QUOTE_MAX_CHARS], label, spoiler)
-                )
+                pools[aspect].append((float(item.get("score", 0.0)), sentence, label, spoiler))
                 spoiler_quote_reviewers[aspect].add(review["user_id"])
                 if not spoiler:
                     quote_reviewers[aspect].add(review["user_id"])

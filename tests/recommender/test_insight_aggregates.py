@@ -85,6 +85,16 @@ def test_net_sentiment_aspects_and_quotes_keep_spoiler_reviews_flagged(film):
     assert insight.most_praised == "acting" and insight.most_criticised == ""
 
 
+def test_an_aspect_sentence_too_long_to_show_whole_is_counted_but_never_quoted_cut(film):
+    long = "The acting " + "is remarkably assured in every single scene " * 8 + "."
+    assert len(long) > services.QUOTE_MAX_CHARS
+    analyse(ReviewFactory(movie=film), "positive", [("acting", "positive", 0.9, long)])
+    analyse(ReviewFactory(movie=film), "positive", [("acting", "positive", 0.5, "Fine acting.")])
+    acting = services.film_insight_refresh(movie_id=film.pk).aspects["acting"]
+    assert acting["mentions"] == 2
+    assert [q["text"] for q in acting["quotes"]] == ["Fine acting."]
+
+
 def test_a_refresh_run_twice_keeps_one_row_with_the_same_figures(film):
     RatingFactory(movie=film, score=Decimal("4.0"))
     first = services.film_insight_refresh(movie_id=film.pk)
