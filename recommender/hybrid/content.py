@@ -84,20 +84,6 @@ def item_vectors(
     return _normalise_rows(np.hstack(parts)), vocab
 
 
-def genre_matrix(genres: Sequence[Sequence[str]], vocab: Sequence[str]) -> sp.csr_matrix:
-    """Items x genres 0/1 matrix in the order of ``vocab``."""
-    col = {g: i for i, g in enumerate(vocab)}
-    rows, cols = [], []
-    for i, gs in enumerate(genres):
-        for name in gs:
-            if name in col:
-                rows.append(i)
-                cols.append(col[name])
-    return sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(genres), len(vocab))
-    )
-
-
 class ContentScorer:
     """Score items by cosine to a user's taste vector built from the items they rated.
 

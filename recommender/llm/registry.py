@@ -362,10 +362,6 @@ def resolve_llm(choice: str | None = None, *, quiet: bool = True) -> ResolvedLLM
     )
 
 
-def verify_file(path: Path, sha256: str) -> bool:
-    return sha256_file(path) == sha256
-
-
 def setting(name: str, default: str = "") -> str:
     """An LLM_* value: the environment first, then Django settings, then `default`."""
     value = os.environ.get(name, "")

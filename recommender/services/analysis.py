@@ -212,13 +212,3 @@ def taste_profile_update(*, user_id: int) -> TasteProfile:
         },
     )
     return profile
-
-
-def taste_vector(profile: TasteProfile) -> dict[str, float]:
-    """A flat, prefixed vector ("genre:Crime", "aspect:pacing", "person:...") for the recommender."""
-    prefs = profile.preferences or {}
-    out: dict[str, float] = {}
-    for group, prefix in (("genres", "genre"), ("aspects", "aspect"), ("people", "person")):
-        for key, value in (prefs.get(group) or {}).items():
-            out[f"{prefix}:{key}"] = float(value)
-    return out
