@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fake_models(monkeypatch):
-    monkeypatch.setenv("LLM_BACKEND", "fake")
+def _scripted_models(fake_models):
+    """Every test here runs on the scripted models (the `fake_models` fixture of conftest.py)."""
 
 
 def test_a_review_is_stored_with_label_score_aspects_and_model_version():

@@ -24,13 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fake_models(monkeypatch):
-    monkeypatch.setenv("LLM_BACKEND", "fake")
-    from recommender.llm.generation import get_backend
-
-    get_backend.cache_clear()
-    yield
-    get_backend.cache_clear()
+def _scripted_models(fake_models):
+    """Every test here runs on the scripted models (the `fake_models` fixture of conftest.py)."""
 
 
 @pytest.fixture

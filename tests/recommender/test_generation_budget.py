@@ -11,21 +11,18 @@ import threading
 from datetime import timedelta
 from decimal import Decimal
 
-import numpy as np
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from recommender.hybrid import serving
 from recommender.models import GeneratedText, GenerationCharge, Recommendation
-from recommender.services import recommendations
 from recommender.services.budget import GenerationBudgetSpent, generation_budget_charge
 from recommender.tasks.generation import explanations_refresh
 from recommender.tasks.recommendations import recommendations_refresh as refresh_task
 from tests.api.conftest import client_for
-from tests.factories import GenreFactory, MovieFactory, RatingFactory, UserFactory
+from tests.factories import MovieFactory, RatingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,30 +41,10 @@ def eager_tasks():
     app.conf.task_always_eager = eager
 
 
-@pytest.fixture
-def world(fake_models, settings):
-    """24 members who each love one genre, 45 movies, and a trained recommender."""
-    settings.RECOMMENDER_TRAIN_OPTIONS = {"als_factors": 8, "als_iterations": 4, "pool_size": 30}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True)
+def _budget(fake_models, settings):
+    """The scripted models and a budget of 20 texts an hour; `world` is the shared trained one."""
     settings.GENERATION_BUDGET = "20/hour"
-    serving.forget_loaded()
-    rng = np.random.default_rng(0)
-    genres = {name: GenreFactory(name=name) for name in GENRES}
-    movies: dict[str, list] = {name: [] for name in GENRES}
-    for i in range(45):
-        name = GENRES[i % 3]
-        movies[name].append(MovieFactory(title=f"{name} story {i}", genres=[genres[name]]))
-    for u in range(24):
-        rater = UserFactory()
-        fav = GENRES[u % 3]
-        for name in GENRES:
-            for movie in movies[name]:
-                if rng.random() < (0.55 if name == fav else 0.08):
-                    score = Decimal("4.5") if name == fav else Decimal("2.0")
-                    RatingFactory(user=rater, movie=movie, score=score)
-    recommendations.recommender_train(content="tfidf")
-    yield movies
-    serving.forget_loaded()
 
 
 def spend_the_budget(api: APIClient, movies: list) -> list[int]:
@@ -92,7 +69,7 @@ def test_rating_and_dismissing_through_the_api_runs_no_generation_once_the_budge
     assert statuses == [202] * 20 + [429]
     assert len(queued) == 20
 
-    crime = world["Crime"]
+    crime = world["movies"]["Crime"]
     with django_capture_on_commit_callbacks(execute=True):
         for movie in crime[:5]:
             assert (
@@ -141,7 +118,7 @@ def test_a_refresh_that_shows_the_same_movies_again_generates_no_second_explanat
     member = UserFactory()
     api = client_for(member)
     with django_capture_on_commit_callbacks(execute=True):
-        for movie in world["Crime"][:3]:
+        for movie in world["movies"]["Crime"][:3]:
             api.put(f"/api/v1/movies/{movie.pk}/rating/", {"score": 5}, format="json")
     first = list(queued)
     assert len(first) == len(explanations_of(member)) == 6

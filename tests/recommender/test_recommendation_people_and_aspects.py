@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import numpy as np
 import pytest
 from django.utils import timezone
 
 from community.movies.models import Credit, Person
 from community.reviews.models import Rating
-from recommender.hybrid import serving
 from recommender.hybrid.blend import Hybrid
 from recommender.models import Recommendation, ReviewAnalysis
 from recommender.services import recommendations
 from tests.factories import GenreFactory, MovieFactory, RatingFactory, ReviewFactory, UserFactory
+from tests.recommender.conftest import members_who_love
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +21,9 @@ DIRECTORS = ["Ada Lens", "Ben Frame", "Cleo Cut"]
 
 
 @pytest.fixture
-def world(tmp_path, settings):
-    """30 members who each love one director's films (genres tell nothing), 36 movies."""
-    settings.RECOMMENDER_MODEL_DIR = tmp_path / "models"
-    settings.RECOMMENDER_TRAIN_OPTIONS = {"als_factors": 8, "als_iterations": 4, "pool_size": 30}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    serving.forget_loaded()
-    rng = np.random.default_rng(0)
+def world(model_dir):
+    """30 members who each love one director's films (genres tell nothing), 36 movies: the
+    shared recommender world (tests/recommender/conftest.py) grouped by director."""
     drama = GenreFactory(name="Drama")
     people = {name: Person.objects.create(name=name) for name in DIRECTORS}
     star = Person.objects.create(name="Sam Star")
@@ -39,16 +34,9 @@ def world(tmp_path, settings):
         Credit.objects.create(movie=movie, person=people[name], role=Credit.Role.DIRECTOR)
         Credit.objects.create(movie=movie, person=star, role=Credit.Role.CAST, order=0)
         films[name].append(movie)
-    for u in range(30):
-        user = UserFactory()
-        fav = DIRECTORS[u % 3]
-        for name in DIRECTORS:
-            for movie in films[name]:
-                if rng.random() < (0.55 if name == fav else 0.08):
-                    RatingFactory(user=user, movie=movie, score=Decimal("4.5" if name == fav else "2.0"))
+    members_who_love(films)
     artifact = recommendations.recommender_train(content="tfidf")
-    yield {"films": films, "artifact": artifact}
-    serving.forget_loaded()
+    return {"films": films, "artifact": artifact}
 
 
 def test_training_reads_directors_and_cast_from_the_credits(world):

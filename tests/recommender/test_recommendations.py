@@ -16,45 +16,10 @@ from recommender.hybrid import serving
 from recommender.models import ModelArtifact, Recommendation, RecommendationFeedback, ReviewAnalysis
 from recommender.services import recommendations
 from recommender.tasks.recommendations import recommendations_refresh as refresh_task
-from tests.factories import GenreFactory, MovieFactory, RatingFactory, ReviewFactory, UserFactory
+from tests.factories import MovieFactory, RatingFactory, ReviewFactory, UserFactory
+from tests.recommender.conftest import GENRES
 
 pytestmark = pytest.mark.django_db
-
-GENRES = ["Crime", "Comedy", "Horror"]
-
-
-@pytest.fixture
-def model_dir(tmp_path, settings):
-    settings.RECOMMENDER_MODEL_DIR = tmp_path / "models"
-    settings.RECOMMENDER_TRAIN_OPTIONS = {"als_factors": 8, "als_iterations": 4, "pool_size": 30}
-    # 30 members with real password hashing would dominate the run time
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    serving.forget_loaded()
-    yield settings.RECOMMENDER_MODEL_DIR
-    serving.forget_loaded()
-
-
-@pytest.fixture
-def world(model_dir):
-    """30 members who each love one genre, 36 movies, and a trained model."""
-    rng = np.random.default_rng(0)
-    genres = {name: GenreFactory(name=name) for name in GENRES}
-    movies = {name: [] for name in GENRES}
-    for i in range(36):
-        name = GENRES[i % 3]
-        movies[name].append(MovieFactory(title=f"{name} story {i}", genres=[genres[name]]))
-    users = []
-    for u in range(30):
-        user = UserFactory()
-        users.append(user)
-        fav = GENRES[u % 3]
-        for name in GENRES:
-            for movie in movies[name]:
-                if rng.random() < (0.55 if name == fav else 0.08):
-                    score = Decimal("4.5") if name == fav else Decimal("2.0")
-                    RatingFactory(user=user, movie=movie, score=score)
-    artifact = recommendations.recommender_train(content="tfidf")
-    return {"movies": movies, "users": users, "artifact": artifact}
 
 
 def _rated(user, movies, score="5.0"):
