@@ -5,7 +5,7 @@ from django import template
 from django.template import engines
 from django.urls import reverse
 
-from tests.factories import MovieFactory
+from tests.factories import GenreFactory, MovieFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +27,27 @@ def fake_recommender_tags(monkeypatch):
     return library
 
 
-def test_without_the_recommender_tags_pages_show_their_fallbacks(member_client, monkeypatch):
-    # As on a deployment without the recommender app: community must still render.
+def test_without_the_recommender_tags_pages_show_their_fallbacks(
+    member_client, user, monkeypatch, fake_recommender_tags
+):
+    # As on a deployment without the recommender app: community must still render, with its own
+    # fallbacks. The stand-in tags stay installed, so a page that filled its slot anyway (or lost
+    # its fallback) fails here: their markers must not appear, the fallbacks' own content must.
     monkeypatch.setattr("community.core.views.template_tag_available", lambda *args: False)
     monkeypatch.setattr("community.movies.views.template_tag_available", lambda *args: False)
-    movie = MovieFactory(title="Heat")
-    assert b"Popular" in member_client.get(reverse("home")).content
-    assert b"Similar movies" in member_client.get(movie.get_absolute_url()).content
+    crime = GenreFactory(name="Crime")
+    heat = MovieFactory(title="Heat", genres=[crime])
+    MovieFactory(title="Thief", genres=[crime], rating_count=50)
+
+    home = member_client.get(reverse("home")).content.decode()
+    assert f"ROWS FOR {user.username}" not in home
+    assert 'id="for-you">Popular picks you have not rated' in home  # the fallback's heading
+    assert "Thief" in home  # its popular movies
+
+    page = member_client.get(heat.get_absolute_url()).content.decode()
+    assert "LIKE Heat" not in page
+    similar = page[page.index('id="similar-h"') :]
+    assert "Thief" in similar[: similar.index("</section>")]  # the same-genre fallback list
 
 
 def test_the_recommender_tags_fill_the_slots_when_they_exist(member_client, user, fake_recommender_tags):
