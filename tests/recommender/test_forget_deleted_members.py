@@ -9,7 +9,6 @@ from community.accounts.services import account_delete
 from recommender.hybrid import serving
 from recommender.models import ModelArtifact
 from recommender.services import recommendations
-from tests.recommender.test_recommendations import model_dir, world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
