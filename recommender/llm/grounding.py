@@ -579,6 +579,65 @@ def stray_numbers(text: str, facts: Facts) -> list[str]:
     return problems
 
 
+# How a summary characterises the reception as a whole, checked against the net sentiment.
+_WELL_RECEIVED = re.compile(
+    r"\b(?:well[- ]received|(?:critically |widely |universally )?acclaimed|rave reviews|glowing reviews"
+    r"|(?:largely |mostly |overwhelmingly |generally )?positive (?:reviews|reception|response)"
+    r"|critical success|warmly received|widely praised|universally praised)\b",
+    re.IGNORECASE,
+)
+_BADLY_RECEIVED = re.compile(
+    r"\b(?:poorly received|badly received|panned|critical failure|flop"
+    r"|(?:largely |mostly |overwhelmingly |generally )?negative (?:reviews|reception|response))\b",
+    re.IGNORECASE,
+)
+_MIXED = re.compile(
+    r"\b(?:mixed (?:reviews|reception|response)|divided|polari[sz]ed|lukewarm)\b", re.IGNORECASE
+)
+_NOT_BEFORE = re.compile(r"(?:\b(?:not|never|hardly)|n't)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# a quote given an author: the console's quotes are unattributed, and the facts name no author
+_ATTRIBUTED = re.compile(
+    r"[\"”]\s*,?\s*(?:by|from|says|said|writes|wrote|according to|notes|noted)\s+(?:critic\s+)?[A-Z]"
+)
+
+
+def _said(pattern: re.Pattern[str], text: str) -> str:
+    """The first phrase of `pattern` in `text` that is not negated ("not well received")."""
+    for match in pattern.finditer(text):
+        if not _NOT_BEFORE.search(text[: match.start()]):
+            return match.group(0)
+    return ""
+
+
+def _negated(pattern: re.Pattern[str], text: str) -> str:
+    for match in pattern.finditer(text):
+        if _NOT_BEFORE.search(text[: match.start()]):
+            return "not " + match.group(0)
+    return ""
+
+
+def reception_misstatements(text: str, facts: Facts) -> list[str]:
+    """A summary's word for the overall reception that its net sentiment contradicts, and quotes
+    given an author."""
+    net = facts.audience.net_sentiment if facts.audience else None
+    problems = []
+    if _ATTRIBUTED.search(text):
+        problems.append("attributes a quote to someone")
+    if net is None:
+        return problems
+    own = _QUOTED.sub(" ", text)
+    good, bad, mixed = _said(_WELL_RECEIVED, own), _said(_BADLY_RECEIVED, own), _said(_MIXED, own)
+    # "not well received" says the opposite
+    good, bad = good or _negated(_BADLY_RECEIVED, own), bad or _negated(_WELL_RECEIVED, own)
+    if good and net <= -0.3:
+        problems.append(f"says {good!r} but the net sentiment is {net:+.2f}")
+    if bad and net >= 0.3:
+        problems.append(f"says {bad!r} but the net sentiment is {net:+.2f}")
+    if mixed and abs(net) >= 0.5:
+        problems.append(f"says {mixed!r} but the net sentiment is {net:+.2f}")
+    return problems
+
+
 def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
@@ -594,6 +653,7 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     if kind == "audience_summary":
         # figures and quotes of the film's audience instead of a member's ratings
         problems += stray_numbers(stripped, facts) + unverified_quotes(stripped, facts)
+        problems += reception_misstatements(stripped, facts)
     else:
         problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
     if kind == "review_draft" and facts.rating is not None:
@@ -636,6 +696,7 @@ def _sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
     problems = [f"names {name}" for name in unknown_names(sentence, facts)]
     if kind == "audience_summary":
         problems += stray_numbers(sentence, facts) + unverified_quotes(sentence, facts)
+        problems += reception_misstatements(sentence, facts)
     else:
         problems += rating_misstatements(sentence, facts, own_rating=kind == "review_draft")
     if _URL.search(sentence):

@@ -274,10 +274,11 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
         limit = MAX_WORDS[kind] - (25 if strict else 15)
         task = (
             f"Write one paragraph for the studio that made {m.title}, in 3 or 4 sentences and under "
-            f"{limit} words: how audiences received it, what reviewers praise and what they criticise. "
+            f"{limit} words: how audiences received it (citing two or three of the figures), what reviewers "
+            "praise and what they criticise. "
             "Use only the figures above, each written exactly as it is there. You may quote one or two "
             "short phrases copied word for word from the quotes, inside double quotation marks. "
-            "Name no person. Output only the paragraph."
+            "Name no person and never say who wrote a quote. Output only the paragraph."
         )
     else:  # pragma: no cover - programming error
         raise ValueError(f"unknown kind {kind!r}")
@@ -292,6 +293,19 @@ def _pct(value: int) -> str:
     return f"{value}%"
 
 
+def reception(net_sentiment: float) -> str:
+    """The net sentiment in words (the checks hold a summary's own words to the same scale)."""
+    if net_sentiment >= 0.5:
+        return "mostly positive reviews"
+    if net_sentiment >= 0.2:
+        return "more positive than negative reviews"
+    if net_sentiment > -0.2:
+        return "mixed reviews"
+    if net_sentiment > -0.5:
+        return "more negative than positive reviews"
+    return "mostly negative reviews"
+
+
 def audience_block(m: MovieFacts, a: AudienceFacts) -> str:
     """A film's audience figures as prompt lines; every number written as a summary may repeat it."""
     lines = [f"Film: {m.label}"]
@@ -301,7 +315,7 @@ def audience_block(m: MovieFacts, a: AudienceFacts) -> str:
     if a.net_sentiment is not None:
         lines.append(
             f"Net sentiment of the reviews: {a.net_sentiment:+.2f} "
-            "(the share of positive reviews minus the share of negative ones)"
+            f"(the share of positive reviews minus the share of negative ones: {reception(a.net_sentiment)})"
         )
     if a.trend and a.recent_average is not None and a.previous_average is not None:
         lines.append(

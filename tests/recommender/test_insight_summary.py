@@ -122,6 +122,18 @@ def test_the_checks_fail_a_wrong_number_a_non_verbatim_quote_and_an_unknown_name
     ).ok
 
 
+def test_the_checks_fail_a_reception_the_net_sentiment_contradicts_and_a_quote_given_an_author(world):
+    facts = _facts(world["big"])  # every review positive: net sentiment +1.00
+    for text in (
+        GOOD + " Overall it received mixed reviews.",
+        GOOD + " Overall it was not well received.",
+        GOOD.replace('One wrote "The acting is superb".', '"The acting is superb", says Roger Ebert.'),
+    ):
+        problems = grounding.check_output("audience_summary", text, facts).problems
+        assert any("net sentiment" in p or "attributes" in p for p in problems), text
+    assert grounding.check_output("audience_summary", GOOD + " It was well received.", facts).ok
+
+
 def test_the_template_text_passes_the_same_checks(world):
     facts = _facts(world["big"])
     text, _ = prompts.fallback_text("audience_summary", facts)
