@@ -234,11 +234,17 @@ def _favourites(characters: list[dict[str, Any]], moments: list[dict[str, Any]])
         for m in moments
         if m["reviewers"] is not None and m["reviewers"] >= MIN_MEMBERS and m["sentiment"] is not None
     ]
-    ranked = sorted(pool, key=lambda e: (-e["sentiment"], -e["reviewers"], e["kind"], e["name"].casefold()))
-    loved = ranked[:FAVOURITES]
-    rest = ranked[FAVOURITES:]
-    least = sorted(rest, key=lambda e: (e["sentiment"], -e["reviewers"], e["kind"], e["name"].casefold()))
-    return {"loved_most": loved, "liked_least": least[:FAVOURITES]}
+    # Loved means liked on balance: an entry reviewers are negative about is never "loved most",
+    # however few entries there are (and a neutral one is neither).
+    loved = sorted(
+        (e for e in pool if e["sentiment"] > 0),
+        key=lambda e: (-e["sentiment"], -e["reviewers"], e["kind"], e["name"].casefold()),
+    )
+    least = sorted(
+        (e for e in pool if e["sentiment"] < 0),
+        key=lambda e: (e["sentiment"], -e["reviewers"], e["kind"], e["name"].casefold()),
+    )
+    return {"loved_most": loved[:FAVOURITES], "liked_least": least[:FAVOURITES]}
 
 
 def _film(

@@ -183,6 +183,16 @@ def test_what_audiences_love_most_is_the_best_liked_with_five_reviewers(world):
     assert [(e["name"], e["sentiment"]) for e in data["liked_least"]] == [("the ending", -0.7)]
 
 
+def test_an_entry_reviewers_dislike_is_never_loved_most_however_few_there_are(world):
+    insight = FilmInsight.objects.get(movie=world["film"])
+    insight.characters = [c for c in insight.characters if c["name"] == "Gilderoy Lockhart"]
+    insight.moments = [m for m in insight.moments if m["phrase"] == "the ending"]
+    insight.save()
+    data = selectors.film_insight(studio=world["studio"], movie_id=world["film"].pk)
+    assert [e["name"] for e in data["loved_most"]] == ["Gilderoy Lockhart"]
+    assert [e["name"] for e in data["liked_least"]] == ["the ending"]
+
+
 def test_spoiler_quotes_are_hidden_by_default_and_shown_after_the_owner_opts_in(world):
     studio = world["studio"]
     data = selectors.film_insight(studio=studio, movie_id=world["film"].pk)
