@@ -13,7 +13,17 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .prompts import MAX_WORDS, MIN_WORDS, SYSTEM, Facts, injected_sentences, plot_excerpt
+from .lexicon import ASPECTS as ASPECT_LEXICON
+from .prompts import (
+    BLAME_MIN_PCT,
+    MAX_WORDS,
+    MIN_WORDS,
+    PRAISE_MIN_PCT,
+    SYSTEM,
+    Facts,
+    injected_sentences,
+    plot_excerpt,
+)
 
 # Capitalised words that are not names of people or movies.
 _COMMON = {
@@ -638,6 +648,83 @@ def reception_misstatements(text: str, facts: Facts) -> list[str]:
     return problems
 
 
+# What a summary says about an aspect, in the model's own words, checked against that aspect's
+# figures. The words that name an aspect are the sentiment model's lexicon without those that
+# often mean something else in a summary ("score" of a rating, "comedy" the genre, "written by").
+_NOT_ASPECT_WORDS = frozenset(
+    [
+        "score",
+        "sound",
+        "written",
+        "writer",
+        "played",
+        "plays",
+        "role",
+        "roles",
+        "starring",
+        "comedy",
+        "comic",
+        "musical",
+        "beautiful",
+        "length",
+    ]
+)
+_ASPECT_WORD = {
+    aspect: re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in words if w not in _NOT_ASPECT_WORDS) + r")\b"
+    )
+    for aspect, words in ASPECT_LEXICON.items()
+}
+_ASPECT_BLAME = re.compile(
+    r"\b(?:lack\w*|criticis\w*|criticiz\w*|weak\w*|poor\w*|slow\w*|dull|flat|disappoint\w*|drag\w*"
+    r"|fail\w*|flaw\w*|problem\w*|uneven|thin|tedious|boring|clumsy|complain\w*|fell short|falls short"
+    r"|underdeveloped|shallow|predictable|forgettable|mediocre|bad|worst|faults?|negative)\b",
+    re.IGNORECASE,
+)
+_ASPECT_PRAISE = re.compile(
+    r"\b(?:prais\w*|strong\w*|excellent|great|impressive|impressed|outstanding|superb|brilliant"
+    r"|highlights?|laud\w*|admir\w*|enjoy\w*|loved|standout|stand-out|best|compelling|remarkable"
+    r"|engaging|memorable|positive|applaud\w*|commend\w*|well[- ]crafted|well[- ]executed)\b",
+    re.IGNORECASE,
+)
+# a sentence's clauses: praise and blame in "praised for X but criticised for Y" belong apart
+_ASPECT_CLAUSE_BREAK = re.compile(
+    r"\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|;", re.I
+)
+
+
+def aspect_misstatements(text: str, facts: Facts) -> list[str]:
+    """Aspects a summary speaks of that fewer than 5 reviewers wrote about, or that it praises or
+    blames against their figures ("criticised for its pacing" when 90% of pacing mentions are
+    positive). Quoted passages are the reviewers' words and are checked as quotes instead."""
+    if not facts.audience:
+        return []
+    known = {a.aspect: a for a in facts.audience.aspects}
+    problems: list[str] = []
+    own = _QUOTED.sub(" ", text)
+    clauses = [c for sentence in sentences(own) for c in _ASPECT_CLAUSE_BREAK.split(sentence)]
+    for clause in clauses:
+        low = clause.lower()
+        for aspect, pattern in _ASPECT_WORD.items():
+            if not pattern.search(low):
+                continue
+            fact = known.get(aspect)
+            if fact is None:
+                problems.append(f"speaks of {aspect}, which fewer than 5 reviewers wrote about")
+                continue
+            blame = _said(_ASPECT_BLAME, low)
+            praise = _said(_ASPECT_PRAISE, low)
+            if blame and not praise and fact.negative_pct < BLAME_MIN_PCT:
+                problems.append(
+                    f"blames the {aspect} ({blame!r}) but {fact.negative_pct}% of its mentions are negative"
+                )
+            if praise and not blame and fact.positive_pct < PRAISE_MIN_PCT:
+                problems.append(
+                    f"praises the {aspect} ({praise!r}) but {fact.positive_pct}% of its mentions are positive"
+                )
+    return list(dict.fromkeys(problems))
+
+
 def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
@@ -653,7 +740,7 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     if kind == "audience_summary":
         # figures and quotes of the film's audience instead of a member's ratings
         problems += stray_numbers(stripped, facts) + unverified_quotes(stripped, facts)
-        problems += reception_misstatements(stripped, facts)
+        problems += reception_misstatements(stripped, facts) + aspect_misstatements(stripped, facts)
     else:
         problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
     if kind == "review_draft" and facts.rating is not None:
@@ -696,7 +783,7 @@ def _sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
     problems = [f"names {name}" for name in unknown_names(sentence, facts)]
     if kind == "audience_summary":
         problems += stray_numbers(sentence, facts) + unverified_quotes(sentence, facts)
-        problems += reception_misstatements(sentence, facts)
+        problems += reception_misstatements(sentence, facts) + aspect_misstatements(sentence, facts)
     else:
         problems += rating_misstatements(sentence, facts, own_rating=kind == "review_draft")
     if _URL.search(sentence):

@@ -270,14 +270,28 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
     elif kind == "audience_summary":
         if strict:
             system += " Copy every number exactly as the facts write it, and add no other number."
-        parts = [audience_block(m, facts.audience or AudienceFacts(analysed=0))]
+        audience = facts.audience or AudienceFacts(analysed=0)
+        parts = [audience_block(m, audience)]
         limit = MAX_WORDS[kind] - (25 if strict else 15)
+        aspects = [a.aspect for a in audience.aspects]
+        if aspects:
+            scope = (
+                "what reviewers praise and what they criticise, speaking only of "
+                + ", ".join(aspects)
+                + " and each as its verdict above says; say nothing about any other part of the film. "
+                "You may quote one or two short phrases copied word for word from the quotes, inside "
+                "double quotation marks. "
+            )
+        else:
+            scope = (
+                "Fewer than 5 reviewers wrote about any one part of the film, so say nothing about its "
+                "story, acting, characters, visuals, music, pacing, humour or emotional impact. "
+            )
         task = (
-            f"Write one paragraph for the studio that made {m.title}, in 3 or 4 sentences and under "
-            f"{limit} words: how audiences received it (citing two or three of the figures), what reviewers "
-            "praise and what they criticise. "
-            "Use only the figures above, each written exactly as it is there. You may quote one or two "
-            "short phrases copied word for word from the quotes, inside double quotation marks. "
+            f"Write one paragraph for the studio that made {m.title}, in 2 to 4 sentences and under "
+            f"{limit} words: how audiences received it (citing two or three of the figures); "
+            + scope
+            + "Use only the figures above, each written exactly as it is there. "
             "Name no person and never say who wrote a quote. Output only the paragraph."
         )
     else:  # pragma: no cover - programming error
@@ -306,6 +320,23 @@ def reception(net_sentiment: float) -> str:
     return "mostly negative reviews"
 
 
+# The same thresholds as the grounding's aspect check (grounding.aspect_misstatements).
+PRAISE_MIN_PCT = 50  # an aspect may be called praised when at least half its mentions are positive
+BLAME_MIN_PCT = 25  # and criticised when at least a quarter of them are negative
+
+
+def aspect_verdict(aspect: AspectFacts) -> str:
+    """What a summary may say of an aspect, in words."""
+    praised, blamed = aspect.positive_pct >= PRAISE_MIN_PCT, aspect.negative_pct >= BLAME_MIN_PCT
+    if praised and blamed:
+        return "praised by most, criticised by some"
+    if praised:
+        return "praised"
+    if blamed:
+        return "criticised"
+    return "neither clearly praised nor criticised"
+
+
 def audience_block(m: MovieFacts, a: AudienceFacts) -> str:
     """A film's audience figures as prompt lines; every number written as a summary may repeat it."""
     lines = [f"Film: {m.label}"]
@@ -331,7 +362,7 @@ def audience_block(m: MovieFacts, a: AudienceFacts) -> str:
     for aspect in a.aspects:
         line = (
             f"- {aspect.aspect}: {_pct(aspect.positive_pct)} positive, {_pct(aspect.negative_pct)} negative, "
-            f"{aspect.reviewers} reviewers"
+            f"{aspect.reviewers} reviewers; verdict: {aspect_verdict(aspect)}"
         )
         if aspect.quotes:
             line += ". Quotes: " + " ".join(quote(q, limit=300) for q in aspect.quotes)

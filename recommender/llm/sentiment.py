@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .lexicon import ASPECTS
 from .registry import minilm_dir, models_dir
 
 log = logging.getLogger(__name__)
@@ -42,119 +43,7 @@ VAL_FRACTION = 0.1
 SHORT_WORDS = 60  # texts up to this many words use the "short" ensemble weights
 LABELS = ("negative", "positive")
 
-ASPECTS: dict[str, tuple[str, ...]] = {
-    "story": (
-        "story",
-        "plot",
-        "script",
-        "screenplay",
-        "writing",
-        "written",
-        "narrative",
-        "storyline",
-        "twist",
-        "ending",
-        "premise",
-        "dialogue",
-        "dialog",
-        "writer",
-    ),
-    "acting": (
-        "acting",
-        "actor",
-        "actors",
-        "actress",
-        "actresses",
-        "performance",
-        "performances",
-        "cast",
-        "acted",
-        "portrayal",
-        "portrays",
-        "played",
-        "plays",
-        "role",
-        "roles",
-        "starring",
-    ),
-    "characters": (
-        "character",
-        "characters",
-        "characterization",
-        "protagonist",
-        "villain",
-        "hero",
-        "heroine",
-        "characterisation",
-    ),
-    "visuals": (
-        "visual",
-        "visuals",
-        "cinematography",
-        "photography",
-        "shots",
-        "effects",
-        "cgi",
-        "beautiful",
-        "camera",
-        "images",
-        "imagery",
-        "scenery",
-        "colors",
-        "colours",
-        "costumes",
-        "sets",
-        "animation",
-    ),
-    "music": ("music", "score", "soundtrack", "song", "songs", "sound", "composer", "musical"),
-    "pacing": (
-        "pacing",
-        "pace",
-        "paced",
-        "slow",
-        "boring",
-        "dragged",
-        "drags",
-        "length",
-        "tedious",
-        "editing",
-        "runtime",
-        "overlong",
-        "tense",
-        "tension",
-    ),
-    "humour": (
-        "funny",
-        "humor",
-        "humour",
-        "jokes",
-        "joke",
-        "comedy",
-        "hilarious",
-        "laugh",
-        "laughs",
-        "laughed",
-        "witty",
-        "comic",
-        "gags",
-    ),
-    "emotional impact": (
-        "moving",
-        "emotional",
-        "emotion",
-        "emotions",
-        "touching",
-        "tears",
-        "cried",
-        "cry",
-        "heart",
-        "heartbreaking",
-        "powerful",
-        "haunting",
-        "scary",
-        "chilling",
-    ),
-}
+
 _ASPECT_PATTERNS = {
     name: re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
     for name, words in ASPECTS.items()

@@ -134,6 +134,24 @@ def test_the_checks_fail_a_reception_the_net_sentiment_contradicts_and_a_quote_g
     assert grounding.check_output("audience_summary", GOOD + " It was well received.", facts).ok
 
 
+def test_the_checks_fail_an_aspect_few_reviewers_wrote_about_or_judged_against_its_figures(world):
+    facts = _facts(world["big"])  # only acting has 5+ reviewers, 100% of its mentions positive
+    unfounded = GOOD + " Some found the pacing slow."
+    against = GOOD + " The acting was criticised as flat."
+    for text, expected in (
+        (unfounded, "speaks of pacing, which fewer than 5 reviewers wrote about"),
+        (against, "blames the acting"),
+    ):
+        problems = grounding.check_output("audience_summary", text, facts).problems
+        assert any(expected in p for p in problems), (text, problems)
+    # praise and blame in one sentence belong to their own clauses
+    mixed = GOOD + " The acting is praised, but the film is not for everyone."
+    assert grounding.check_output("audience_summary", mixed, facts).ok
+    # the prompt names the aspects a summary may speak of and each one's verdict
+    prompt = prompts.messages_for("audience_summary", facts)[1]["content"]
+    assert "speaking only of acting" in prompt and "verdict: praised" in prompt
+
+
 def test_the_template_text_passes_the_same_checks(world):
     facts = _facts(world["big"])
     text, _ = prompts.fallback_text("audience_summary", facts)
