@@ -37,10 +37,11 @@ class RecommenderConfig(AppConfig):
     def ready(self) -> None:
         from community.core import health, pagecache
         from community.movies import sentiment
+        from community.reviews import sentiment as review_sentiment
 
         from . import exports, receivers  # noqa: F401  (receivers connect to community.core.events)
         from .selectors import recommendation_rows_stamp_fields
-        from .selectors_llm import movie_sentiment_summary
+        from .selectors_llm import movie_sentiment_summary, review_sentiments
 
         # The homepage shows this member's rows: its cached copy is stale when they change.
         pagecache.register_stamp("home", recommendation_rows_stamp_fields)
@@ -50,3 +51,5 @@ class RecommenderConfig(AppConfig):
         exports.register()
         # The movie detail API's sentiment summary reads this floor's analyses.
         sentiment.sentiment_summary_register(movie_sentiment_summary)
+        # Every review card and the reviews API show each review's chip from this floor's analyses.
+        review_sentiment.review_sentiments_register(review_sentiments)

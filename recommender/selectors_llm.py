@@ -10,9 +10,11 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Case, Count, F, JSONField, QuerySet, Value, When
+from django.db.models.functions import JSONObject
 
 from community.movies.sentiment import SentimentSummary
+from community.reviews.models import Review
 from recommender.models import GeneratedText, ReviewAnalysis, TasteProfile
 
 
@@ -50,6 +52,29 @@ def models_status() -> dict[str, Any]:
 # Aspects are summarised over the most recent analysed reviews only, to keep the page cheap.
 ASPECT_SAMPLE = 500
 TOP_ASPECTS = 8
+
+
+def review_sentiments(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """The reviews, each with `sentiment` annotated: its chip from the analysis (a
+    community.reviews.sentiment.ReviewSentiment), or None if it has not been analysed.
+
+    Joined into the reviews' own query, so a list page's query count does not change. Community
+    shows it (review cards, the reviews API) through the slot community.reviews.sentiment,
+    filled from RecommenderConfig.ready().
+    """
+    label_display = Case(
+        *[When(analysis__label=value, then=Value(str(name))) for value, name in ReviewAnalysis.Label.choices],
+        default=F("analysis__label"),
+    )
+    chip = JSONObject(
+        label=F("analysis__label"),
+        label_display=label_display,
+        score=F("analysis__score"),
+        model_name=F("analysis__model_name"),
+    )
+    return reviews.annotate(
+        sentiment=Case(When(analysis__isnull=False, then=chip), default=None, output_field=JSONField())
+    )
 
 
 def movie_sentiment_summary(*, movie_id: int) -> SentimentSummary:

@@ -11,21 +11,13 @@ from community.accounts.models import User
 from community.movies.models import Movie
 from community.movies.selectors import HistogramBar, histogram_bars
 from community.reviews.models import Rating, Review, ReviewLike
+from community.reviews.sentiment import with_sentiments
 
 REVIEW_ORDERS = {"newest": "Newest", "liked": "Most liked"}
 
 
-def _with_analysis(reviews: QuerySet[Review]) -> QuerySet[Review]:
-    """Join the sentiment analysis when the recommender app provides one (by name, no import).
-
-    Templates read `review.analysis`; joining here keeps list pages at a fixed query count.
-    """
-    names = {f.name for f in Review._meta.get_fields()}
-    return reviews.select_related("analysis") if "analysis" in names else reviews
-
-
 def movie_reviews(*, movie: Movie, order: str = "newest") -> QuerySet[Review]:
-    reviews = _with_analysis(Review.objects.visible().filter(movie=movie).select_related("user"))
+    reviews = with_sentiments(Review.objects.visible().filter(movie=movie).select_related("user"))
     if order == "liked":
         return reviews.order_by("-like_count", "-created_at")
     return reviews.order_by("-created_at", "-pk")
@@ -37,14 +29,14 @@ def recent_reviews(
     reviews: QuerySet[Review] = Review.objects.visible().select_related("user", "movie")
     if source:
         reviews = reviews.filter(source=source)
-    reviews = _with_analysis(reviews).order_by("-created_at", "-pk")
+    reviews = with_sentiments(reviews).order_by("-created_at", "-pk")
     return reviews[:limit] if limit else reviews
 
 
 def user_reviews(*, user: User, viewer: User | AnonymousUser | None = None) -> QuerySet[Review]:
     """The member's reviews that ``viewer`` may see (their own hidden ones too, when it is them)."""
     reviews = Review.objects.visible_to(viewer).filter(user=user).select_related("movie", "user")
-    return _with_analysis(reviews).order_by("-created_at", "-pk")
+    return with_sentiments(reviews).order_by("-created_at", "-pk")
 
 
 def user_ratings(*, user: User) -> QuerySet[Rating]:
@@ -66,7 +58,7 @@ def review_for(*, user: User | AnonymousUser, movie: Movie) -> Review | None:
     """The member's own review of the movie, hidden or not (they see it marked)."""
     if not user.is_authenticated:
         return None
-    return Review.objects.filter(user=user, movie=movie).first()
+    return with_sentiments(Review.objects.filter(user=user, movie=movie)).first()
 
 
 def scores_by_movie(*, user: User | AnonymousUser, movie_ids: Iterable[int]) -> dict[int, float]:
@@ -100,7 +92,7 @@ def review_get(*, pk: int, viewer: User | AnonymousUser | None = None) -> Review
 
 def critic_highlights(*, limit: int = 6) -> list[Review]:
     """Critic snippets about popular movies, one per movie (a young site's homepage filler)."""
-    window = _with_analysis(
+    window = with_sentiments(
         Review.objects.visible()
         .filter(source=Review.Source.CRITIC)
         .select_related("user", "movie")

@@ -50,6 +50,31 @@ def test_the_review_list_shows_what_i_liked_in_a_fixed_number_of_queries(
     assert sum(r["liked_by_me"] for r in results) == 1
 
 
+def test_the_review_list_shows_each_sentiment_in_a_fixed_number_of_queries(
+    api, member, movie, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from recommender.models import ReviewAnalysis  # test only: community code never imports recommender
+
+    reviews = ReviewFactory.create_batch(15, movie=movie)
+    for review in reviews[:10]:
+        ReviewAnalysis.objects.create(
+            review=review,
+            label="negative",
+            score=-0.5,
+            confidence=0.9,
+            text_hash="0" * 64,
+            model_name="test",
+            model_version="1",
+            analysed_at=timezone.now(),
+        )
+    with django_assert_max_num_queries(5):  # as unanalysed, above: the chips come in the reviews' own query
+        results = api.get(reviews_url(movie)).json()["results"]
+    sentiments = {r["id"]: r["sentiment"] for r in results}
+    assert [sentiments[r.pk] for r in reviews] == [{"label": "negative", "score": -0.5}] * 10 + [None] * 5
+
+
 def test_reviews_of_an_unknown_movie_answer_404(anon):
     assert anon.get("/api/v1/movies/424242/reviews/").status_code == 404
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from community.accounts.models import User
 from community.movies.api.serializers import MovieBriefSerializer
 from community.reviews.models import REVIEW_MAX_LENGTH, Rating, Review
+from community.reviews.sentiment import review_sentiment
 
 
 class AuthorSerializer(serializers.ModelSerializer):
@@ -85,10 +86,10 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReviewSentimentSerializer(allow_null=True))
     def get_sentiment(self, review: Review) -> dict[str, Any] | None:
-        analysis = getattr(review, "analysis", None)  # filled in by the recommender once analysed
-        if analysis is None:
+        chip = review_sentiment(review)  # the recommender's, once analysed
+        if chip is None:
             return None
-        return {"label": analysis.label, "score": analysis.score}
+        return {"label": chip["label"], "score": chip["score"]}
 
 
 class LikeStateSerializer(serializers.Serializer):

@@ -26,13 +26,12 @@ from community.reviews.api.serializers import (
     ReviewUpdateInputSerializer,
 )
 from community.reviews.models import Rating, Review, ReviewLike
+from community.reviews.sentiment import with_sentiments
 
 
 def reviews_for(request: Request) -> QuerySet[Review]:
-    queryset: QuerySet[Review] = (
-        Review.objects.visible_to(request.user)
-        .select_related("user", "movie", "analysis")
-        .order_by("-created_at", "-pk")
+    queryset: QuerySet[Review] = with_sentiments(
+        Review.objects.visible_to(request.user).select_related("user", "movie").order_by("-created_at", "-pk")
     )
     if request.user.is_authenticated:
         liked = ReviewLike.objects.filter(review=OuterRef("pk"), user=request.user)
