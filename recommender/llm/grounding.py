@@ -21,6 +21,7 @@ from .prompts import (
     PRAISE_MIN_PCT,
     SYSTEM,
     Facts,
+    UserFacts,
     injected_sentences,
     plot_excerpt,
 )
@@ -725,6 +726,53 @@ def aspect_misstatements(text: str, facts: Facts) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
+# What makes a review draft a review: the member's own first-person words about this film.
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself)\b|\bI’(?:m|ve|d|ll)\b")
+# addressed to the member instead of written as them: "based on your previous reviews, you might
+# want to consider watching Alien"
+_ADDRESSES_MEMBER = re.compile(
+    r"\b(?:based on your|your (?:previous|earlier|past|other) (?:reviews?|ratings?)"
+    r"|you (?:might|may|should|would|will|could) (?:want to|like|enjoy|consider|appreciate|love)"
+    r"|you seem to|consider watching|I (?:would )?recommend (?:you|watching)|I suggest (?:you|watching))\b",
+    re.IGNORECASE,
+)
+CARRY_OVER_WORDS = 6  # a run of this many words from a review of another film is carried over
+
+
+def draft_problems(text: str, facts: Facts) -> list[str]:
+    """Why a review draft is not the member's review of this film, even when its names and
+    numbers are right: not in the first person, speaking to the member ("you might want to
+    consider watching"), carrying over a run of words from the member's review of another film,
+    naming a person who is in none of this film's credits or plot (taken from another film's
+    facts), or a tone outside its rating's band (more praise than blame for 2 stars or less,
+    more blame than praise for 4 or more)."""
+    problems = []
+    if not _FIRST_PERSON.search(text):
+        problems.append("not written in the first person")
+    addressed = _ADDRESSES_MEMBER.search(text)
+    if addressed:
+        problems.append(f"speaks to the member instead of as them ({addressed.group(0)!r})")
+    own = _ngrams(text, CARRY_OVER_WORDS)
+    for title, review in facts.user.reviews:
+        if title != facts.movie.title and own & _ngrams(review, CARRY_OVER_WORDS):
+            problems.append(f"carries over words from the member's review of {title!r}")
+    this_film = Facts(movie=facts.movie, user=UserFacts(ratings=facts.user.ratings))
+    others = sorted(set(unknown_names(text, this_film)) - set(unknown_names(text, facts)))
+    if others:
+        problems.append(f"names {', '.join(others)}, from another film's facts, not {facts.movie.title!r}")
+    if facts.rating is not None:
+        opinion = text
+        for title in sorted({facts.movie.title, *(t for t, _ in facts.user.ratings)}, key=len, reverse=True):
+            if title:  # titles are names, not opinions: "The Good, the Bad and the Ugly" blames nothing
+                opinion = re.sub(re.escape(title), " ", opinion, flags=re.IGNORECASE)
+        praise, blame = _tone(opinion)
+        if facts.rating <= 2 and praise > blame:
+            problems.append(f"more praise than blame in a draft for a {facts.rating:g}-star rating")
+        if facts.rating >= 4 and blame > praise:
+            problems.append(f"more blame than praise in a draft for a {facts.rating:g}-star rating")
+    return problems
+
+
 def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
@@ -743,17 +791,8 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         problems += reception_misstatements(stripped, facts) + aspect_misstatements(stripped, facts)
     else:
         problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
-    if kind == "review_draft" and facts.rating is not None:
-        # titles are names, not opinions: "The Good, the Bad and the Ugly" blames nothing
-        opinion = stripped
-        for title in sorted({facts.movie.title, *(t for t, _ in facts.user.ratings)}, key=len, reverse=True):
-            if title:
-                opinion = re.sub(re.escape(title), " ", opinion, flags=re.IGNORECASE)
-        praise, blame = _tone(opinion)
-        if facts.rating <= 2 and praise and not blame:
-            problems.append(f"only praise in a draft for a {facts.rating:g}-star rating")
-        if facts.rating >= 4 and blame and not praise:
-            problems.append(f"only complaints in a draft for a {facts.rating:g}-star rating")
+    if kind == "review_draft":
+        problems += draft_problems(stripped, facts)
     if _URL.search(stripped):
         problems.append("contains a link or address")
     if _META.search(stripped):

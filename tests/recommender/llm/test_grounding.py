@@ -174,7 +174,9 @@ def test_a_draft_must_not_contradict_the_users_rating(facts):
     )
     check = grounding.check_output("review_draft", glowing, facts)
     assert any("1.5-star" in p for p in check.problems)
-    mixed = "Collateral looks stunning, but the story is dull and the pacing tedious; Jamie Foxx tries hard."
+    mixed = (
+        "Collateral looks stunning, but I found the story dull and the pacing tedious; Jamie Foxx tries hard."
+    )
     assert grounding.check_output("review_draft", mixed, facts).ok
     # blame in other words than "bad": the 1.5B model wrote this for a 2-star rating
     let_down = (
@@ -182,6 +184,32 @@ def test_a_draft_must_not_contradict_the_users_rating(facts):
         "and the dialogue repetitive, though I appreciate the visuals."
     )
     assert grounding.check_output("review_draft", let_down, facts).ok
+
+
+def test_a_draft_is_the_members_first_person_review_of_this_film(facts):
+    """What real members got (issue 14): each passed the old checks and was not a review."""
+    facts.rating = 4.5
+    facts.user.reviews = [("Heat", "The middle of the story dragged badly before the shootout woke it up.")]
+    facts.user.ratings = [("Heat", 3.0)]
+    facts.user.liked_people = ["Keanu Reeves"]
+    good = "I was gripped by Collateral from the first fare. Jamie Foxx is superb and I loved the night."
+    assert grounding.check_output("review_draft", good, facts).ok
+    cases = {
+        "Based on your previous reviews, you might want to consider watching Collateral. It is superb.": (
+            "speaks to the member"
+        ),
+        "Collateral is superb from the first fare to the last. Jamie Foxx is excellent.": "first person",
+        "I loved Collateral, though the middle of the story dragged badly before the shootout.": (
+            "carries over words from the member's review of 'Heat'"
+        ),
+        "I loved Collateral. Keanu Reeves is superb in it, as always.": "names Keanu Reeves",
+        "I found Collateral dull and tedious, and the ending weak, though it looks great.": (
+            "more blame than praise in a draft for a 4.5-star rating"
+        ),
+    }
+    for text, expected in cases.items():
+        problems = grounding.check_output("review_draft", text, facts).problems
+        assert any(expected in p for p in problems), (text, problems)
 
 
 def test_words_inside_a_title_are_not_praise_or_blame(facts):
@@ -344,7 +372,7 @@ def test_a_trimmed_text_is_still_checked_whole(facts):
     backend = FakeBackend(
         [
             text,
-            "Collateral is dull and the pacing tedious, though Jamie Foxx tries hard to hold it together.",
+            "I found Collateral dull and the pacing tedious, though Jamie Foxx tries hard to hold it up.",
         ]
     )
     result = generate_checked("review_draft", facts, backend=backend)
