@@ -3,6 +3,11 @@
 Facts come from the Wikidata movie table (popular films, so the model is tempted to
 add what it "knows"); each synthetic user has three rated films, an earlier review
 (one in four carries an injected instruction) and a few tastes.
+
+With `--real`, the facts are real members' instead, read from the database as the site
+builds them (`recommender.services.generation.facts_for`): MovieLens members and a film
+each rated (drafts and explanations), and films with critic reviews asked about by a
+member (discussion questions). The sample is fixed by `--seed`.
 """
 
 from __future__ import annotations
@@ -83,6 +88,35 @@ def synthetic_facts(n: int, *, seed: int = 7) -> list[Facts]:
     return out
 
 
+def real_facts(kind: str, n: int, *, seed: int = 7) -> list[Facts]:
+    """Facts of `n` real (member, film) pairs from the database, as the site would build them."""
+    from community.movies.models import Movie
+    from community.reviews.models import Rating, Review
+    from recommender.services.generation import facts_for
+
+    rng = random.Random(f"{seed}-{kind}")
+    if kind == "discussion_suggestions":
+        films = sorted(
+            Review.objects.visible().values_list("movie_id", flat=True).distinct().order_by("movie_id")
+        )
+        members = list(
+            Rating.objects.filter(user__username__startswith="movielens_")
+            .values_list("user_id", flat=True)
+            .distinct()
+            .order_by("user_id")
+        )
+        pairs = [(rng.choice(members), movie_id) for movie_id in rng.sample(films, min(n, len(films)))]
+    else:
+        ratings = list(
+            Rating.objects.filter(user__username__startswith="movielens_")
+            .order_by("pk")
+            .values_list("user_id", "movie_id")
+        )
+        pairs = rng.sample(ratings, min(n, len(ratings)))
+    movies = Movie.objects.in_bulk([m for _, m in pairs])
+    return [facts_for(kind=kind, user_id=u, movie=movies[m]) for u, m in pairs]
+
+
 def _rss_mb() -> float:
     import psutil
 
@@ -105,6 +139,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-guard", action="store_true", help="decode without the name guard")
         parser.add_argument("--show", action="store_true", help="print every generated text")
         parser.add_argument("--dump", default="", help="write every item as a JSON line to this file")
+        parser.add_argument(
+            "--real",
+            action="store_true",
+            help="real members' facts from the database instead of synthetic ones",
+        )
+        parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, **o):
         os.environ["TORCH_THREADS"] = str(o["threads"])
@@ -118,10 +158,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"model {backend.name} ({backend.version}) loaded in {load_s:.1f} s; name guard {guard}"
         )
-        facts = synthetic_facts(o["n"])
+        synthetic = [] if o["real"] else synthetic_facts(o["n"], seed=o["seed"])
         dump = open(o["dump"], "w") if o["dump"] else None  # noqa: SIM115 - closed below
         summary = []
         for kind in [k for k in o["kinds"].split(",") if k]:
+            facts = real_facts(kind, o["n"], seed=o["seed"]) if o["real"] else synthetic
             secs, tokens, untrimmed, first, final, ruled_out = [], 0, 0, 0, 0, 0
             for i, f in enumerate(tqdm(facts, desc=kind)):
                 t0 = time.monotonic()
@@ -141,7 +182,7 @@ class Command(BaseCommand):
                     for text in result.rejected:
                         self.stdout.write(f"    rejected: {text!r}")
                 if dump:
-                    item = {"kind": kind, "i": i, "movie": f.movie.label, "status": label}
+                    item = {"kind": kind, "i": i, "movie": f.movie.label, "status": label, "rating": f.rating}
                     item |= {k: getattr(result, k) for k in ("text", "problems", "rejected", "ruled_out")}
                     dump.write(json.dumps(item | {"seconds": round(secs[-1], 2)}) + "\n")
                     dump.flush()
