@@ -747,7 +747,14 @@ def draft_problems(text: str, facts: Facts) -> list[str]:
     facts), or a tone outside its rating's band (more praise than blame for 2 stars or less,
     more blame than praise for 4 or more)."""
     problems = []
-    if not _FIRST_PERSON.search(text):
+    # the member's own "I", not one in a title ("So I Married an Axe Murderer") or a regnal
+    # number ("King James I")
+    own_words = text
+    for title in sorted({facts.movie.title, *(t for t, _ in facts.user.ratings)}, key=len, reverse=True):
+        if title:
+            own_words = own_words.replace(title, " ")
+    own_words = re.sub(r"\b[A-Z][a-z]+ I\b", " ", own_words)
+    if not _FIRST_PERSON.search(own_words):
         problems.append("not written in the first person")
     addressed = _ADDRESSES_MEMBER.search(text)
     if addressed:

@@ -210,6 +210,17 @@ def test_a_draft_is_the_members_first_person_review_of_this_film(facts):
     for text, expected in cases.items():
         problems = grounding.check_output("review_draft", text, facts).problems
         assert any(expected in p for p in problems), (text, problems)
+    # an "I" in the title or a king's name is not the member speaking (seen on real members)
+    facts.movie.title = "So I Married an Axe Murderer"
+    problems = grounding.check_output(
+        "review_draft", "So I Married an Axe Murderer is superb.", facts
+    ).problems
+    assert "not written in the first person" in problems
+    facts.movie.title = "Braveheart"
+    problems = grounding.check_output(
+        "review_draft", "Braveheart is superb, unlike King James I.", facts
+    ).problems
+    assert "not written in the first person" in problems
 
 
 def test_words_inside_a_title_are_not_praise_or_blame(facts):
