@@ -739,6 +739,16 @@ _ADDRESSES_MEMBER = re.compile(
 CARRY_OVER_WORDS = 6  # a run of this many words from a review of another film is carried over
 
 
+def _without_titles(text: str, facts: Facts) -> str:
+    """`text` with the titles of this film and of the member's rated films blanked out: titles
+    are names, not opinions ("The Good, the Bad and the Ugly" blames nothing) nor the member
+    speaking ("So I Married an Axe Murderer")."""
+    for title in sorted({facts.movie.title, *(t for t, _ in facts.user.ratings)}, key=len, reverse=True):
+        if title:
+            text = re.sub(re.escape(title), " ", text, flags=re.IGNORECASE)
+    return text
+
+
 def draft_problems(text: str, facts: Facts) -> list[str]:
     """Why a review draft is not the member's review of this film, even when its names and
     numbers are right: not in the first person, speaking to the member ("you might want to
@@ -749,11 +759,8 @@ def draft_problems(text: str, facts: Facts) -> list[str]:
     problems = []
     # the member's own "I", not one in a title ("So I Married an Axe Murderer") or a regnal
     # number ("King James I")
-    own_words = text
-    for title in sorted({facts.movie.title, *(t for t, _ in facts.user.ratings)}, key=len, reverse=True):
-        if title:
-            own_words = own_words.replace(title, " ")
-    own_words = re.sub(r"\b[A-Z][a-z]+ I\b", " ", own_words)
+    opinion = _without_titles(text, facts)
+    own_words = re.sub(r"\b[A-Z][a-z]+ I\b", " ", opinion)
     if not _FIRST_PERSON.search(own_words):
         problems.append("not written in the first person")
     addressed = _ADDRESSES_MEMBER.search(text)
@@ -768,10 +775,6 @@ def draft_problems(text: str, facts: Facts) -> list[str]:
     if others:
         problems.append(f"names {', '.join(others)}, from another film's facts, not {facts.movie.title!r}")
     if facts.rating is not None:
-        opinion = text
-        for title in sorted({facts.movie.title, *(t for t, _ in facts.user.ratings)}, key=len, reverse=True):
-            if title:  # titles are names, not opinions: "The Good, the Bad and the Ugly" blames nothing
-                opinion = re.sub(re.escape(title), " ", opinion, flags=re.IGNORECASE)
         praise, blame = _tone(opinion)
         if facts.rating <= 2 and praise > blame:
             problems.append(f"more praise than blame in a draft for a {facts.rating:g}-star rating")
