@@ -8,8 +8,8 @@ from functools import partial
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from community.studios.models import Studio
 from recommender.insight import summary
+from recommender.management.commands._studio_option import studio_id_option
 
 
 class Command(BaseCommand):
@@ -26,12 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o):
-        studio_id = None
-        if o["studio"]:
-            studio = Studio.objects.filter(slug=o["studio"]).first()
-            if studio is None:
-                raise CommandError(f"no studio with the slug {o['studio']!r}")
-            studio_id = studio.pk
+        studio_id = studio_id_option(o["studio"])
         if studio_id is None and not o["films"]:
             raise CommandError("say which films: --studio SLUG and/or --films N")
         ids = summary.films_with_summary_facts(studio_id=studio_id, limit=o["films"])

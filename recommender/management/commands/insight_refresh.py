@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from functools import partial
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from community.studios.models import Studio
 from recommender.insight import services
+from recommender.management.commands._studio_option import studio_id_option
 
 
 class Command(BaseCommand):
@@ -19,12 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--studio", help="only this studio's films (its slug)")
 
     def handle(self, *args, **o):
-        studio_id = None
-        if o["studio"]:
-            studio = Studio.objects.filter(slug=o["studio"]).first()
-            if studio is None:
-                raise CommandError(f"no studio with the slug {o['studio']!r}")
-            studio_id = studio.pk
+        studio_id = studio_id_option(o["studio"])
         ids = services.films_to_refresh(studio_id=studio_id)
         bar = partial(tqdm, desc="film insight", unit="film", file=sys.stderr)
         groups = services.film_insights_refresh(movie_ids=ids, progress=bar)
