@@ -27,6 +27,7 @@ from community.accounts.models import User
 from community.core.datasets import data_file
 from community.movies.models import Credit, Genre, Movie, Person
 from community.movies.services import movie_stats_refresh
+from community.reviews.language import detect_language
 from community.reviews.models import Rating, Review
 
 logger = logging.getLogger(__name__)
@@ -377,6 +378,7 @@ def load_critic_reviews(*, progress: bool = True) -> ImportResult:
                 user_id=critic_ids[f"rt:{n}"],
                 movie_id=movie_id,
                 body=text[:10_000],
+                language=detect_language(text[:10_000]),
                 source=Review.Source.CRITIC,
                 critic_verdict=verdict,
                 created_at=now,

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from community.moderation.hiding import Hideable, HideableQuerySet
+from community.reviews.language import LANGUAGE_CHOICES
 
 REVIEW_MAX_LENGTH = 10_000
 
@@ -58,6 +59,9 @@ class Review(Hideable, models.Model):
     has_spoilers = models.BooleanField(default=False)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MEMBER)
     critic_verdict = models.CharField(max_length=6, choices=Verdict.choices, blank=True, default="")
+    # Detected from the text whenever it is saved (community.reviews.language); "und" when
+    # undecidable, "" only for rows written around the services and not yet backfilled.
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True, default="")
     like_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

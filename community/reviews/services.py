@@ -19,6 +19,7 @@ from community.core import events
 from community.core.validation import clean_text
 from community.movies.models import Movie
 from community.movies.services import movie_stats_refresh
+from community.reviews.language import detect_language
 from community.reviews.models import REVIEW_MAX_LENGTH, Rating, Review, ReviewLike
 
 SCORES = [Decimal(n) / 2 for n in range(1, 11)]  # 0.5, 1.0, ... 5.0
@@ -82,6 +83,7 @@ def review_post(*, user: User, movie: Movie, body: str, has_spoilers: bool = Fal
                 movie=movie,
                 body=text,
                 has_spoilers=bool(has_spoilers),
+                language=detect_language(text),
                 source=Review.Source.MEMBER,
                 created_at=now,
                 updated_at=now,
@@ -112,10 +114,11 @@ def review_update(*, review: Review, user: User, body: str, has_spoilers: bool) 
     text = clean_text(body, field="body", max_length=REVIEW_MAX_LENGTH)
     text_changed = text != review.body
     review.body = text
+    review.language = detect_language(text)
     review.has_spoilers = bool(has_spoilers)
     review.updated_at = timezone.now()
     with transaction.atomic():
-        review.save(update_fields=["body", "has_spoilers", "updated_at"])
+        review.save(update_fields=["body", "language", "has_spoilers", "updated_at"])
         events.send_on_commit(
             events.review_saved,
             review_id=review.pk,

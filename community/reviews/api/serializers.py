@@ -71,6 +71,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "has_spoilers",
             "source",
             "critic_verdict",
+            "language",
             "like_count",
             "liked_by_me",
             "sentiment",
