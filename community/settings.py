@@ -160,7 +160,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Security: strict when DEBUG is off (see README "Deploying" for the choices made).
+# Security: strict when DEBUG is off (docs/configuration.md says why).
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
@@ -237,7 +237,7 @@ def email_settings(url: str) -> dict[str, Any]:
 
 
 # Mail (password reset, address verification): printed on the console unless EMAIL_URL names
-# an SMTP server (README "Email").
+# an SMTP server (docs/security.md, "Email").
 _email = email_settings(os.environ.get("EMAIL_URL", ""))
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")

@@ -1,4 +1,4 @@
-"""`python -m drills <drill>`: load, redis-restart, db-outage (README "Drills")."""
+"""`python -m drills <drill>`: load, redis-restart, db-outage (docs/drills.md)."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ REDIS_START = [
     "--dir", "/var/lib/redis",
     "--logfile", "/var/log/redis/ci.log",
 ]  # fmt: skip
-# Generous limits: the drill's visitors all connect from 127.0.0.1 (README "Drills" says so).
+# Generous limits: the drill's visitors all connect from 127.0.0.1 (docs/drills.md says so).
 DRILL_THROTTLES = {
     "THROTTLE_ANON": "1000000/min",
     "THROTTLE_USER": "1000000/min",
