@@ -299,6 +299,8 @@ CELERY_TASK_ROUTES = {
         "recommender.insight.tasks.film_insight_refresh_task",
         "recommender.insight.tasks.film_insights_refresh_all",
         "recommender.insight.tasks.audience_summary_refresh_task",
+        "recommender.notes.tasks.movie_notes_refresh_task",
+        "recommender.notes.tasks.movie_notes_refresh_due",
     )
 }
 CELERY_TASK_IGNORE_RESULT = True  # pages read results from our own tables, not the result backend
@@ -333,6 +335,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "recommender.insight.tasks.film_insights_refresh_all",
         "schedule": envint("INSIGHT_REFRESH_SECONDS", "86400"),
         "options": {"expires": 12 * 3600},
+    },
+    # The movie page's synopsis and character guide of films whose plot text, cast or model
+    # changed (imports write plots without an event); each film's notes are a slow-queue task.
+    "movie-notes-nightly": {
+        "task": "recommender.notes.tasks.movie_notes_refresh_due",
+        "schedule": crontab(hour=envint("MOVIE_NOTES_HOUR", "4"), minute=15),
+        "options": {"expires": 6 * 3600},
     },
     # Model files whose sizes no longer match their manifest: queue prepare_models to make them again.
     "recommender-models-check": {

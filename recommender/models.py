@@ -177,3 +177,6 @@ class ModelArtifact(models.Model):
 
 # The studio console's aggregates live in recommender/insight/ but belong to this app.
 from recommender.insight.models import AudienceSummary, FilmInsight, InsightBenchmark  # noqa: E402, F401
+
+# The movie page's notes (synopsis, character guide) live in recommender/notes/.
+from recommender.notes.models import MovieNote  # noqa: E402, F401

@@ -10,6 +10,7 @@ from community.movies.forms import CatalogFilterForm
 from community.reviews import selectors as review_selectors
 from community.reviews.forms import SCORE_CHOICES, ReviewForm, typed_review_take
 from community.reviews.selectors import REVIEW_ORDERS
+from community.reviews.similar import attach_similar
 from community.social.selectors import watchlisted_movie_ids
 
 
@@ -55,6 +56,9 @@ def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # draft panel's) comes back in the form.
         review_form = ReviewForm(initial=typed_review_take(request, user=request.user, movie=movie))
     reviews = paginate(request, others, per_page=10)
+    # Up to three reviews of other films saying something similar under each (the recommender's
+    # slot; spoiler-flagged ones are left out, since a reader opens spoilers one review at a time).
+    attach_similar([*reviews.object_list, *([own_review] if own_review else [])])
     threads = thread_list(movie=movie, viewer=request.user)
     use_similar_tag = template_tag_available("recommender", "similar_movies")
     context = {
@@ -78,5 +82,7 @@ def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "score_choices": SCORE_CHOICES,
         # The recommender's AI panels (review draft, discussion suggestions) fill slots when present.
         "use_ai_tags": template_tag_available("recommender_llm", "ai_review_form"),
+        # The recommender's movie notes (synopsis, character guide) fill slots around the plot.
+        "use_notes_tags": template_tag_available("recommender_notes", "character_guide"),
     }
     return render(request, "movies/detail.html", context)

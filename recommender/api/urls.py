@@ -25,4 +25,6 @@ urlpatterns = [
     ),
     # The studio console's API (recommender/insight/api/).
     path("", include("recommender.insight.api.urls")),
+    # The movie page's notes (recommender/notes/api/).
+    path("", include("recommender.notes.api.urls")),
 ]

@@ -1,0 +1,212 @@
+"""Checks for a film's synopsis: grounding in the plot text, the spoiler rule, the support check.
+
+No Django, no torch at import. The rules (issue 14):
+
+- Spoiler rule: the last third of a plot text may tell the ending (critic synopses end with
+  "In the end ..."; Wikipedia plot sections always do), and the site cannot tell reliably
+  when it does, so it treats every plot text alike: the model sees only the first two thirds
+  (`split_plot`), and a synopsis fails when it names a name or a number that only the last
+  third holds.
+- Grounding: every capitalised name must be in the visible plot text, the cast or the title;
+  every number (digits or a count word) must be in the visible plot text (the film's year too).
+- Support: each sentence must be supported by the visible plot text, as the generator judges
+  it (`recommender.llm.support`, log-odds of yes/no, calibrated by its own helper); a sentence
+  it finds unsupported fails the synopsis.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import grounding
+from .notes_prompts import SYNOPSIS_MAX_WORDS, SYNOPSIS_MIN_WORDS
+from .prompts import Facts, MovieFacts, UserFacts
+
+SPOILER_SHARE = 2 / 3  # the share of a plot text the model may read
+MIN_SOURCE_WORDS = 40  # below this, the plot is its own synopsis: none is written
+MIN_SENTENCES, MAX_SENTENCES = 2, 3
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d')\]]*\s+(?=[A-Z\u00c0-\u00de\"\u201c(])")
+_DIGITS = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?:s|st|nd|rd|th)?(?![\w])")
+_COUNT_WORDS = [
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    "thirty", "forty", "fifty", "hundred", "thousand", "million", "dozen",
+]  # fmt: skip
+_COUNT_WORD = re.compile(r"\b(" + "|".join(_COUNT_WORDS) + r")\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|me|my|we|our|us)\b")
+_META = re.compile(
+    r"\b(?:synopsis|spoilers?|plot text|this (?:film|movie) is rated|as an ai|language model|"
+    r"<<<|>>>|in conclusion)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class PlotParts:
+    """A plot text cut for the spoiler rule: what the model may read, and the rest."""
+
+    shown: str
+    hidden: str
+
+    @property
+    def usable(self) -> bool:
+        return len(self.shown.split()) >= MIN_SOURCE_WORDS
+
+
+def plot_sentences(plot: str) -> list[str]:
+    text = re.sub(r"\s+", " ", plot or "").strip()
+    text = re.sub(r"([a-z]{2}[.!?])([A-Z])", r"\1 \2", text)  # "time.The 1956 ..." (glued paragraphs)
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def split_plot(plot: str) -> PlotParts:
+    """Whole sentences up to two thirds of the plot's characters are shown, the rest hidden.
+
+    A sentence that straddles the two-thirds mark is hidden: the cut errs towards hiding.
+    A plot of one sentence is all shown (it has no last third to tell an ending in).
+    """
+    sentences = plot_sentences(plot)
+    if len(sentences) <= 1:
+        return PlotParts(shown=" ".join(sentences), hidden="")
+    limit = SPOILER_SHARE * sum(len(s) + 1 for s in sentences)
+    shown: list[str] = []
+    used = 0
+    for sentence in sentences:
+        used += len(sentence) + 1
+        if used > limit and shown:
+            break
+        shown.append(sentence)
+    return PlotParts(shown=" ".join(shown), hidden=" ".join(sentences[len(shown) :]))
+
+
+@dataclass
+class SourceFacts(Facts):
+    """Facts whose names are the visible plot text's words, the cast and the title.
+
+    Lets `grounding.unknown_names` and `grounding.NameGuard` judge a synopsis with the same
+    rules as every generated text, against the whole visible plot text (the prompts' Facts
+    show only 350 characters of a plot).
+    """
+
+    source: str = ""
+
+    def names(self) -> list[str]:
+        return [*super().names(), self.source]
+
+    def quoted_texts(self) -> list[str]:
+        return [self.source]
+
+
+def source_facts(*, title: str, year: int | None, cast: list[str], source: str) -> SourceFacts:
+    return SourceFacts(movie=MovieFacts(title=title, year=year, cast=cast), user=UserFacts(), source=source)
+
+
+_COUNT_VALUES = dict(zip(_COUNT_WORDS[:19], (str(n) for n in range(2, 21)), strict=True)) | {
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "dozen": "12",
+}
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers a text states, count words as digits ("two" and "2" are one number)."""
+    found = {m.group(0).replace(",", "").rstrip("stndrh") for m in _DIGITS.finditer(text)}
+    words = (m.group(1).lower() for m in _COUNT_WORD.finditer(text))
+    return found | {_COUNT_VALUES.get(w, w) for w in words}
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().strip("'\u2019") for w in grounding.WORD.findall(text)}
+
+
+@dataclass
+class SynopsisCheck:
+    problems: list[str] = field(default_factory=list)
+    spoilers: list[str] = field(default_factory=list)  # names or numbers only the hidden part holds
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def synopsis_problems(
+    text: str, *, title: str, year: int | None, cast: list[str], parts: PlotParts
+) -> SynopsisCheck:
+    """What is wrong with a synopsis before the support check (form, names, numbers, spoilers)."""
+    check = SynopsisCheck()
+    sentences = grounding.sentences(text)
+    words = len(grounding.WORD.findall(text))
+    if not MIN_SENTENCES <= len(sentences) <= MAX_SENTENCES:
+        check.problems.append(f"{len(sentences)} sentences (2 or 3 wanted)")
+    if not SYNOPSIS_MIN_WORDS <= words <= SYNOPSIS_MAX_WORDS:
+        check.problems.append(f"{words} words ({SYNOPSIS_MIN_WORDS} to {SYNOPSIS_MAX_WORDS} wanted)")
+    if _FIRST_PERSON.search(text):
+        check.problems.append("speaks in the first person")
+    if _META.search(text):
+        check.problems.append(f"talks about itself: {_META.search(text).group(0)!r}")  # type: ignore[union-attr]
+    facts = source_facts(title=title, year=year, cast=cast, source=parts.shown)
+    hidden_words = _words(parts.hidden)
+    for name in grounding.unknown_names(text, facts):
+        if _words(name) & hidden_words:
+            check.spoilers.append(name)
+            check.problems.append(f"names {name!r}, found only in the plot's last third (spoiler rule)")
+        else:
+            check.problems.append(f"name not in the plot text or the cast: {name!r}")
+    allowed = _numbers(parts.shown) | ({str(year), f"{year // 10 * 10}"} if year else set())
+    hidden_numbers = _numbers(parts.hidden)
+    without_title = re.sub(re.escape(title), " ", text, flags=re.IGNORECASE) if title else text
+    for number in sorted(_numbers(without_title) - allowed):
+        if number in hidden_numbers:
+            check.spoilers.append(number)
+            check.problems.append(f"number {number} is only in the plot's last third (spoiler rule)")
+        else:
+            check.problems.append(f"number not in the plot text: {number}")
+    return check
+
+
+SupportCheck = Callable[[str, list[str]], list[str]]
+
+
+def _support_module() -> Any:
+    # Imported by name: the support check is built beside this module and may not be there yet.
+    try:
+        return importlib.import_module("recommender.llm.support")
+    except ImportError:
+        return None
+
+
+def support_check_available() -> bool:
+    """Has the support check (recommender.llm.support) been installed in this code base?"""
+    return _support_module() is not None
+
+
+def support_checker(backend: Any = None) -> SupportCheck | None:
+    """`check(source, sentences) -> unsupported sentences`, judged by the generator (`backend`'s
+    weights, so the judge and the writer share one loaded model); None if the support module
+    is not there. The judge is built on the first call."""
+    support = _support_module()
+    if support is None:
+        return None
+    judges: list[Any] = []
+
+    def check(source: str, sentences: list[str]) -> list[str]:
+        if not judges:
+            judges.append(support.get_support_judge(backend))
+        return list(support.unsupported_sentences(source, sentences, judge=judges[0]))
+
+    return check
+
+
+def support_scorer(backend: Any = None) -> Callable[[str, list[str]], list[float]] | None:
+    """`score(source, sentences) -> log-odds of support per sentence` (the benchmark's view)."""
+    support = _support_module()
+    if support is None:
+        return None
+    judge = support.get_support_judge(backend)
+    return lambda source, sentences: list(support.support_scores(source, sentences, judge=judge))
