@@ -192,6 +192,16 @@ def audience_summary_queue_if_due(*, movie_id: int) -> bool:
     return True
 
 
+def audience_summaries_queue_due() -> int:
+    """Queue the summary of every film that can have one (or must lose one) and is due; the
+    daily pass calls this after refreshing the figures, so films whose reviews arrived before
+    the summaries existed, or while the slow worker was down, get theirs. Returns how many."""
+    candidates = set(films_with_summary_facts()) | set(
+        AudienceSummary.objects.values_list("movie_id", flat=True)
+    )
+    return sum(audience_summary_queue_if_due(movie_id=movie_id) for movie_id in sorted(candidates))
+
+
 def audience_summary_shown(*, movie: Movie, insight: FilmInsight | None) -> dict[str, Any]:
     """What the film page and the API show of the summary (one rule for both).
 

@@ -42,9 +42,11 @@ def film_insight_refresh_task(movie_id: int) -> str:
     max_retries=3,
 )
 def film_insights_refresh_all() -> int:
-    """The daily pass (and the first one after the scheduler starts): every film with activity."""
+    """The daily pass (and the first one after the scheduler starts): every film with activity,
+    then the AI audience summaries that are due (each on its own slow-queue task)."""
     ids = services.films_to_refresh()
     services.film_insights_refresh(movie_ids=ids)
+    summary.audience_summaries_queue_due()
     return len(ids)
 
 

@@ -226,3 +226,14 @@ def test_a_summary_quoting_a_review_no_longer_quoted_is_replaced_by_the_template
     shown = summary.audience_summary_shown(movie=world["big"], insight=insight)
     assert shown["is_fallback"] and "superb" not in shown["text"]
     assert summary.audience_summary_due(movie_id=world["big"].pk)
+
+
+def test_the_daily_pass_queues_the_summaries_that_are_due_and_no_others(world, monkeypatch):
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.audience_summary_refresh_task, "delay", queued.append)
+    tasks.film_insights_refresh_all()
+    assert queued == [world["big"].pk]  # the small film has too few reviewers for one
+    AudienceSummary.objects.create(movie=world["big"], text=GOOD, analysed_count=6)
+    queued.clear()
+    tasks.film_insights_refresh_all()
+    assert queued == []  # written from the same figures: nothing to do
