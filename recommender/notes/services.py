@@ -32,9 +32,16 @@ def source_hash(movie: Movie) -> str:
     return hashlib.sha256(f"{movie.title}\n{movie.plot}\n{movie.cast_names}".encode()).hexdigest()
 
 
+def plot_about_the_film(movie: Movie) -> bool:
+    """Has the film plot text, and is it about this film (not an article on its title's word)?"""
+    return bool(movie.plot.strip()) and notes_checks.plot_describes_the_film(
+        movie.plot, year=movie.year, encyclopedic=movie.plot_source.startswith("Wikipedia")
+    )
+
+
 def synopsis_possible(movie: Movie) -> bool:
-    """Does the film have plot text long enough to condense once its last third is hidden?"""
-    return bool(movie.plot.strip()) and notes_checks.split_plot(movie.plot).usable
+    """Does the film have plot text about it, long enough to condense once its last third is hidden?"""
+    return plot_about_the_film(movie) and notes_checks.split_plot(movie.plot).usable
 
 
 def _store(*, movie_id: int, kind: str, values: dict[str, Any]) -> MovieNote:
@@ -48,21 +55,22 @@ def _store(*, movie_id: int, kind: str, values: dict[str, Any]) -> MovieNote:
 
 
 def movie_characters_refresh(*, movie: Movie, force: bool = False) -> MovieNote | None:
-    """Extract and keep the film's character guide; None (and no row) when it has none."""
+    """Extract and keep the film's character guide; None (and no row) when it has no plot text
+    about it. A plot that names no characters keeps a row with no items (nothing to show, and
+    nothing to extract again until the plot changes)."""
+    if not plot_about_the_film(movie):
+        MovieNote.objects.filter(movie_id=movie.pk, kind=Kind.CHARACTERS).delete()
+        return None
     digest = source_hash(movie)
     current = MovieNote.objects.filter(movie_id=movie.pk, kind=Kind.CHARACTERS).first()
     if current and not force and current.source_hash == digest and current.version == EXTRACTOR_VERSION:
         return current
-    items = character_guide(title=movie.title, plot=movie.plot, cast_names=movie.cast_names)
-    if not items:
-        MovieNote.objects.filter(movie_id=movie.pk, kind=Kind.CHARACTERS).delete()
-        return None
     return _store(
         movie_id=movie.pk,
         kind=Kind.CHARACTERS,
         values={
             "text": "",
-            "items": items,
+            "items": character_guide(title=movie.title, plot=movie.plot, cast_names=movie.cast_names),
             "source_hash": digest,
             "model_name": "",
             "version": EXTRACTOR_VERSION,
@@ -140,13 +148,17 @@ def movie_notes_refresh(
 
     Returns what each note is now: "shown", "failed" (the synopsis failed its checks) or "none".
     """
-    movie = Movie.objects.filter(pk=movie_id).only("pk", "title", "year", "plot", "cast_names").first()
+    movie = (
+        Movie.objects.filter(pk=movie_id)
+        .only("pk", "title", "year", "plot", "plot_source", "cast_names")
+        .first()
+    )
     if movie is None:
         return None
     guide = movie_characters_refresh(movie=movie, force=force)
     synopsis = movie_synopsis_refresh(movie=movie, force=force, backend=backend, support=support)
     return {
-        "characters": "shown" if guide else "none",
+        "characters": "shown" if guide and guide.items else "none",
         "synopsis": "none" if synopsis is None else ("shown" if synopsis.text else "failed"),
     }
 
@@ -168,17 +180,18 @@ def films_with_notes_due(*, generator_version: str | None) -> list[int]:
         )
     }
     movies = Movie.objects.filter(~Q(plot="") | Q(notes__isnull=False)).distinct()
-    for movie in movies.only("pk", "title", "plot", "cast_names").order_by("pk"):
+    for movie in movies.only("pk", "title", "year", "plot", "plot_source", "cast_names").order_by("pk"):
         digest = source_hash(movie)
         guide = stored.get((movie.pk, Kind.CHARACTERS))
         synopsis = stored.get((movie.pk, Kind.SYNOPSIS))
-        synopsis_stale = (
-            generator_version is not None
-            and synopsis_possible(movie)
-            and synopsis != (digest, generator_version)
-        )
-        # no plot text any more (notes to remove), a stale guide, or a stale synopsis
-        if not movie.plot.strip() or guide != (digest, EXTRACTOR_VERSION) or synopsis_stale:
+        if not plot_about_the_film(movie):
+            stale = guide is not None or synopsis is not None  # notes to remove
+        elif not synopsis_possible(movie):
+            stale = guide != (digest, EXTRACTOR_VERSION) or synopsis is not None
+        else:
+            synopsis_stale = generator_version is not None and synopsis != (digest, generator_version)
+            stale = guide != (digest, EXTRACTOR_VERSION) or synopsis_stale
+        if stale:
             due.append(movie.pk)
     return due
 

@@ -31,7 +31,9 @@ def backend(fake_models, monkeypatch):
 
 @pytest.fixture
 def keeper(backend):
-    return MovieFactory(title="The Keeper", year=2001, plot=PLOT, cast_names=CAST, plot_source="Wikipedia")
+    return MovieFactory(
+        title="The Keeper", year=2001, plot=PLOT, cast_names=CAST, plot_source="Critic synopsis"
+    )
 
 
 def test_the_guide_pairs_actors_takes_lines_from_the_visible_plot_and_leaves_out_the_ending():
@@ -172,3 +174,24 @@ def test_without_the_notes_tags_the_page_shows_the_plot_alone(keeper, backend, c
     page = client.get(keeper.get_absolute_url()).content.decode()
     assert "lighthouse keeper on the island of Skellig" in page  # community's own plot
     assert GOOD not in page and 'id="characters-h"' not in page
+
+
+def test_an_encyclopedia_article_about_the_titles_namesake_gets_no_notes(backend):
+    # The import matched some films to the article on their title's word (M the letter).
+    letter = MovieFactory(
+        title="M",
+        year=1931,
+        plot_source="Wikipedia",
+        plot="M, or m, is the thirteenth letter of the modern English alphabet. " * 8,
+    )
+    assert services.movie_notes_refresh(movie_id=letter.pk) == {"characters": "none", "synopsis": "none"}
+    assert backend.calls == [] and not MovieNote.objects.filter(movie=letter).exists()
+    assert letter.pk not in services.films_with_notes_due(generator_version="fake-1")
+
+
+def test_a_plot_naming_no_characters_is_not_extracted_again_every_night(backend):
+    plot = "A quiet documentary film from 1999 follows the seasons on a farm, from spring to winter. " * 4
+    farm = MovieFactory(title="Seasons", year=1999, plot=plot, plot_source="Wikipedia")
+    assert services.movie_notes_refresh(movie_id=farm.pk)["characters"] == "none"
+    assert MovieNote.objects.get(movie=farm, kind="characters").items == []
+    assert farm.pk not in services.films_with_notes_due(generator_version="fake-1")
