@@ -8,7 +8,7 @@ from django.apps import AppConfig
 
 def models_readiness() -> dict[str, Any]:
     """For /healthz: which models are prepared, from files on disk only (nothing is loaded)."""
-    from recommender.hybrid.serving import CURRENT
+    from recommender.hybrid.artifact import CURRENT
     from recommender.llm import sentiment
     from recommender.selectors_llm import models_status
     from recommender.services.recommendations import model_dir

@@ -35,49 +35,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from .aspects import AspectScorer
+from .base import BaseScorers, item_quality
 from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN, one_blas_thread
 from .content import ContentScorer
 from .data import holdout_split, reduce_users
+from .learning import coordinate_ascent, fit_logistic
+from .partial import PartialSums
 from .people import PeopleScorer
+from .ranking import k_smallest, zscore
+from .rows import as_csr32, split_by_rating
 
 COLD_KEEP = 5
-
-
-@dataclass
-class BaseScorers:
-    """The fitted parts of the hybrid and the item priors they share."""
-
-    ease: EASE
-    ease_loved: EASE
-    als: ImplicitALS
-    knn: ItemKNN
-    content: ContentScorer
-    log_popularity: np.ndarray
-    quality: np.ndarray
-    co_liked: CoLiked
-    user_knn: UserKNN
-    people: PeopleScorer | None = None
-    aspects: AspectScorer | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def standardised_priors(self) -> dict[str, np.ndarray]:
-        """Popularity and quality as z-scores, (1, n_items): the same for every user, so
-        standardised once instead of on every call."""
-        cached = self.__dict__.get("_standardised_priors")
-        if cached is None:
-            cached = {
-                "popularity": _zscore(self.log_popularity[None, :]),
-                "quality": _zscore(self.quality[None, :]),
-            }
-            self._standardised_priors = cached
-        return cached
 
 
 FEATURES = (
@@ -98,188 +72,11 @@ FEATURES = (
     "people",
     "aspects",
 )
-LIKED_AT = 4.0
-DISLIKED_AT = 2.5
-
-
-def split_by_rating(rows: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """(loved rows, disliked rows): ratings >= LIKED_AT and <= DISLIKED_AT."""
-    rows = sp.csr_matrix(rows, dtype=np.float32)
-    return _select(rows, rows.data >= LIKED_AT), _select(rows, rows.data <= DISLIKED_AT)
-
-
-def _select(rows: sp.csr_matrix, keep: np.ndarray) -> sp.csr_matrix:
-    """The stored cells of ``rows`` where ``keep`` is true (no sparse arithmetic: serving
-    time goes on scipy's per-operation overhead, not on the few hundred cells)."""
-    n = rows.shape[0]
-    if n == 1:
-        indptr = np.array([0, int(keep.sum())], dtype=rows.indptr.dtype)
-    else:
-        row_of = np.repeat(np.arange(n), np.diff(rows.indptr))
-        indptr = np.zeros(n + 1, dtype=rows.indptr.dtype)
-        np.cumsum(np.bincount(row_of[keep], minlength=n), out=indptr[1:])
-    return sp.csr_matrix((rows.data[keep], rows.indices[keep], indptr), shape=rows.shape)
-
-
-def _csr32(rows) -> sp.csr_matrix:
-    """``rows`` as a float32 csr matrix, itself if it is one (a fresh wrapper costs ~15 us,
-    and one user's scoring asked for four)."""
-    if isinstance(rows, sp.csr_matrix) and rows.dtype == np.float32:
-        return rows
-    return sp.csr_matrix(rows, dtype=np.float32)
-
-
-def _split(row: sp.csr_matrix, masks: list[np.ndarray]) -> sp.csr_matrix:
-    """One user's row as one row per mask over its stored cells."""
-    counts = [int(m.sum()) for m in masks]
-    indptr = np.zeros(len(masks) + 1, dtype=row.indptr.dtype)
-    np.cumsum(counts, out=indptr[1:])
-    return sp.csr_matrix(
-        (
-            np.concatenate([row.data[m] for m in masks]),
-            np.concatenate([row.indices[m] for m in masks]),
-            indptr,
-        ),
-        shape=(len(masks), row.shape[1]),
-    )
-
-
-def _one_row_each(scores: np.ndarray) -> list[np.ndarray]:
-    return [scores[i : i + 1] for i in range(scores.shape[0])]
-
-
-def k_smallest(values: np.ndarray, k: int) -> np.ndarray | None:
-    """Indices (ascending) of the ``k`` smallest of a 1-D array, or None when a tie at the
-    cut leaves the choice to ``np.argpartition``.
-
-    When the k-th smallest value is strictly below the next one the set is the same
-    whichever way it is found. A threshold from every 8th value narrows the search to a
-    few hundred candidates: five times faster than ``argpartition`` over 9,000 items.
-    """
-    n = len(values)
-    if not 0 < k < n // 16:
-        return None
-    sample = values[::8]
-    j = k // 4 + 4  # about 2k values of the whole array lie below the sample's j-th smallest
-    threshold = np.partition(sample, j)[j]
-    candidates = np.flatnonzero(values <= threshold)
-    if not k < len(candidates) <= 8 * k:  # too few, or a big tie at the threshold
-        return None
-    picked = values[candidates]
-    cut = np.partition(picked, [k - 1, k])
-    if not cut[k - 1] < cut[k]:
-        return None
-    return candidates[picked <= cut[k - 1]]
-
-
-def item_quality(train: sp.csr_matrix, *, prior_count: float = 10.0) -> np.ndarray:
-    """Mean rating of each item shrunk towards the global mean (a Bayesian average)."""
-    train = sp.csr_matrix(train)
-    counts = np.diff(train.tocsc().indptr).astype(np.float64)
-    sums = np.asarray(train.sum(axis=0)).ravel()
-    mu = float(train.data.mean()) if train.nnz else 0.0
-    return ((sums + prior_count * mu) / (counts + prior_count)).astype(np.float32)
-
-
-def _zscore(m: np.ndarray) -> np.ndarray:
-    m = np.asarray(m, dtype=np.float32)
-    centred = m - m.mean(axis=-1, keepdims=True)
-    # what m.std(axis=-1) computes, without taking the mean a second time
-    std = np.sqrt(np.square(centred).mean(axis=-1, keepdims=True))
-    return np.divide(centred, np.maximum(std, 1e-6), out=centred)
-
-
-# The sums of weight rows that ``PartialSums`` keeps, in the order of its ``sums``.
-PARTIAL_PARTS = (
-    "ease_liked",
-    "ease_disliked",
-    "ease_middle",
-    "ease_loved",
-    "knn_liked",
-    "knn_rest",
-    "co_liked",
-)
-
-
-def _part_of(ratings: np.ndarray) -> np.ndarray:
-    """0 loved, 1 disliked, 2 the rest, -1 not rated (NaN): the parts ``base_scores`` splits
-    a row into."""
-    part = np.where(ratings >= LIKED_AT, 0, np.where(ratings <= DISLIKED_AT, 1, 2))
-    return np.where(np.isnan(ratings), -1, part)
-
-
-@dataclass(frozen=True)
-class PartialSums:
-    """One user's sums of weight rows as of the ratings they were computed from.
-
-    EASE, ItemKNN and the co-liked scorer each add up one weight row per rated movie (EASE
-    and ItemKNN per part of the row: loved, disliked, the rest). For a long history that is
-    most of a recommendation's time: about 19 MB of EASE rows at 1,000 ratings. Kept at fit
-    time for the heaviest users, the sums of any later row are these plus the rows of the
-    movies rated, re-rated into another part or un-rated since (``now``): a few rows to read
-    instead of a thousand. ``sums`` is read-only, so no caller can change it by accident.
-    """
-
-    items: np.ndarray  # columns the sums were computed from, ascending
-    ratings: np.ndarray  # their ratings (float32)
-    sums: np.ndarray  # (len(PARTIAL_PARTS), n_items) float32
-
-    def now(self, base: BaseScorers, row: sp.csr_matrix) -> np.ndarray | None:
-        """The sums for ``row`` (one user, csr): kept ones plus the change, or None when more
-        than half the row changed (computing them afresh is then as cheap)."""
-        row = _csr32(row)
-        if not row.has_sorted_indices:
-            row = row.sorted_indices()
-        items, ratings = row.indices, row.data
-        if np.array_equal(items, self.items) and np.array_equal(ratings, self.ratings):
-            return self.sums
-        union = np.union1d(self.items, items)
-        old = np.full(len(union), np.nan, dtype=np.float32)
-        new = old.copy()
-        old[np.searchsorted(union, self.items)] = self.ratings
-        new[np.searchsorted(union, items)] = ratings
-        changed = old != new  # NaN on one side only: rated or un-rated
-        cells, old, new = union[changed], old[changed], new[changed]
-        if 2 * len(cells) > len(items):
-            return None
-        was, becomes = _part_of(old), _part_of(new)
-        moved = was != becomes
-        n = self.sums.shape[1]
-        delta = np.zeros_like(self.sums)
-        # EASE: one signed row per part, +1 where a movie entered it and -1 where it left
-        entries = [(was[moved], cells[moved], -1.0), (becomes[moved], cells[moved], 1.0)]
-        part = np.concatenate([p[p >= 0] for p, _, _ in entries])
-        cols = np.concatenate([c[p >= 0] for p, c, _ in entries])
-        signs = np.concatenate([np.full(int((p >= 0).sum()), v, dtype=np.float32) for p, _, v in entries])
-        order = np.lexsort((cols, part))
-        part, cols, signs = part[order], cols[order], signs[order]
-        indptr = np.searchsorted(part, np.arange(4)).astype(np.int64)
-        ease = sp.csr_matrix((signs, cols, indptr), shape=(3, n))
-        if ease.nnz:
-            delta[:3] = base.ease.sum_rows(ease)
-            loved = ease[0]
-            if loved.nnz:
-                delta[3] = base.ease_loved.sum_rows(loved)[0]
-                delta[4] = base.knn.sum_rows(loved.indices, loved.data)
-            rest = part > 0
-            # a move between disliked and the rest leaves ItemKNN's "rest" row as it was
-            rest_cols, rest_signs = cols[rest], signs[rest]
-            if len(rest_cols):
-                unique, inverse = np.unique(rest_cols, return_inverse=True)
-                net = np.bincount(inverse, weights=rest_signs).astype(np.float32)
-                keep = net != 0
-                if keep.any():
-                    delta[5] = base.knn.sum_rows(unique[keep], net[keep])
-        co_liked = base.co_liked
-        votes = co_liked.votes(np.nan_to_num(new)) - co_liked.votes(np.nan_to_num(old))
-        if votes.any():
-            delta[6] = co_liked.vote_sums(cells[votes != 0], votes[votes != 0])
-        return self.sums + delta
 
 
 def thinness(rows: sp.csr_matrix) -> np.ndarray:
     """1 for a user with <= COLD_KEEP ratings, falling as 1/n towards 0 for long histories."""
-    n = np.diff(_csr32(rows).indptr).astype(np.float32)
+    n = np.diff(as_csr32(rows).indptr).astype(np.float32)
     return COLD_KEEP / np.maximum(n, COLD_KEEP)
 
 
@@ -438,7 +235,7 @@ class Hybrid:
             keep = _active_columns(x)
             kept = [(e[0][:, keep], *e[1:]) for e in examples]
             self.weights = np.zeros(x.shape[1], dtype=np.float32)
-            self.weights[keep] = _coordinate_ascent(kept, _fit_logistic(x[:, keep], y))
+            self.weights[keep] = coordinate_ascent(kept, fit_logistic(x[:, keep], y))
             self.thin_weights = self._fit_thin([e for e in examples if e[3]], keep)
         else:
             # Too little data to learn from (a brand-new site): a plain prior blend.
@@ -465,7 +262,7 @@ class Hybrid:
             return self.weights.copy()
         plain = keep[keep < len(FEATURES)]
         weights = np.zeros(2 * len(FEATURES), dtype=np.float32)
-        weights[plain] = _fit_logistic(np.vstack([e[0][:, plain] for e in examples]), y)
+        weights[plain] = fit_logistic(np.vstack([e[0][:, plain] for e in examples]), y)
         return weights / max(1e-9, float(np.abs(weights).max()))
 
     def _validation_examples(self, base, fit_part, validation, user_aspects=None):
@@ -478,7 +275,7 @@ class Hybrid:
             rows = fit_part[batch]
             prefs = None if user_aspects is None else user_aspects[batch]
             # without use_people the people column is 0, so its learned weight is 0
-            scores = self.base_scores(base, rows, people=self.use_people, aspects=prefs)
+            scores = base.scores(rows, people=self.use_people, aspects=prefs)
             feats = self._features_from(scores, rows)
             pool = self.pool(scores, rows)
             thin = np.diff(rows.indptr) <= 2 * COLD_KEEP
@@ -494,91 +291,9 @@ class Hybrid:
         return examples
 
     # -- scoring ------------------------------------------------------------------
-    def base_scores(
-        self,
-        base: BaseScorers,
-        rows: sp.csr_matrix,
-        *,
-        people: bool = True,
-        aspects: np.ndarray | None = None,
-        partial: PartialSums | None = None,
-    ) -> dict[str, np.ndarray]:
-        """Every scorer's raw scores; ``people=False`` leaves the people scorer out (zeros)
-        when its weight is 0, which saves its gathers and changes no blended score.
-        ``aspects``: the users' (n, aspects) preferences from their own reviews, or None.
-        ``partial``: sums kept for the one user in ``rows`` (``partial_sums``), if any."""
-        n = rows.shape[0]
-        rows = _csr32(rows)
-        is_liked, is_disliked = rows.data >= LIKED_AT, rows.data <= DISLIKED_AT
-        is_middle = ~is_liked & ~is_disliked
-        liked, disliked = _select(rows, is_liked), _select(rows, is_disliked)
-        # EASE and ItemKNN are linear in the "rated" indicator: scoring the loved, the
-        # disliked and the rest separately and adding them up reads every weight row once.
-        kept = partial.now(base, rows) if partial is not None and n == 1 else None
-        if kept is not None:
-            # A long history with its sums kept at fit time: no weight row of an unchanged rating is read.
-            ease_liked, ease_disliked, ease_middle, ease_loved, knn_liked, knn_rest, co_sums = _one_row_each(
-                kept
-            )
-        elif n == 1:
-            # Serving: one product per scorer for all the parts of the user's row.
-            ease_liked, ease_disliked, ease_middle = _one_row_each(
-                base.ease.score(_split(rows, [is_liked, is_disliked, is_middle]))
-            )
-            knn_liked, knn_rest = _one_row_each(base.knn.score(_split(rows, [is_liked, ~is_liked])))
-        else:
-            ease_liked, ease_disliked = base.ease.score(liked), base.ease.score(disliked)
-            ease_middle = base.ease.score(_select(rows, is_middle))
-            knn_liked, knn_rest = base.knn.score(liked), base.knn.score(_select(rows, ~is_liked))
-        return {
-            "ease": ease_liked + ease_disliked + ease_middle,
-            "ease_liked": ease_liked,
-            "ease_disliked": ease_disliked,
-            "ease_loved": base.ease_loved.score(liked) if kept is None else ease_loved,
-            "als": base.als.score(rows),
-            "knn": knn_liked + knn_rest,
-            "knn_liked": knn_liked,
-            "co_liked": base.co_liked.score(rows, vote_sums=None if kept is None else co_sums[0]),
-            "user_knn": base.user_knn.score(rows),
-            "content": base.content.score(rows),
-            "popularity": np.broadcast_to(base.log_popularity, (n, len(base.log_popularity))),
-            "quality": np.broadcast_to(base.quality, (n, len(base.quality))),
-            "people": (
-                base.people.score(rows)
-                if people and base.people is not None
-                else np.zeros(rows.shape, dtype=np.float32)
-            ),
-            "aspects": (
-                base.aspects.score(aspects, n)
-                if aspects is not None and base.aspects is not None
-                else np.zeros(rows.shape, dtype=np.float32)
-            ),
-        }
-
-    def partial_sums(self, row: sp.csr_matrix) -> PartialSums:
-        """One user's sums of weight rows (``PartialSums``), computed by the same code and in
-        the same order as ``base_scores`` computes them for one user, so the scores of an
-        unchanged row are the same to the bit."""
-        row = _csr32(row).sorted_indices()
-        base = self.base
-        is_liked, is_disliked = row.data >= LIKED_AT, row.data <= DISLIKED_AT
-        is_middle = ~is_liked & ~is_disliked
-        votes = base.co_liked.votes(row.data)
-        voting = votes != 0
-        sums = np.vstack(
-            [
-                base.ease.score(_split(row, [is_liked, is_disliked, is_middle])),
-                base.ease_loved.score(_select(row, is_liked)),
-                base.knn.score(_split(row, [is_liked, ~is_liked])),
-                base.co_liked.vote_sums(row.indices[voting], votes[voting]),
-            ]
-        ).astype(np.float32)
-        sums.flags.writeable = False
-        return PartialSums(items=row.indices.astype(np.int32), ratings=row.data.copy(), sums=sums)
-
     def pool(self, scores: dict[str, np.ndarray], rows: sp.csr_matrix) -> np.ndarray:
         """Candidates: the union of each scorer's top ``pool_size`` unseen items."""
-        rows = _csr32(rows)
+        rows = as_csr32(rows)
         n, n_items = rows.shape
         stored = rows.data != 0  # the cells rows.nonzero() names, without its copy to coo
         seen_at = (np.repeat(np.arange(n), np.diff(rows.indptr))[stored], rows.indices[stored])
@@ -597,30 +312,30 @@ class Hybrid:
         return mask & ~seen
 
     def _features_from(self, scores: dict[str, np.ndarray], rows: sp.csr_matrix) -> np.ndarray:
-        z = np.stack([_zscore(scores[name]) for name in FEATURES], axis=-1)
+        z = np.stack([zscore(scores[name]) for name in FEATURES], axis=-1)
         thin = thinness(rows)[:, None, None]
         return np.concatenate([z, z * thin], axis=-1)
 
     def features(self, base: BaseScorers, rows: sp.csr_matrix) -> np.ndarray:
-        return self._features_from(self.base_scores(base, rows), rows)
+        return self._features_from(base.scores(rows), rows)
 
     def score(
         self, rows: sp.csr_matrix, *, aspects: np.ndarray | None = None, partial: PartialSums | None = None
     ) -> np.ndarray:
         """Blended scores of every item for each row; ``aspects`` and ``partial`` as in
-        ``base_scores``."""
-        rows = _csr32(rows)
+        ``BaseScorers.scores``."""
+        rows = as_csr32(rows)
         thin_weights = getattr(self, "thin_weights", self.weights)
         n = len(FEATURES)
         p = FEATURES.index("people")
         uses_people = any(w[p] or w[n + p] for w in (self.weights, thin_weights))
-        scores = self.base_scores(self.base, rows, people=uses_people, aspects=aspects, partial=partial)
+        scores = self.base.scores(rows, people=uses_people, aspects=aspects, partial=partial)
         thin = np.diff(rows.indptr) <= 2 * COLD_KEEP
         # The same as features @ weights, without building the (users, items, 2F) array.
         priors = self.base.standardised_priors()
         own = [name for name in FEATURES if name not in priors]
         # the user-dependent scores standardised in one call over a (features, users, items) stack
-        standardised = dict(zip(own, _zscore(np.stack([scores[name] for name in own])), strict=True))
+        standardised = dict(zip(own, zscore(np.stack([scores[name] for name in own])), strict=True))
         z = [priors[name] if name in priors else standardised[name] for name in FEATURES]
         factor = thinness(rows)[:, None]
 
@@ -653,42 +368,3 @@ def _active_columns(x: np.ndarray) -> np.ndarray:
     idle = [FEATURES.index(f) for f in OPTIONAL_FEATURES if not x[:, FEATURES.index(f)].any()]
     drop = set(idle) | {n + i for i in idle}
     return np.array([c for c in range(x.shape[1]) if c not in drop], dtype=np.int64)
-
-
-def _ndcg(examples, w: np.ndarray) -> float:
-    """Mean validation NDCG@10 of the blend ``w`` over the examples' users."""
-    discounts = 1.0 / np.log2(np.arange(2, 12))
-    total = 0.0
-    for x, labels, ideal, _thin in examples:
-        s = x @ w
-        k = min(10, len(s))
-        top = np.argpartition(-s, k - 1)[:k]
-        top = top[np.argsort(-s[top], kind="stable")]
-        total += float((labels[top] * discounts[:k]).sum() / ideal)
-    return total / max(1, len(examples))
-
-
-def _coordinate_ascent(examples, start: np.ndarray, *, passes: int = 3) -> np.ndarray:
-    """Tune the weights one at a time to maximise validation NDCG@10 (Metzler & Croft 2007)."""
-    w = start / max(1e-9, np.abs(start).max())
-    best = _ndcg(examples, w)
-    for _ in range(passes):
-        improved = False
-        for f in range(len(w)):
-            for step in (-0.5, -0.2, -0.05, 0.05, 0.2, 0.5):
-                trial = w.copy()
-                trial[f] += step
-                value = _ndcg(examples, trial)
-                if value > best + 1e-5:
-                    best, w, improved = value, trial, True
-        if not improved:
-            break
-    return w.astype(np.float32)
-
-
-def _fit_logistic(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=1.0, max_iter=500)
-    model.fit(x, y)
-    return model.coef_.ravel().astype(np.float32)

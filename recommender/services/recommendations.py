@@ -35,18 +35,14 @@ from community.core import pagecache
 from community.movies.models import Credit, Movie
 from community.reviews.models import Rating
 from recommender.hybrid import data as hdata
+from recommender.hybrid.artifact import current_path, load_artifact, prune_artifacts, save_artifact
 from recommender.hybrid.aspects import mean_aspects
 from recommender.hybrid.blend import Hybrid
+from recommender.hybrid.cache import load_current
 from recommender.hybrid.content import cached_embeddings, item_vectors, tfidf_text_vectors
 from recommender.hybrid.people import people_matrix
-from recommender.hybrid.serving import (
-    ServingModel,
-    current_path,
-    load_artifact,
-    load_current,
-    prune_artifacts,
-    save_artifact,
-)
+from recommender.hybrid.reasons import favourite_people, reason_for
+from recommender.hybrid.serving import ServingModel
 from recommender.models import ModelArtifact, Recommendation, RecommendationFeedback, ReviewAnalysis
 
 log = logging.getLogger(__name__)
@@ -126,11 +122,11 @@ def _rows_for(model: ServingModel, history: History) -> list[tuple[str, str, lis
         user_id=history.user_id,
     )
     genres = model.favourite_genres(ratings)
-    people = model.favourite_people(ratings)
+    people = favourite_people(model, ratings)
     rows: list[tuple[str, str, list]] = []
     top = model.top(scores, ratings, n=ROW_SIZE, exclude=exclude)
     for pick in top:
-        pick.reason = model.reason(ratings, pick.movie_id, genres=genres, people=people)
+        pick.reason = reason_for(model, ratings, pick.movie_id, genres=genres, people=people)
     rows.append((Recommendation.Row.TOP_PICKS, "", top))
     titles = dict(zip(model.item_ids.tolist(), model.titles, strict=True))
     used: set[int] = set()  # a movie appears once per row kind (one_pick_per_row)

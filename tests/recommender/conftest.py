@@ -11,7 +11,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from recommender.hybrid import serving
+from recommender.hybrid import cache
 from recommender.services import recommendations
 from tests.factories import GenreFactory, MovieFactory, RatingFactory, UserFactory
 
@@ -25,9 +25,9 @@ def model_dir(tmp_path, settings):
     settings.RECOMMENDER_MODEL_DIR = tmp_path / "models"
     settings.RECOMMENDER_TRAIN_OPTIONS = {"als_factors": 8, "als_iterations": 4, "pool_size": 30}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    serving.forget_loaded()
+    cache.forget_loaded()
     yield settings.RECOMMENDER_MODEL_DIR
-    serving.forget_loaded()
+    cache.forget_loaded()
 
 
 def members_who_love(groups: dict[str, list], *, members: int = 30, seed: int = 0) -> list:

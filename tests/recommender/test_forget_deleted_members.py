@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from community.accounts.services import account_delete
-from recommender.hybrid import serving
+from recommender.hybrid import artifact, serving
 from recommender.models import ModelArtifact
 from recommender.services import recommendations
 
@@ -64,8 +64,8 @@ def test_deleting_an_account_removes_the_member_from_the_served_model_and_old_fi
     assert stayer.pk in after.held_user_ids()
     # only the served file is left on disk, and it no longer holds the member
     files = sorted(p.name for p in model_dir.glob("*.npz"))
-    assert files == [serving.current_path(model_dir).name]
-    on_disk = serving.load_artifact(model_dir / files[0])
+    assert files == [artifact.current_path(model_dir).name]
+    on_disk = artifact.load_artifact(model_dir / files[0])
     assert leaver.pk not in on_disk.held_user_ids()
     active = ModelArtifact.objects.get(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True)
     assert active.path == str(model_dir / files[0]) and active.version == version
@@ -76,9 +76,9 @@ def test_deleting_an_account_removes_the_member_from_the_served_model_and_old_fi
 
 
 def test_forgetting_is_safe_to_run_twice_and_leaves_a_model_of_living_members_alone(world, model_dir):  # noqa: F811
-    path = serving.current_path(model_dir)
+    path = artifact.current_path(model_dir)
     assert recommendations.recommender_forget_users(user_ids=[]) == 0
-    assert serving.current_path(model_dir) == path  # nothing to remove: the file is not rewritten
+    assert artifact.current_path(model_dir) == path  # nothing to remove: the file is not rewritten
     gone = world["users"][0]
     gone_id = gone.pk
     gone.delete()  # e.g. removed in the admin, or deleted while a retrain ran
@@ -88,9 +88,9 @@ def test_forgetting_is_safe_to_run_twice_and_leaves_a_model_of_living_members_al
 
 
 def test_a_file_without_member_ids_drops_its_user_knn_members_for_a_deleted_member(world, model_dir):  # noqa: F811
-    model = serving.load_artifact(serving.current_path(model_dir))
+    model = artifact.load_artifact(artifact.current_path(model_dir))
     model.member_ids = None  # as written before member ids were kept
-    serving.save_artifact(model, model_dir)
+    artifact.save_artifact(model, model_dir)
     leaver = world["users"][0]
     leaver_id = leaver.pk
     leaver.delete()

@@ -260,7 +260,7 @@ def test_a_refresh_from_sums_kept_at_training_stores_the_rows_of_the_members_rat
     recommendations.recommendations_refresh(user_id=user.pk)
 
     history = recommendations.user_history(user_id=user.pk)
-    assert model.partial_sums[user.pk].now(model.hybrid.base, model._row(history.ratings)) is not None
+    assert model.partial_sums[user.pk].now(model.hybrid.base, model.row(history.ratings)) is not None
     stored: dict[tuple[str, str], list[int]] = {}
     for r in Recommendation.objects.filter(user=user).order_by("rank"):
         stored.setdefault((r.row, r.row_subject), []).append(r.movie_id)

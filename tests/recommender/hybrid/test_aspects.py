@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from recommender.hybrid import data, serving
+from recommender.hybrid import cache, data
+from recommender.hybrid.artifact import save_artifact
 from recommender.hybrid.aspects import AspectScorer, mean_aspects
 from recommender.hybrid.blend import FEATURES, Hybrid
-from recommender.hybrid.serving import ServingModel, load_current, save_artifact
+from recommender.hybrid.cache import load_current
+from recommender.hybrid.serving import ServingModel
 
 NAMES = ["acting", "pacing", "story"]
 
@@ -99,7 +101,7 @@ def test_a_saved_model_keeps_its_aspect_profiles_and_serves_a_users_aspects(tmp_
         with_aspects, item_ids=world.item_ids, titles=world.titles, genres=world.genres, version="a1"
     )
     save_artifact(model, tmp_path)
-    serving.forget_loaded()
+    cache.forget_loaded()
     loaded = load_current(tmp_path)
     assert loaded.hybrid.base.aspects.names == NAMES
     np.testing.assert_array_equal(loaded.hybrid.base.aspects.profiles, with_aspects.base.aspects.profiles)

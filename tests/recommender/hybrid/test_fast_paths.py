@@ -6,8 +6,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender.hybrid import cf
-from recommender.hybrid.blend import Hybrid, _zscore, k_smallest
-from recommender.hybrid.serving import ServingModel, _best_first
+from recommender.hybrid.blend import Hybrid
+from recommender.hybrid.ranking import best_first, k_smallest, zscore
+from recommender.hybrid.serving import ServingModel
 
 
 def _awkward_vectors(rng, n: int):
@@ -43,7 +44,7 @@ def test_the_best_first_order_is_the_one_argpartition_and_a_stable_sort_give():
         for n in (1, 12, 20):
             expected = np.argpartition(-s, n - 1)[:n]
             expected = expected[np.argsort(-s[expected], kind="stable")]
-            np.testing.assert_array_equal(_best_first(s, n), expected)
+            np.testing.assert_array_equal(best_first(s, n), expected)
 
 
 def test_the_candidate_pool_is_the_union_of_each_scorers_unseen_top_items():
@@ -86,15 +87,15 @@ def test_a_long_history_adds_up_weight_rows_exactly_like_the_gather():
 def test_standardising_gives_the_same_bits_as_mean_and_std():
     m = np.random.default_rng(6).standard_normal((4, 9_066)).astype(np.float32) * 3 + 1
     expected = (m - m.mean(axis=1, keepdims=True)) / np.maximum(m.std(axis=1, keepdims=True), 1e-6)
-    np.testing.assert_array_equal(_zscore(m), expected)
+    np.testing.assert_array_equal(zscore(m), expected)
 
 
 def test_one_users_ease_and_knn_parts_are_the_ones_a_batch_gives_them(trained):
     hybrid, train, _ = trained
     base = hybrid.base
-    batch = hybrid.base_scores(base, train[:2])
+    batch = base.scores(train[:2])
     for u in (0, 1):
-        alone = hybrid.base_scores(base, train[u])
+        alone = base.scores(train[u])
         for name in ("ease", "ease_liked", "ease_disliked", "knn", "knn_liked"):
             np.testing.assert_array_equal(alone[name][0], batch[name][u], err_msg=name)
 

@@ -166,7 +166,7 @@ def test_scores_are_the_learned_blend_of_features_for_thin_and_full_profiles(tra
     assert thin.any() and not thin.all()
     feats = hybrid.features(hybrid.base, rows)
     expected = np.where(thin[:, None], feats @ hybrid.thin_weights, feats @ hybrid.weights)
-    pool = hybrid.pool(hybrid.base_scores(hybrid.base, rows), rows)
+    pool = hybrid.pool(hybrid.base.scores(rows), rows)
     scores = hybrid.score(rows)
     np.testing.assert_allclose(scores[pool], expected[pool], rtol=1e-4, atol=1e-4)
     for r in range(rows.shape[0]):  # outside the pool ranks below everything in it
@@ -177,7 +177,7 @@ def test_unknown_movies_and_empty_ratings_are_ignored_when_folding_a_user_in(wor
     hybrid, _, _ = trained
     model = _serving(world, hybrid)
     a, b = int(world.item_ids[3]), int(world.item_ids[1])
-    row = model._row({a: 4.0, 999_999: 5.0, b: 0.0, -7: 3.0})
+    row = model.row({a: 4.0, 999_999: 5.0, b: 0.0, -7: 3.0})
     assert row.indices.tolist() == [3] and row.data.tolist() == [4.0]
-    assert model._indices([a, 999_999, b]).tolist() == [3, 1]  # order kept, unknown dropped
-    assert model._indices([]).tolist() == []
+    assert model.columns([a, 999_999, b]).tolist() == [3, 1]  # order kept, unknown dropped
+    assert model.columns([]).tolist() == []

@@ -9,9 +9,12 @@ import numpy as np
 import pytest
 
 from recommender import benchmarks
-from recommender.hybrid import serving
-from recommender.hybrid.blend import PARTIAL_PARTS, Hybrid
-from recommender.hybrid.serving import ServingModel, load_current, save_artifact
+from recommender.hybrid import cache
+from recommender.hybrid.artifact import save_artifact
+from recommender.hybrid.blend import Hybrid
+from recommender.hybrid.cache import load_current
+from recommender.hybrid.partial import PARTIAL_PARTS
+from recommender.hybrid.serving import ServingModel
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +44,10 @@ def _unrated(world, ratings: dict[int, float]) -> list[int]:
 def _assert_kept_sums_give_the_fresh_answer(model: ServingModel, ratings: dict[int, float], user_id: int):
     """The kept sums plus the change equal the sums computed afresh from the row (to float32
     rounding), they were used (not the fallback), and the scores and top 20 agree."""
-    row = model._row(ratings)
+    row = model.row(ratings)
     now = model.partial_sums[user_id].now(model.hybrid.base, row)
     assert now is not None
-    fresh = model.hybrid.partial_sums(row).sums
+    fresh = model.hybrid.base.partial_sums(row).sums
     for k, name in enumerate(PARTIAL_PARTS):
         np.testing.assert_allclose(now[k], fresh[k], rtol=1e-5, atol=1e-6, err_msg=name)
     expected = model.scores(ratings)
@@ -125,7 +128,7 @@ def test_a_history_mostly_changed_since_training_is_computed_afresh(world, train
     ratings = dict(list(_history(world, train, u).items())[:3])
     ratings.update({m: 4.0 for m in _unrated(world, ratings)[:3]})
     user_id = int(world.user_ids[u])
-    assert kept.partial_sums[user_id].now(kept.hybrid.base, kept._row(ratings)) is None
+    assert kept.partial_sums[user_id].now(kept.hybrid.base, kept.row(ratings)) is None
     np.testing.assert_array_equal(kept.scores(ratings, user_id=user_id), kept.scores(ratings))
 
 
@@ -143,7 +146,7 @@ def test_the_kept_sums_are_saved_with_the_model_and_cannot_be_changed_by_a_calle
 ):
     _, train, _ = trained
     save_artifact(kept, tmp_path)
-    serving.forget_loaded()
+    cache.forget_loaded()
     loaded = load_current(tmp_path)
     assert loaded.partial_sums.keys() == kept.partial_sums.keys()
     u = _heaviest(train)
@@ -153,7 +156,7 @@ def test_the_kept_sums_are_saved_with_the_model_and_cannot_be_changed_by_a_calle
     np.testing.assert_array_equal(loaded.scores(ratings, user_id=user_id), kept.scores(ratings))
     with pytest.raises(ValueError, match="read-only"):
         loaded.partial_sums[user_id].sums[0, 0] = 1.0
-    serving.forget_loaded()
+    cache.forget_loaded()
 
 
 def test_a_model_saved_before_sums_were_kept_loads_without_them_and_scores_the_same(
@@ -167,7 +170,7 @@ def test_a_model_saved_before_sums_were_kept_loads_without_them_and_scores_the_s
     del meta["partial_parts"]
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     np.savez(path, **arrays)
-    serving.forget_loaded()
+    cache.forget_loaded()
     loaded = load_current(tmp_path)
     assert loaded.partial_sums == {}
     u = _heaviest(train)
@@ -175,7 +178,7 @@ def test_a_model_saved_before_sums_were_kept_loads_without_them_and_scores_the_s
     np.testing.assert_array_equal(
         loaded.scores(ratings, user_id=int(world.user_ids[u])), kept.scores(ratings)
     )
-    serving.forget_loaded()
+    cache.forget_loaded()
 
 
 def test_only_the_longest_histories_are_kept(world, trained):

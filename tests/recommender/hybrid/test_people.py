@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from recommender.hybrid import data, serving
+from recommender.hybrid import artifact, cache, data
 from recommender.hybrid.blend import FEATURES, Hybrid
 from recommender.hybrid.people import PeopleScorer, people_matrix
-from recommender.hybrid.serving import ServingModel, load_current, save_artifact
+from recommender.hybrid.reasons import favourite_people, reason_for
+from recommender.hybrid.serving import ServingModel
 from tests.recommender.hybrid.conftest import rewrite_as_older_artifact
 
 DIRECTORS = ["Ada Lens", "Ben Frame", "Cleo Cut", "Dov Dolly", "Eli Focus", "Fay Zoom"]
@@ -185,9 +186,9 @@ def _serving(world, hybrid, version="p1") -> ServingModel:
 def test_a_saved_model_keeps_its_people_and_ranks_the_same(tmp_path, directors, director_hybrids):
     hybrid = director_hybrids[0]
     model = _serving(directors, hybrid)
-    save_artifact(model, tmp_path)
-    serving.forget_loaded()
-    loaded = load_current(tmp_path)
+    artifact.save_artifact(model, tmp_path)
+    cache.forget_loaded()
+    loaded = cache.load_current(tmp_path)
     assert loaded.hybrid.base.people.names == hybrid.base.people.names
     ratings = {int(m): 5.0 for m in directors.item_ids[[0, 6, 12]]} | {int(directors.item_ids[1]): 2.0}
     np.testing.assert_allclose(loaded.scores(ratings), model.scores(ratings), rtol=1e-5, atol=1e-5)
@@ -197,27 +198,27 @@ def test_an_artefact_from_before_the_people_scorer_still_loads_with_people_weigh
     tmp_path, directors, director_hybrids
 ):
     hybrid = director_hybrids[0]
-    path = save_artifact(_serving(directors, hybrid), tmp_path)
+    path = artifact.save_artifact(_serving(directors, hybrid), tmp_path)
     rewrite_as_older_artifact(path, without=("people",), format=2)
-    serving.forget_loaded()
-    loaded = load_current(tmp_path)
+    cache.forget_loaded()
+    loaded = cache.load_current(tmp_path)
     p = FEATURES.index("people")
     assert loaded.hybrid.weights[p] == 0 and loaded.hybrid.base.people.n_people == 0
     ratings = {int(directors.item_ids[0]): 5.0, int(directors.item_ids[6]): 5.0}
     assert len(loaded.recommend(ratings, n=10)) == 10
-    assert loaded.favourite_people(ratings) == {}
+    assert favourite_people(loaded, ratings) == {}
 
 
 def test_an_artefact_of_an_unknown_format_is_rejected(tmp_path, directors, director_hybrids):
-    path = save_artifact(_serving(directors, director_hybrids[0]), tmp_path)
+    path = artifact.save_artifact(_serving(directors, director_hybrids[0]), tmp_path)
     with np.load(path) as z:
         arrays = {k: z[k] for k in z.files}
     meta = json.loads(arrays["meta"].tobytes().decode())
-    meta["format"] = serving.FORMAT + 1
+    meta["format"] = artifact.FORMAT + 1
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     np.savez(path, **arrays)
     with pytest.raises(ValueError, match="format"):
-        serving.load_artifact(path)
+        artifact.load_artifact(path)
 
 
 def test_the_reason_names_a_person_only_when_the_users_own_ratings_show_they_like_them(
@@ -228,7 +229,7 @@ def test_the_reason_names_a_person_only_when_the_users_own_ratings_show_they_lik
     ada = [ids[i] for i in range(directors.n_items) if _director_of(i) == "Ada Lens"]
     ben = [ids[i] for i in range(directors.n_items) if _director_of(i) == "Ben Frame"]
     fans = {ada[0]: 5.0, ada[1]: 4.5, ben[0]: 3.0, ben[1]: 2.5}
-    assert model.reason(fans, ada[3]).startswith("Because you like films with Ada Lens")
-    assert "Ben Frame" not in model.reason(fans, ben[3])  # rated, but not liked
+    assert reason_for(model, fans, ada[3]).startswith("Because you like films with Ada Lens")
+    assert "Ben Frame" not in reason_for(model, fans, ben[3])  # rated, but not liked
     one_film = {ada[0]: 5.0, ben[0]: 3.0, ben[1]: 2.5}
-    assert "Ada Lens" not in model.reason(one_film, ada[3])  # one film is not a pattern
+    assert "Ada Lens" not in reason_for(model, one_film, ada[3])  # one film is not a pattern

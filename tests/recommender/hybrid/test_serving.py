@@ -3,8 +3,10 @@ from __future__ import annotations
 import os
 import threading
 
-from recommender.hybrid import serving
-from recommender.hybrid.serving import ServingModel, load_current, save_artifact
+from recommender.hybrid import cache
+from recommender.hybrid.artifact import save_artifact
+from recommender.hybrid.cache import load_current
+from recommender.hybrid.serving import ServingModel
 from tests.recommender.hybrid.conftest import rewrite_as_older_artifact
 
 
@@ -18,7 +20,7 @@ def test_a_saved_model_loads_back_and_ranks_the_same(tmp_path, world, trained):
     hybrid, _, _ = trained
     original = _model(world, hybrid, "v1")
     save_artifact(original, tmp_path)
-    serving.forget_loaded()
+    cache.forget_loaded()
     loaded = load_current(tmp_path)
     ratings = {int(world.item_ids[0]): 5.0, int(world.item_ids[4]): 4.0}
     assert [p.movie_id for p in loaded.recommend(ratings, n=10)] == [
@@ -30,7 +32,7 @@ def test_a_saved_model_loads_back_and_ranks_the_same(tmp_path, world, trained):
 def test_the_model_is_loaded_once_per_process_until_a_swap(tmp_path, world, trained):
     hybrid, _, _ = trained
     save_artifact(_model(world, hybrid, "v1"), tmp_path)
-    serving.forget_loaded()
+    cache.forget_loaded()
     first = load_current(tmp_path)
     assert load_current(tmp_path) is first
     save_artifact(_model(world, hybrid, "v2"), tmp_path)
@@ -47,7 +49,7 @@ def test_the_model_swap_is_atomic_for_concurrent_readers(tmp_path, world, traine
     def reader():
         while not stop.is_set():
             try:
-                serving.forget_loaded()
+                cache.forget_loaded()
                 model = load_current(tmp_path)
                 seen.add(model.version)
                 assert len(model.recommend({}, n=5)) == 5
@@ -80,7 +82,7 @@ def test_an_artefact_from_before_the_co_liked_and_user_knn_scorers_still_loads(t
     hybrid, _, _ = trained
     path = save_artifact(_model(world, hybrid, "v1"), tmp_path)
     rewrite_as_older_artifact(path, without=("co_liked", "user_knn"), format=1)
-    serving.forget_loaded()
+    cache.forget_loaded()
     loaded = load_current(tmp_path)
     assert loaded.hybrid.weights[FEATURES.index("co_liked")] == 0
     assert loaded.hybrid.weights[FEATURES.index("user_knn")] == 0
