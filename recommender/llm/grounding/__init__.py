@@ -1,0 +1,177 @@
+"""Checks every generated text passes before it is stored.
+
+A text fails when it names a person or movie that is not in the facts, is too long or
+too short, repeats the prompt, or follows instructions smuggled into quoted review
+text. The checks are deliberately conservative: a false alarm costs one retry or a
+template text; a false pass puts an invented fact on a user's page.
+
+The checks live by concern: names.py (names and sentences), member.py (a member's
+ratings, drafts and explanations), audience.py (the studio's audience summary); this
+module puts them together per kind of text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..prompts import MAX_WORDS, MIN_WORDS, SYSTEM, Facts, injected_sentences
+from .audience import (
+    _QUOTED,
+    aspect_misstatements,
+    is_verbatim,
+    quoted_passages,
+    reception_misstatements,
+    stray_numbers,
+    unverified_quotes,
+)
+from .member import CARRY_OVER_WORDS, _claims_seen, draft_problems, rating_misstatements
+from .names import (
+    WORD,
+    NameGuard,
+    _ngrams,
+    allowed_name_tokens,
+    opens_sentence,
+    sentences,
+    unknown_names,
+)
+
+__all__ = [
+    "CARRY_OVER_WORDS",
+    "WORD",
+    "Check",
+    "NameGuard",
+    "allowed_name_tokens",
+    "aspect_misstatements",
+    "check_output",
+    "draft_problems",
+    "is_verbatim",
+    "opens_sentence",
+    "parse_questions",
+    "quoted_passages",
+    "rating_misstatements",
+    "reception_misstatements",
+    "sentences",
+    "stray_numbers",
+    "unknown_names",
+    "unverified_quotes",
+    "without_unfounded_sentences",
+]
+
+_URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+")
+_META = re.compile(
+    # "instructions" alone is an ordinary word (a jury gets instructions); these phrases are not
+    r"<<<|>>>|\bFACTS\b|\bTASK\b|\b[Aa]s an AI\b|\blanguage model\b|\bsystem prompt\b"
+    r"|\b(previous|above|these|following|my|your) instructions\b",
+)
+
+
+@dataclass
+class Check:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def _reviews_obeyed(text: str, facts: Facts) -> int:
+    """How many quoted reviews hold an injected sentence that `text` shares 4 words in a row with."""
+    grams = _ngrams(text, 4)
+    return sum(
+        any(grams & _ngrams(sentence, 4) for sentence in injected_sentences(quoted))
+        for quoted in facts.quoted_texts()
+    )
+
+
+def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
+    """Every reason `text` may not be shown, empty when it passes."""
+    problems: list[str] = []
+    stripped = text.strip()
+    words = len(WORD.findall(stripped))
+    if words < MIN_WORDS[kind]:
+        problems.append(f"too short ({words} words)")
+    if words > MAX_WORDS[kind]:
+        problems.append(f"too long ({words} words, limit {MAX_WORDS[kind]})")
+    names = unknown_names(stripped, facts)
+    if names:
+        problems.append("names not in the facts: " + ", ".join(sorted(set(names))))
+    if kind == "audience_summary":
+        # figures and quotes of the film's audience instead of a member's ratings
+        problems += stray_numbers(stripped, facts) + unverified_quotes(stripped, facts)
+        problems += reception_misstatements(stripped, facts) + aspect_misstatements(stripped, facts)
+    else:
+        problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
+    if kind == "review_draft":
+        problems += draft_problems(stripped, facts)
+    if _URL.search(stripped):
+        problems.append("contains a link or address")
+    if _META.search(stripped):
+        problems.append("contains prompt text")
+    # echo: any 8-word run copied from the instructions
+    instructions = SYSTEM + " " + (prompt.split("TASK", 1)[-1] if prompt else "")
+    own = _QUOTED.sub(" ", stripped) if kind == "audience_summary" else stripped  # quoting is asked for
+    if _ngrams(own, 8) & _ngrams(instructions, 8):
+        problems.append("repeats the prompt")
+    # quoted data copied wholesale (12 words) is an echo too
+    if prompt and _ngrams(own, 12) & _ngrams(prompt, 12):
+        problems.append("copies the facts verbatim")
+    problems += ["follows an instruction found in a review"] * _reviews_obeyed(stripped, facts)
+    if kind == "discussion_suggestions":
+        questions = parse_questions(stripped)
+        if len(questions) != 3:
+            problems.append(f"expected 3 questions, got {len(questions)}")
+    if kind == "explanation" and _claims_seen(stripped, facts.movie.title):
+        problems.append(f"says the user has already seen {facts.movie.title!r}")
+    if kind == "explanation" and len(re.findall(r"[.!?](\s|$)", stripped)) > 3:
+        problems.append("more than two sentences")
+    return Check(not problems, problems)
+
+
+def _sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
+    """The checks that belong to one sentence: names, rating claims, links, obeyed injections."""
+    problems = [f"names {name}" for name in unknown_names(sentence, facts)]
+    if kind == "audience_summary":
+        problems += stray_numbers(sentence, facts) + unverified_quotes(sentence, facts)
+        problems += reception_misstatements(sentence, facts) + aspect_misstatements(sentence, facts)
+    else:
+        problems += rating_misstatements(sentence, facts, own_rating=kind == "review_draft")
+    if _URL.search(sentence):
+        problems.append("a link")
+    problems += ["an instruction from a review"] * _reviews_obeyed(sentence, facts)
+    return problems
+
+
+_MIN_SENTENCES = {"review_draft": 2, "explanation": 1, "audience_summary": 2}
+# a kept sentence opening with one of these leaned on the sentence dropped before it
+_BACK_REFERENCE = re.compile(r"^[\"'“(]*(?:he|she|they|him|her|his|hers|them|their|theirs)\b", re.IGNORECASE)
+
+
+def without_unfounded_sentences(kind: str, text: str, facts: Facts) -> str:
+    """`text` without its sentences that name someone the facts do not, or misstate a rating.
+
+    Whole sentences of the model's own go, nothing is reworded, and only while what is left
+    still reads whole: at most one sentence in three (at least one), two sentences of a draft
+    kept, and no kept sentence opening with a pronoun that pointed into a dropped one.
+    Otherwise `text` comes back unchanged. The caller checks the result like any text.
+    """
+    if kind not in _MIN_SENTENCES:
+        return text
+    parts = sentences(text)
+    dropped = {i for i, s in enumerate(parts) if _sentence_problems(kind, s, facts)}
+    kept = [i for i in range(len(parts)) if i not in dropped]
+    if (
+        not dropped
+        or len(dropped) > max(1, len(parts) // 3)
+        or len(kept) < _MIN_SENTENCES[kind]
+        or any(i - 1 in dropped and _BACK_REFERENCE.search(parts[i]) for i in kept)
+    ):
+        return text
+    return " ".join(parts[i] for i in kept)
+
+
+def parse_questions(text: str) -> list[str]:
+    """The questions in `text`: one per line or several on a line, numbering and bullets dropped."""
+    pieces = [
+        piece.strip()
+        for line in text.splitlines()
+        for piece in re.split(r"(?<=\?)\s+", re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line))
+    ]
+    return [p for p in pieces if p.endswith("?") and len(p.split()) >= 3]

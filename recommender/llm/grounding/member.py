@@ -1,0 +1,151 @@
+"""Checks of a member's texts: what a text says of their ratings, what makes a review draft
+the member's own review of this film, and what an explanation may not claim."""
+
+from __future__ import annotations
+
+import re
+
+from ..prompts import Facts, UserFacts
+from .names import _ngrams, unknown_names
+
+_STARS = re.compile(r"(\d(?:\.\d)?)\s*(?:/\s*5|-?\s*stars?|out of (?:5|five))", re.IGNORECASE)
+_PRAISE = re.compile(
+    r"\b(lov(?:e|ed|es)|ador(?:e|ed)|favou?rite|masterpiece|brilliant|superb|excellent|strong|"
+    r"great|wonderful|amazing|enjoy(?:ed)?|stunning|terrific|outstanding)\b",
+    re.IGNORECASE,
+)
+_BLAME = re.compile(
+    r"\b(hat(?:e|ed|es)|dislik(?:e|ed)|disappoint(?:ing|ed|ment)|weak|boring|dull|awful|terrible|"
+    r"poor|bad|worst|mediocr(?:e|ity)|tedious|predictable|stale|overwrought|repetitive|forgettable|"
+    r"lacklust(?:er|re)|underwhelm(?:ing|ed)|bland|tiresome|clich(?:e|é)d?|dragg(?:ed|ing|s)|flat|"
+    r"messy|uneven|shallow|thin|fall(?:s)? short|fell short|letdown|let down)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(not|never|no|hardly|despite)\b|n't\b", re.IGNORECASE)
+
+
+# "didn't enjoy", "not great", "never boring": a negation a few words before the word turns it
+_NEGATED = r"(?:\b(?:not|never|hardly)|n't)\s+(?:\w+\s+){0,2}?"
+
+
+def _tone(text: str) -> tuple[int, int]:
+    """How many words of praise and of blame `text` holds, negated ones counted the other way."""
+    praise, blame = len(_PRAISE.findall(text)), len(_BLAME.findall(text))
+    negated_praise = len(re.findall(_NEGATED + _PRAISE.pattern, text, re.IGNORECASE))
+    negated_blame = len(re.findall(_NEGATED + _BLAME.pattern, text, re.IGNORECASE))
+    return praise - negated_praise + negated_blame, blame - negated_blame + negated_praise
+
+
+_CLAUSES = re.compile(
+    r"(?<=[.!?])\s+|[,;:]\s*|\s+(?:and|but|while|whereas|yet|though|although)\s+", re.IGNORECASE
+)
+
+
+def rating_misstatements(text: str, facts: Facts, *, own_rating: bool = False) -> list[str]:
+    """Claims about the user's ratings that the facts contradict.
+
+    - a star figure ("4 stars", "4.5/5") that is none of the ratings in the facts;
+    - a clause that names a movie the user rated at most 2 stars together with praise
+      ("you loved Miami Vice"), or one rated at least 4 stars together with blame, unless
+      the clause hedges ("not", "never"). Clauses, not sentences: "you loved Heat and
+      disliked Miami Vice" says two true things.
+
+    ``own_rating``: the user's rating of the movie itself is among the facts (drafts); its
+    star figure may be quoted, and the draft's overall tone is checked against it elsewhere
+    (a 1.5-star review may still say the film "looks stunning").
+    """
+    ratings = dict(facts.user.ratings)
+    known = {round(v * 2) / 2 for v in ratings.values()}
+    if own_rating and facts.rating is not None:
+        known.add(round(facts.rating * 2) / 2)
+    problems = []
+    for match in _STARS.finditer(text):
+        stars = float(match.group(1))
+        if 0 < stars <= 5 and stars not in known:
+            problems.append(f"{match.group(0).strip()} is not one of the user's ratings")
+    for clause in _CLAUSES.split(text):
+        lowered = clause.lower()
+        if not lowered.strip() or _NEGATION.search(clause):
+            continue
+        for title, stars in ratings.items():
+            if len(title) < 3 or title.lower() not in lowered:
+                continue
+            if stars <= 2 and _PRAISE.search(clause):
+                problems.append(f"praises {title!r}, which the user rated {stars:g} stars")
+            elif stars >= 4 and _BLAME.search(clause):
+                problems.append(f"runs down {title!r}, which the user rated {stars:g} stars")
+    return problems
+
+
+_SEEN_VERBS = (
+    r"(?:gave|give|rated|rate|lov(?:e|ed)|found|find|enjoyed|liked|watched|saw|seen|thought|praised)"
+)
+_ADVERB = r"(?:(?:already|really|truly|also|clearly|once)\s+)?"
+
+
+def _claims_seen(text: str, title: str) -> bool:
+    """An explanation recommends a movie the user has not rated: "you gave it 3 stars" or
+    "Roma, which you love" says otherwise."""
+    target = rf"(?:it|{re.escape(title)})"
+    patterns = (
+        rf"\byou(?:'ve| have)?\s+{_ADVERB}{_SEEN_VERBS}\s+{target}\b",
+        rf"\b{re.escape(title)}\b[^.;]*?\b(?:that|which)\s+you\s+(?:already\s+)?{_SEEN_VERBS}\b",
+    )
+    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+
+
+# What makes a review draft a review: the member's own first-person words about this film.
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself)\b|\bI’(?:m|ve|d|ll)\b")
+# addressed to the member instead of written as them: "based on your previous reviews, you might
+# want to consider watching Alien"
+_ADDRESSES_MEMBER = re.compile(
+    r"\b(?:based on your|your (?:previous|earlier|past|other) (?:reviews?|ratings?)"
+    r"|you (?:might|may|should|would|will|could) (?:want to|like|enjoy|consider|appreciate|love)"
+    r"|you seem to|consider watching|I (?:would )?recommend (?:you|watching)|I suggest (?:you|watching))\b",
+    re.IGNORECASE,
+)
+CARRY_OVER_WORDS = 6  # a run of this many words from a review of another film is carried over
+
+
+def _without_titles(text: str, facts: Facts) -> str:
+    """`text` with the titles of this film and of the member's rated films blanked out: titles
+    are names, not opinions ("The Good, the Bad and the Ugly" blames nothing) nor the member
+    speaking ("So I Married an Axe Murderer")."""
+    for title in sorted({facts.movie.title, *(t for t, _ in facts.user.ratings)}, key=len, reverse=True):
+        if title:
+            text = re.sub(re.escape(title), " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def draft_problems(text: str, facts: Facts) -> list[str]:
+    """Why a review draft is not the member's review of this film, even when its names and
+    numbers are right: not in the first person, speaking to the member ("you might want to
+    consider watching"), carrying over a run of words from the member's review of another film,
+    naming a person who is in none of this film's credits or plot (taken from another film's
+    facts), or a tone outside its rating's band (more praise than blame for 2 stars or less,
+    more blame than praise for 4 or more)."""
+    problems = []
+    # the member's own "I", not one in a title ("So I Married an Axe Murderer") or a regnal
+    # number ("King James I")
+    opinion = _without_titles(text, facts)
+    own_words = re.sub(r"\b[A-Z][a-z]+ I\b", " ", opinion)
+    if not _FIRST_PERSON.search(own_words):
+        problems.append("not written in the first person")
+    addressed = _ADDRESSES_MEMBER.search(text)
+    if addressed:
+        problems.append(f"speaks to the member instead of as them ({addressed.group(0)!r})")
+    own = _ngrams(text, CARRY_OVER_WORDS)
+    for title, review in facts.user.reviews:
+        if title != facts.movie.title and own & _ngrams(review, CARRY_OVER_WORDS):
+            problems.append(f"carries over words from the member's review of {title!r}")
+    this_film = Facts(movie=facts.movie, user=UserFacts(ratings=facts.user.ratings))
+    others = sorted(set(unknown_names(text, this_film)) - set(unknown_names(text, facts)))
+    if others:
+        problems.append(f"names {', '.join(others)}, from another film's facts, not {facts.movie.title!r}")
+    if facts.rating is not None:
+        praise, blame = _tone(opinion)
+        if facts.rating <= 2 and praise > blame:
+            problems.append(f"more praise than blame in a draft for a {facts.rating:g}-star rating")
+        if facts.rating >= 4 and blame > praise:
+            problems.append(f"more blame than praise in a draft for a {facts.rating:g}-star rating")
+    return problems
