@@ -36,8 +36,10 @@ class RecommenderConfig(AppConfig):
 
     def ready(self) -> None:
         from community.core import health, pagecache
+        from community.discussions import related
         from community.movies import sentiment
         from community.reviews import sentiment as review_sentiment
+        from community.reviews import similar
 
         from . import exports, receivers  # noqa: F401  (receivers connect to community.core.events)
         from .selectors import recommendation_rows_stamp_fields
@@ -53,3 +55,8 @@ class RecommenderConfig(AppConfig):
         sentiment.sentiment_summary_register(movie_sentiment_summary)
         # Every review card and the reviews API show each review's chip from this floor's analyses.
         review_sentiment.review_sentiments_register(review_sentiments)
+        # Similar reviews under each review, related threads on each discussion (recommender/similar/).
+        from .similar import selectors as similar_selectors
+
+        similar.similar_reviews_register(similar_selectors.similar_reviews)
+        related.related_threads_register(similar_selectors.related_threads)

@@ -180,3 +180,6 @@ from recommender.insight.models import AudienceSummary, FilmInsight, InsightBenc
 
 # The movie page's notes (synopsis, character guide) live in recommender/notes/.
 from recommender.notes.models import MovieNote  # noqa: E402, F401
+
+# Similar reviews and related threads: one vector per text, in recommender/similar/.
+from recommender.similar.models import ReviewVector, ThreadVector  # noqa: E402, F401

@@ -66,3 +66,21 @@ def _forget_deleted_user(sender, user_id: int, **kwargs) -> None:
     from recommender.tasks.recommendations import recommender_forget_users
 
     recommender_forget_users.delay([user_id])
+
+
+# --- similar reviews and related threads (recommender.similar.tasks) ---
+
+
+@receiver(events.review_saved, dispatch_uid="recommender.review_vector")
+def _review_vector(sender, review_id: int, text_changed: bool = True, **kwargs) -> None:
+    if text_changed:
+        from recommender.similar.tasks import review_vector_refresh_task
+
+        review_vector_refresh_task.delay(review_id)
+
+
+@receiver(events.thread_saved, dispatch_uid="recommender.thread_vector")
+def _thread_vector(sender, thread_id: int, **kwargs) -> None:
+    from recommender.similar.tasks import thread_vector_refresh_task
+
+    thread_vector_refresh_task.delay(thread_id)

@@ -10,6 +10,8 @@ Receivers should queue a task and do nothing else.
 - user_deleted(user_id): an account and its personal data were removed.
 - review_visibility_changed(review_id, user_id, movie_id, hidden): staff hid or restored a review
   (community.moderation); what reads reviews recomputes without (or again with) it.
+- thread_saved(thread_id, movie_id): a discussion thread was started or its title or opening
+  post edited.
 """
 
 import logging
@@ -25,6 +27,7 @@ rating_saved = Signal()
 rating_deleted = Signal()
 user_deleted = Signal()
 review_visibility_changed = Signal()
+thread_saved = Signal()
 
 
 def send_on_commit(signal: Signal, **kwargs: object) -> None:

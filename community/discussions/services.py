@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from community.accounts.models import User
 from community.accounts.verification import posting_limit_check
+from community.core import events
 from community.core.validation import clean_text
 from community.discussions.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Reply, Thread
 from community.movies.models import Movie
@@ -32,7 +33,7 @@ def thread_create(*, user: User, movie: Movie, title: str, body: str) -> Thread:
     now = timezone.now()
     with transaction.atomic():
         posting_limit_check(user=user, posted=Thread.objects.filter(author=user), noun="threads")
-        return Thread.objects.create(
+        thread = Thread.objects.create(
             movie=movie,
             author=user,
             title=clean_title,
@@ -41,6 +42,8 @@ def thread_create(*, user: User, movie: Movie, title: str, body: str) -> Thread:
             updated_at=now,
             last_activity_at=now,
         )
+        events.send_on_commit(events.thread_saved, thread_id=thread.pk, movie_id=movie.pk)
+    return thread
 
 
 def thread_update(*, thread: Thread, user: User, title: str, body: str) -> Thread:
@@ -49,7 +52,9 @@ def thread_update(*, thread: Thread, user: User, title: str, body: str) -> Threa
     thread.title = clean_text(title, field="title", max_length=TITLE_MAX_LENGTH)
     thread.body = clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
     thread.updated_at = timezone.now()
-    thread.save(update_fields=["title", "body", "updated_at"])
+    with transaction.atomic():
+        thread.save(update_fields=["title", "body", "updated_at"])
+        events.send_on_commit(events.thread_saved, thread_id=thread.pk, movie_id=thread.movie_id)
     return thread
 
 

@@ -11,6 +11,7 @@ from community.core.viewutils import call_service, paginate
 from community.discussions import selectors, services
 from community.discussions.forms import ReplyForm, ThreadForm
 from community.discussions.models import TITLE_MAX_LENGTH
+from community.discussions.related import related_threads
 from community.movies.selectors import movie_get
 
 
@@ -57,9 +58,8 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(f"{thread.get_absolute_url()}?page={last_page}#reply-{reply.pk}")
     page = paginate(request, selectors.thread_replies(thread=thread, viewer=request.user), per_page=50)
     status = 400 if form.errors else 200
-    return render(
-        request, "discussions/thread.html", {"thread": thread, "page": page, "form": form}, status=status
-    )
+    context = {"thread": thread, "page": page, "form": form, "related": related_threads(thread)}
+    return render(request, "discussions/thread.html", context, status=status)
 
 
 def _login_url() -> str:

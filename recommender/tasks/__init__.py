@@ -2,5 +2,6 @@
 
 # Celery's autodiscovery imports only this package; the task modules are registered here.
 from recommender.insight import tasks as insight  # noqa: E402,F401  (the studio console's aggregates)
+from recommender.similar import tasks as similar  # noqa: E402,F401  (similar reviews, related threads)
 
 from . import analysis, generation, llm_models, recommendations  # noqa: E402,F401

@@ -81,3 +81,8 @@ class ReplySerializer(serializers.ModelSerializer):
         model = Reply
         fields = ["id", "thread_id", "author", "body", "created_at", "updated_at", "hidden", "hidden_reason"]
         read_only_fields = fields
+
+
+class RelatedThreadSerializer(serializers.Serializer):
+    similarity = serializers.FloatField(help_text="Cosine of the two threads' vectors (MiniLM), 0 to 1.")
+    thread = ThreadSerializer()

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,6 +14,7 @@ from community.core.api.permissions import IsOwnerOrReadOnly
 from community.core.members import signed_in_member
 from community.discussions import services
 from community.discussions.api.serializers import (
+    RelatedThreadSerializer,
     ReplyInputSerializer,
     ReplySerializer,
     ThreadInputSerializer,
@@ -21,6 +22,7 @@ from community.discussions.api.serializers import (
     ThreadUpdateInputSerializer,
 )
 from community.discussions.models import Reply, Thread
+from community.discussions.related import related_threads
 from community.movies.models import Movie
 
 THREADS = Thread.objects.select_related("movie", "author")
@@ -112,6 +114,24 @@ class ThreadDetailApi(generics.GenericAPIView):
     def delete(self, request: Request, thread_id: int) -> Response:
         services.thread_delete(thread=self.get_object(), user=signed_in_member(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ThreadRelatedApi(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = RelatedThreadSerializer
+    queryset = Thread.objects.none()  # for the schema's path parameter; get() reads the thread
+
+    @extend_schema(
+        tags=["discussions"],
+        summary="Related discussions",
+        description="Up to three other threads whose title and opening post are closest to this "
+        "one's (MiniLM vectors), most similar first; never a thread hidden by moderators. A hidden "
+        "thread has no page here (404). A thread whose author deleted their account has no author.",
+        responses={200: RelatedThreadSerializer(many=True)},
+    )
+    def get(self, request: Request, thread_id: int) -> Response:
+        thread = get_object_or_404(Thread.objects.visible(), pk=thread_id)
+        return Response(RelatedThreadSerializer(related_threads(thread), many=True).data)
 
 
 class ThreadReplyListApi(generics.GenericAPIView):

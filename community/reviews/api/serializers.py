@@ -104,3 +104,15 @@ class RatingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rating
         fields = ["movie", "score", "created_at", "updated_at"]
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    spoilers = serializers.BooleanField(
+        default=False,
+        help_text="Include reviews their authors marked as containing spoilers (left out by default).",
+    )
+
+
+class SimilarReviewSerializer(serializers.Serializer):
+    similarity = serializers.FloatField(help_text="Cosine of the two texts' vectors (MiniLM), 0 to 1.")
+    review = ReviewSerializer()

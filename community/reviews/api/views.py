@@ -24,9 +24,12 @@ from community.reviews.api.serializers import (
     ReviewInputSerializer,
     ReviewSerializer,
     ReviewUpdateInputSerializer,
+    SimilarQuerySerializer,
+    SimilarReviewSerializer,
 )
 from community.reviews.models import Rating, Review, ReviewLike
 from community.reviews.sentiment import with_sentiments
+from community.reviews.similar import similar_reviews
 
 
 def reviews_for(request: Request) -> QuerySet[Review]:
@@ -110,6 +113,28 @@ class ReviewDetailApi(generics.GenericAPIView):
     def delete(self, request: Request, review_id: int) -> Response:
         services.review_delete(review=self.get_object(), user=signed_in_member(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReviewSimilarApi(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = SimilarReviewSerializer
+    queryset = Review.objects.none()  # for the schema's path parameter; get() reads the review
+
+    @extend_schema(
+        tags=["reviews"],
+        summary="Reviews of other films that say something similar",
+        description="Up to three reviews of other films, in the same language, by other authors, "
+        "most similar first (MiniLM vectors of the texts). Never a review hidden by moderators; "
+        "spoiler-flagged ones only with spoilers=true. A hidden review has no page here (404).",
+        parameters=[SimilarQuerySerializer],
+        responses={200: SimilarReviewSerializer(many=True)},
+    )
+    def get(self, request: Request, review_id: int) -> Response:
+        query = SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        review = get_object_or_404(Review.objects.visible(), pk=review_id)
+        found = similar_reviews([review], include_spoilers=query.validated_data["spoilers"])
+        return Response(SimilarReviewSerializer(found.get(review.pk, []), many=True).data)
 
 
 class ReviewLikeApi(generics.GenericAPIView):
