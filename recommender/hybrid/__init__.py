@@ -1,7 +1,8 @@
 """Ranking maths for CineCircle on plain numpy/scipy arrays (no Django, no torch).
 
 - ``data``: MovieLens loaders and the seeded per-user holdout split.
-- ``cf``: collaborative-filtering baselines and the rating predictor.
+- ``cf``: collaborative-filtering scorers (neighbours, EASE, ALS) and the rating predictors.
+- ``blas``: one BLAS thread for loops of small products.
 - ``content``: item vectors from text (TF-IDF, or MiniLM embeddings when available).
 - ``people``: a user's affinity to directors and cast, from their own ratings.
 - ``aspects``: review aspects (story, acting...) a user values, against movies' profiles.

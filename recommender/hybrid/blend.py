@@ -42,7 +42,8 @@ import scipy.sparse as sp
 
 from .aspects import AspectScorer
 from .base import BaseScorers, item_quality
-from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN, one_blas_thread
+from .blas import one_blas_thread
+from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN
 from .content import ContentScorer
 from .data import holdout_split, reduce_users
 from .learning import coordinate_ascent, fit_logistic

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .blas import one_blas_thread
 from .blend import Hybrid
-from .cf import one_blas_thread
 from .partial import PartialSums
 from .ranking import best_first, zscore_finite
 from .rows import LIKED_AT

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from recommender.hybrid import cf
 from recommender.hybrid.blend import Hybrid
+from recommender.hybrid.cf import neighbours
 from recommender.hybrid.ranking import best_first, k_smallest, zscore
 from recommender.hybrid.serving import ServingModel
 
@@ -78,9 +78,9 @@ def test_a_long_history_adds_up_weight_rows_exactly_like_the_gather():
     assert np.diff(matrix.indptr)[items].sum() > 20_000  # the long-history branch
     weights = rng.choice([0.5, 1.3, 2.7, 3.0], len(items)).astype(np.float32)
     n = matrix.shape[1]
-    np.testing.assert_array_equal(cf._gather_rows(matrix, items, n), _bincount_sum(matrix, items))
+    np.testing.assert_array_equal(neighbours._gather_rows(matrix, items, n), _bincount_sum(matrix, items))
     np.testing.assert_array_equal(
-        cf._gather_rows(matrix, items, n, weights), _bincount_sum(matrix, items, weights)
+        neighbours._gather_rows(matrix, items, n, weights), _bincount_sum(matrix, items, weights)
     )
 
 
