@@ -299,6 +299,7 @@ CELERY_TASK_ROUTES = {
         "recommender.insight.tasks.film_insight_refresh_task",
         "recommender.insight.tasks.film_insights_refresh_all",
         "recommender.insight.tasks.audience_summary_refresh_task",
+        "recommender.similar.tasks.similar_nightly",
         "recommender.notes.tasks.movie_notes_refresh_task",
         "recommender.notes.tasks.movie_notes_refresh_due",
     )
@@ -341,6 +342,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "movie-notes-nightly": {
         "task": "recommender.notes.tasks.movie_notes_refresh_due",
         "schedule": crontab(hour=envint("MOVIE_NOTES_HOUR", "4"), minute=15),
+        "options": {"expires": 6 * 3600},
+    },
+    # Similar reviews and related threads: vectors the event tasks missed, every neighbour list
+    # recomputed (which drops deleted rows); one MiniLM pass over new texts, then numpy.
+    "similar-nightly": {
+        "task": "recommender.similar.tasks.similar_nightly",
+        "schedule": crontab(hour=envint("SIMILAR_NIGHTLY_HOUR", "4"), minute=15),
         "options": {"expires": 6 * 3600},
     },
     # Model files whose sizes no longer match their manifest: queue prepare_models to make them again.
