@@ -35,24 +35,30 @@ LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 _CJK_WEIGHT = 3
 _MIN_LETTERS = 3  # fewer (weighted) letters than this: undetermined
 
-# Short words frequent in each language and rare in the others' running text. Words shared by
-# several (French/Spanish "que", Spanish/Italian "la") count for each of them; the decision
-# below needs a clear winner.
+# Short words frequent in each language. A word several languages share ("la": French, Spanish,
+# Italian) counts as a fraction of a word for each, so the words only one language uses decide;
+# the decision below also needs a clear winner.
 _STOP_WORDS = {
     "en": "the and is of to in that it was with for this but as on are be not have has at by "
-    "an or his her they you what from which who its one all so very too just more than",
-    "fr": "le la les des est une et du dans pas qui que pour avec ce cette sur je mais très "
-    "au aux il elle ils sont été avait être un ne nous vous plus ses son où c'est qu'il",
+    "an or his her they you what from which who its one all so very too just more than no a i "
+    "my we he she there their been would about into only even",
+    "fr": "le la les des de du est une et dans pas qui que pour avec ce cette sur je mais très "
+    "au aux il elle ils sont été avait être un ne nous vous plus ses son où c'est qu'il à",
     "de": "der die das und ist nicht ein eine ich mit auch sich zu den dem es aber sehr wie "
     "auf von für im war sind wird noch nur einen einem einer dass hat kein",
-    "es": "el los las es una que en por con para pero muy del se lo como más su al sus "
-    "y esta este fue son sin sobre también porque película",
-    "it": "il lo gli che è di un una per con non sono del della molto ma anche nel alla "
-    "questo questa più ha hanno dei delle al",
-    "pt": "o os as que é um uma não com para do da em mas muito se no na dos das ao pelo "
-    "pela mais como foi são também filme isso esse essa",
+    "es": "el la los las de es una un que en por con para pero muy del se lo como más su al sus "
+    "y esta este fue son sin sobre también porque película ni nos así donde cuando todo hay ya "
+    "entre cada no",
+    "it": "il lo la le gli che è di un una per con non sono del della molto ma anche nel alla "
+    "questo questa più ha hanno dei delle al si ci tra dove quando tutto poi ancora",
+    "pt": "o os as que é um uma não com para do da de em mas muito se no na dos das ao pelo "
+    "pela mais como foi são também filme isso esse essa a há seu sua ser pode até você então "
+    "ainda só mesmo já",
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()}
+_SHARED_BY = {
+    word: sum(word in vocab for vocab in _WORDS.values()) for vocab in _WORDS.values() for word in vocab
+}
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -78,15 +84,15 @@ def _script(ch: str) -> str | None:
 
 def _latin_language(text: str) -> str:
     words = _TOKEN.findall(text.lower())
-    hits = {lang: sum(w in vocab for w in words) for lang, vocab in _WORDS.items()}
+    hits = {lang: sum(1 / _SHARED_BY[w] for w in words if w in vocab) for lang, vocab in _WORDS.items()}
     english = hits.pop("en")
     ranked = sorted(hits.items(), key=lambda item: item[1], reverse=True)
     (best, best_hits), (_, runner_up) = ranked[0], ranked[1]
-    # Clear evidence: a few of the language's words, well ahead of English and of the nearest
-    # other language (Spanish and Portuguese share many short words).
-    if best_hits >= 3 and best_hits >= 2 * english and best_hits >= 1.5 * runner_up:
+    # Clear evidence: a few of the language's words (weighted as above), well ahead of English
+    # and of the nearest other language (Spanish and Portuguese share many short words).
+    if best_hits >= 2 and best_hits >= 2 * english and best_hits >= 1.5 * runner_up:
         return best
-    if best_hits >= 3 and best_hits >= 2 * english:
+    if best_hits >= 2 and best_hits >= 2 * english:
         return UNDETERMINED  # not English, but not clearly one of the five either
     return "en"
 

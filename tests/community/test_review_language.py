@@ -19,6 +19,13 @@ from tests.factories import MovieFactory, UserFactory
         ("Una película muy buena, los actores son geniales y la música es perfecta.", "es"),
         ("Un film molto bello, gli attori sono bravissimi e la musica è perfetta.", "it"),
         ("Um filme muito bom, os atores são ótimos e a música é perfeita.", "pt"),
+        # Critic snippets of the real corpus that the first word lists got wrong:
+        ("no charm, no laughs, no fun, no reason to watch.", "en"),
+        (
+            "La actuación de Jack Nicholson mueve a la ternura y la compasión. Verdaderamente entrañable.",
+            "es",
+        ),
+        ("Un thriller manqué qui tombe sur les nerfs presque dès la première image.", "fr"),
         ("Wow!", "en"),
         ("", "und"),
         ("10/10 !!!", "und"),
