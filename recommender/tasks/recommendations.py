@@ -11,7 +11,7 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from recommender.services import recommendations
+from recommender.services import recommendations, recommender_model
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +66,16 @@ def recommendations_refresh_many(user_ids: list[int]) -> int:
 )
 def recommender_retrain(refresh_users: bool = True) -> str:
     """Full retrain and atomic swap; then queue every rating user's rows in batches."""
-    artifact = recommendations.recommender_train()
+    artifact = recommender_model.recommender_train()
     if refresh_users:
-        users = recommendations.active_user_ids()
+        users = recommender_model.active_user_ids()
         for start in range(0, len(users), REFRESH_BATCH):
             recommendations_refresh_many.delay(users[start : start + REFRESH_BATCH])
     return artifact.version
 
 
 @shared_task(
-    name="recommender.tasks.recommendations.recommender_forget_users",
+    name="recommender.tasks.recommender_model.recommender_forget_users",
     acks_late=True,
     autoretry_for=TRANSIENT,
     retry_backoff=5,
@@ -84,4 +84,4 @@ def recommender_retrain(refresh_users: bool = True) -> str:
 )
 def recommender_forget_users(user_ids: list[int]) -> int:
     """Take deleted members out of the served model files (after `user_deleted`)."""
-    return recommendations.recommender_forget_users(user_ids=user_ids)
+    return recommender_model.recommender_forget_users(user_ids=user_ids)

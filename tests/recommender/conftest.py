@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from recommender.hybrid import cache
-from recommender.services import recommendations
+from recommender.services import recommender_model
 from tests.factories import GenreFactory, MovieFactory, RatingFactory, UserFactory
 
 GENRES = ["Crime", "Comedy", "Horror"]
@@ -58,5 +58,5 @@ def world(model_dir):
         name = GENRES[i % 3]
         movies[name].append(MovieFactory(title=f"{name} story {i}", genres=[genres[name]]))
     users = members_who_love(movies)
-    artifact = recommendations.recommender_train(content="tfidf")
+    artifact = recommender_model.recommender_train(content="tfidf")
     return {"movies": movies, "users": users, "artifact": artifact}

@@ -8,7 +8,7 @@ import pytest
 from community.accounts.services import account_delete
 from recommender.hybrid import artifact, serving
 from recommender.models import ModelArtifact
-from recommender.services import recommendations
+from recommender.services import recommendations, recommender_model
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_deleting_an_account_removes_the_member_from_the_served_model_and_old_fi
     django_capture_on_commit_callbacks,
 ):
     monkeypatch.setattr(serving, "PARTIAL_SUMS_FROM", 1)  # keep sums for every member
-    recommendations.recommender_train(content="tfidf")  # a second version: an older file exists
+    recommender_model.recommender_train(content="tfidf")  # a second version: an older file exists
     before = recommendations.current_model()
     version = before.version
     leaver = max(world["users"], key=lambda u: u.ratings.filter(score__gte=4).count())
@@ -77,13 +77,13 @@ def test_deleting_an_account_removes_the_member_from_the_served_model_and_old_fi
 
 def test_forgetting_is_safe_to_run_twice_and_leaves_a_model_of_living_members_alone(world, model_dir):  # noqa: F811
     path = artifact.current_path(model_dir)
-    assert recommendations.recommender_forget_users(user_ids=[]) == 0
+    assert recommender_model.recommender_forget_users(user_ids=[]) == 0
     assert artifact.current_path(model_dir) == path  # nothing to remove: the file is not rewritten
     gone = world["users"][0]
     gone_id = gone.pk
     gone.delete()  # e.g. removed in the admin, or deleted while a retrain ran
-    assert recommendations.recommender_forget_users() == 1
-    assert recommendations.recommender_forget_users() == 0
+    assert recommender_model.recommender_forget_users() == 1
+    assert recommender_model.recommender_forget_users() == 0
     assert gone_id not in recommendations.current_model().held_user_ids()
 
 
@@ -94,7 +94,7 @@ def test_a_file_without_member_ids_drops_its_user_knn_members_for_a_deleted_memb
     leaver = world["users"][0]
     leaver_id = leaver.pk
     leaver.delete()
-    assert recommendations.recommender_forget_users(user_ids=[leaver_id]) > 0
+    assert recommender_model.recommender_forget_users(user_ids=[leaver_id]) > 0
     after = recommendations.current_model()
     assert after.hybrid.base.user_knn.members.shape[1] == 0
     assert np.isfinite(after.scores({int(after.item_ids[0]): 5.0})).all()

@@ -11,7 +11,7 @@ from community.movies.models import Credit, Person
 from community.reviews.models import Rating
 from recommender.hybrid.blend import Hybrid
 from recommender.models import Recommendation, ReviewAnalysis
-from recommender.services import recommendations
+from recommender.services import recommendations, recommender_model
 from tests.factories import GenreFactory, MovieFactory, RatingFactory, ReviewFactory, UserFactory
 from tests.recommender.conftest import members_who_love
 
@@ -35,7 +35,7 @@ def world(model_dir):
         Credit.objects.create(movie=movie, person=star, role=Credit.Role.CAST, order=0)
         films[name].append(movie)
     members_who_love(films)
-    artifact = recommendations.recommender_train(content="tfidf")
+    artifact = recommender_model.recommender_train(content="tfidf")
     return {"films": films, "artifact": artifact}
 
 
@@ -87,7 +87,7 @@ def test_a_members_analysed_reviews_give_their_aspects_and_movies_their_profiles
     _analysed_review(UserFactory(), ada[2], {"acting": -0.6})
     history = recommendations.user_history(user_id=user.pk)
     assert history.aspects == pytest.approx({"acting": 0.6, "pacing": -0.4})
-    artifact = recommendations.recommender_train(content="tfidf")
+    artifact = recommender_model.recommender_train(content="tfidf")
     assert artifact.metrics["aspects"] == ["acting", "pacing"]
     model = recommendations.current_model()
     profiles = model.hybrid.base.aspects.profiles
@@ -109,7 +109,7 @@ def test_the_blend_is_learned_without_the_reviews_of_its_held_out_ratings(world,
         seen.setdefault("fit_profiles", movie_aspects)
         return real_fit_base(self, train, progress, movie_aspects)
 
-    real_without = recommendations._aspects_without
+    real_without = recommender_model._aspects_without
 
     def spy_without(item_ids, user_ids, names):
         inner = real_without(item_ids, user_ids, names)
@@ -122,8 +122,8 @@ def test_the_blend_is_learned_without_the_reviews_of_its_held_out_ratings(world,
         return without
 
     monkeypatch.setattr(Hybrid, "fit_base", spy)
-    monkeypatch.setattr(recommendations, "_aspects_without", spy_without)
-    recommendations.recommender_train(content="tfidf")
+    monkeypatch.setattr(recommender_model, "_aspects_without", spy_without)
+    recommender_model.recommender_train(content="tfidf")
 
     held = seen["held_out"].tocoo()
     item_ids, user_ids = seen["ids"]

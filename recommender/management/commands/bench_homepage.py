@@ -31,7 +31,8 @@ from django.utils.crypto import get_random_string
 
 from community.movies.models import Movie
 from recommender.models import Recommendation
-from recommender.services.recommendations import current_model, recommendations_refresh, recommender_train
+from recommender.services.recommendations import current_model, recommendations_refresh
+from recommender.services.recommender_model import recommender_train
 
 from ._bench import bench_member
 

@@ -10,7 +10,7 @@ import sys
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from recommender.services import recommendations
+from recommender.services import recommendations, recommender_model
 
 BASE = ["ease", "ease_loved", "als", "knn", "co_liked", "user_knn"]
 STAGES = ["data", "content", *BASE, "blend", *BASE, "saved"]
@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 bar.set_postfix_str(stage)
                 bar.update(1)
 
-            artifact = recommendations.recommender_train(
+            artifact = recommender_model.recommender_train(
                 content=opts["content"], progress=progress, seed=opts["seed"]
             )
         m = artifact.metrics
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             f"content={m['content']}, {m['train_seconds']}s -> {artifact.path}"
         )
         if opts["refresh_users"]:
-            users = recommendations.active_user_ids()
+            users = recommender_model.active_user_ids()
             for user_id in tqdm(users, desc="refresh rows", file=sys.stderr):
                 recommendations.recommendations_refresh(user_id=user_id)
             self.stdout.write(f"refreshed rows of {len(users)} users")
