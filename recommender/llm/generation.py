@@ -16,7 +16,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from . import grounding, prompts
+from .checking import judge_text
 from .prompts import Facts
+from .tidy import tidy, whole_sentences  # noqa: F401 - whole_sentences: notes_generation imports it from here
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +312,8 @@ class CheckedText:
     rejected: list[str] = field(default_factory=list)  # texts that failed the checks, for debugging
     trimmed: bool = False  # passed once sentences failing the checks were dropped from it
     ruled_out: int = 0  # candidate tokens the name guard turned down, over all attempts
+    unsupported: list[str] = field(default_factory=list)  # statements the support check turned down
+    other_checks_first: bool = False  # the first try passed every check but the support check
 
 
 def _max_new_tokens(kind: str) -> int:
@@ -336,6 +339,8 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
     problems: list[list[str]] = []
     rejected: list[str] = []
     seconds, tokens, ruled_out = 0.0, 0, 0
+    unsupported: list[str] = []
+    other_checks_first = False
     for attempt, strict in enumerate((False, True), start=1):
         messages = prompts.messages_for(kind, facts, strict=strict)
         out = backend.generate(messages, max_new_tokens=_max_new_tokens(kind), guard=guard)
@@ -343,18 +348,13 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
         tokens += out.new_tokens
         ruled_out += out.ruled_out
         text = tidy(kind, out.text)
-        check = grounding.check_output(kind, text, facts, prompt=messages[-1]["content"])
-        trimmed = False
-        if not check.ok:
-            # one unfounded sentence in an otherwise sound text costs that sentence, not a retry
-            shorter = grounding.without_unfounded_sentences(kind, text, facts)
-            if shorter != text:
-                recheck = grounding.check_output(kind, shorter, facts, prompt=messages[-1]["content"])
-                if recheck.ok:
-                    log.info("generated %s: dropped sentences failing %s", kind, check.problems)
-                    rejected.append(text)
-                    text, check, trimmed = shorter, recheck, True
-        if check.ok:
+        verdict = judge_text(kind, text, facts, prompt=messages[-1]["content"], backend=backend)
+        unsupported += verdict.unsupported
+        other_checks_first = other_checks_first or (attempt == 1 and verdict.other_checks_ok)
+        if verdict.trimmed:
+            rejected.append(text)
+        if verdict.check.ok:
+            text = verdict.text
             payload = (
                 {"questions": grounding.parse_questions(text)} if kind == "discussion_suggestions" else {}
             )
@@ -371,12 +371,15 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
                 tokens,
                 passed_first=attempt == 1,
                 rejected=rejected,
-                trimmed=trimmed,
+                trimmed=verdict.trimmed,
                 ruled_out=ruled_out,
+                unsupported=unsupported,
+                other_checks_first=other_checks_first,
             )
-        log.info("generated %s failed checks (attempt %s): %s", kind, attempt, check.problems)
-        problems.append(check.problems)
-        rejected.append(text)
+        log.info("generated %s failed checks (attempt %s): %s", kind, attempt, verdict.check.problems)
+        problems.append(verdict.check.problems)
+        if not verdict.trimmed:
+            rejected.append(text)
     text, payload = prompts.fallback_text(kind, facts)
     return CheckedText(
         kind,
@@ -391,73 +394,6 @@ def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None)
         tokens,
         rejected=rejected,
         ruled_out=ruled_out,
+        unsupported=unsupported,
+        other_checks_first=other_checks_first,
     )
-
-
-def tidy(kind: str, text: str) -> str:
-    """Strip wrappers models like to add (quotes, headings) without changing content."""
-    text = _unwrapped(text) if kind == "audience_summary" else text.strip().strip('"').strip()
-    for prefix in ("Review:", "Here is my review:", "Here's my review:", "Answer:"):
-        if text.lower().startswith(prefix.lower()):
-            text = text[len(prefix) :].strip()
-    text = _drop_disclaimer(text)
-    if kind == "discussion_suggestions":
-        # a fourth question is dropped, not held against the three before it
-        text = "\n".join(grounding.parse_questions(text)[:3]) or text
-    else:
-        text = whole_sentences(text, max_words=prompts.MAX_WORDS[kind])
-    return text
-
-
-def _unwrapped(text: str) -> str:
-    """The text without quotation marks around the whole of it; those inside it stay (quotes)."""
-    text = text.strip()
-    if len(text) > 1 and text[0] == text[-1] == '"' and text.count('"') == 2:
-        text = text[1:-1].strip()
-    return text
-
-
-_DISCLAIMER = re.compile(
-    r"^(?:as an ai\b|i'?m sorry|i am sorry|i cannot|i can'?t|i'?m unable|i am unable)|as follows:\s*$",
-    re.IGNORECASE,
-)
-
-
-_AI_SELF = re.compile(r"^as an ai\b|\bai language model\b", re.IGNORECASE)
-
-
-def _drop_disclaimer(text: str) -> str:
-    """ "As an AI language model, I cannot ... as follows:" and then the text itself: keep the text.
-
-    Only whole leading paragraphs go, and only when something follows them; a bare refusal
-    stays and fails the checks.
-    """
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    while len(paragraphs) > 1 and _DISCLAIMER.search(paragraphs[0]):
-        paragraphs.pop(0)
-    text = "\n\n".join(paragraphs)
-    # the same in one paragraph: "As an AI language model, I ..., but I can ... review. <review>"
-    sentences = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)
-    if len(sentences) == 2 and _AI_SELF.search(sentences[0]):
-        return sentences[1]
-    return text
-
-
-_SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*$")
-
-
-def whole_sentences(text: str, *, max_words: int) -> str:
-    """Drop a sentence cut off by the token limit, and whole sentences past `max_words`.
-
-    Only complete sentences of the model's own are kept, so nothing is reworded; when not
-    even the first sentence is complete and short enough, the text is left for the checks.
-    """
-    kept: list[str] = []
-    words = 0
-    for sentence in grounding.sentences(text):
-        n = len(grounding.WORD.findall(sentence))
-        if not _SENTENCE_END.search(sentence) or words + n > max_words:
-            break
-        kept.append(sentence)
-        words += n
-    return " ".join(kept) if kept else text

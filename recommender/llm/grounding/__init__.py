@@ -13,6 +13,7 @@ module puts them together per kind of text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..prompts import MAX_WORDS, MIN_WORDS, SYSTEM, Facts, injected_sentences
@@ -55,6 +56,7 @@ __all__ = [
     "stray_numbers",
     "unknown_names",
     "unverified_quotes",
+    "without_sentences",
     "without_unfounded_sentences",
 ]
 
@@ -144,8 +146,8 @@ _MIN_SENTENCES = {"review_draft": 2, "explanation": 1, "audience_summary": 2}
 _BACK_REFERENCE = re.compile(r"^[\"'“(]*(?:he|she|they|him|her|his|hers|them|their|theirs)\b", re.IGNORECASE)
 
 
-def without_unfounded_sentences(kind: str, text: str, facts: Facts) -> str:
-    """`text` without its sentences that name someone the facts do not, or misstate a rating.
+def without_sentences(kind: str, text: str, bad: Callable[[str], bool]) -> str:
+    """`text` without its sentences for which `bad` is true, if what is left still reads whole.
 
     Whole sentences of the model's own go, nothing is reworded, and only while what is left
     still reads whole: at most one sentence in three (at least one), two sentences of a draft
@@ -155,7 +157,7 @@ def without_unfounded_sentences(kind: str, text: str, facts: Facts) -> str:
     if kind not in _MIN_SENTENCES:
         return text
     parts = sentences(text)
-    dropped = {i for i, s in enumerate(parts) if _sentence_problems(kind, s, facts)}
+    dropped = {i for i, s in enumerate(parts) if bad(s)}
     kept = [i for i in range(len(parts)) if i not in dropped]
     if (
         not dropped
@@ -165,6 +167,12 @@ def without_unfounded_sentences(kind: str, text: str, facts: Facts) -> str:
     ):
         return text
     return " ".join(parts[i] for i in kept)
+
+
+def without_unfounded_sentences(kind: str, text: str, facts: Facts) -> str:
+    """`text` without its sentences that name someone the facts do not, or misstate a rating
+    (as `without_sentences` allows)."""
+    return without_sentences(kind, text, lambda s: bool(_sentence_problems(kind, s, facts)))
 
 
 def parse_questions(text: str) -> list[str]:

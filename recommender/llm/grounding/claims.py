@@ -1,0 +1,59 @@
+"""What of a member's text the support check reads: its statements about the film, and the
+source they must be supported by (the facts its prompt was given).
+
+A draft or an explanation is mostly opinion ("the middle dragged"), which no source can
+support or refute; the judge is asked only about sentences that say something checkable
+about the film: that name one of its people or a name from its plot text, or speak of its
+story, cast or characters ("Tom Hanks plays a lawyer who ...", "the film follows ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..prompts import Facts, messages_for, plot_excerpt
+from .names import _COMMON, _NOT_NAMES, WORD, sentences
+
+SUPPORT_KINDS = ("review_draft", "explanation")
+
+_FILM_TALK = re.compile(
+    # words that state a fact about the film; "the plot dragged" or "the ending" are opinion talk
+    r"\b(?:plays|played|playing|starring|starred|directed|directs|portray\w*|follows|is about|was about"
+    r"|tells the story|the story of|set in|takes place|protagonist|villain)\b",
+    re.IGNORECASE,
+)
+# lines of the prompt's facts that are not about this film: the member's reviews of other films
+_OTHER_FILMS_REVIEW = re.compile(r"^(?:My earlier review of|The user's review of) ")
+
+
+def film_source(kind: str, facts: Facts) -> str:
+    """The facts the prompt gave, as the judge reads them: the film's title, genres, director,
+    cast and plot excerpt, and the member's ratings and tastes; not their reviews of other films
+    (what they said of another film is no fact about this one)."""
+    content = messages_for(kind, facts)[-1]["content"]
+    body = content.split("FACTS\n", 1)[-1].split("\n\nTASK", 1)[0]
+    return "\n".join(line for line in body.splitlines() if not _OTHER_FILMS_REVIEW.match(line))
+
+
+def _film_names(facts: Facts) -> set[str]:
+    """Words that, written in a sentence, name one of the film's people or one of its plot's names."""
+    words: set[str] = set()
+    for name in facts.movie.directors + facts.movie.cast:
+        words |= {w for w in WORD.findall(name) if len(w) > 2}
+    title = {w.lower() for w in WORD.findall(facts.movie.title)}
+    for word in re.findall(r"\b[A-Z][\w'’\-]+", plot_excerpt(facts.movie)):
+        low = word.lower()
+        if low not in _COMMON and low not in _NOT_NAMES and low not in title and len(word) > 2:
+            words.add(word)
+    return words
+
+
+def film_statements(text: str, facts: Facts) -> list[str]:
+    """The sentences of `text` that state something checkable about the film, in order."""
+    names = _film_names(facts)
+    out = []
+    for sentence in sentences(text):
+        said = set(WORD.findall(sentence))
+        if said & names or _FILM_TALK.search(sentence):
+            out.append(sentence)
+    return out
