@@ -31,6 +31,7 @@ MIN_SOURCE_WORDS = 40  # below this, the plot is its own synopsis: none is writt
 MIN_SENTENCES, MAX_SENTENCES = 2, 3
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d')\]]*\s+(?=[A-Z\u00c0-\u00de\"\u201c(])")
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(\"])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Lt|Col|Gen|Capt|Sgt|vs)\.$")
 _DIGITS = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?:s|st|nd|rd|th)?(?![\w])")
 _COUNT_WORDS = [
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -81,9 +82,16 @@ class PlotParts:
 
 
 def plot_sentences(plot: str) -> list[str]:
+    """The plot's sentences; "Dr. René Belloq" and "John F. Kennedy" stay in one."""
     text = re.sub(r"\s+", " ", plot or "").strip()
     text = re.sub(r"([a-z]{2}[.!?])([A-Z])", r"\1 \2", text)  # "time.The 1956 ..." (glued paragraphs)
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        if out and _ABBREVIATION_END.search(out[-1]):
+            out[-1] += " " + piece.strip()
+        elif piece.strip():
+            out.append(piece.strip())
+    return out
 
 
 def split_plot(plot: str) -> PlotParts:

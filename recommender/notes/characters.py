@@ -16,7 +16,7 @@ from recommender.insight.mentions import Character, film_characters
 from recommender.llm.notes_checks import plot_sentences, split_plot
 
 # Bump when the extraction or the choice of lines changes: stored guides are rebuilt.
-EXTRACTOR_VERSION = "characters-1"
+EXTRACTOR_VERSION = "characters-2"
 MAX_CHARACTERS = 6
 LINE_MAX_WORDS = 45
 
@@ -27,6 +27,16 @@ _CREDITS = re.compile(
     re.IGNORECASE,
 )
 _FILM_LEAD = re.compile(r"\b(?:is|was)\s+an?\s+(?:\d{4}\s+)?[^.]*?\b(?:film|movie|documentary)\b")
+# ...nor sentences about how the film was made or received ("The Terminator topped the box
+# office", "Coppola had wanted to make both a sequel and a prequel").
+_PRODUCTION = re.compile(
+    r"\b(?:box office|grossed|gross|budget|Academy Awards?|Oscars?|nominat\w+|premiered?|released|"
+    r"critics|reviews|acclaim\w*|sequel|prequel|remake|filming|filmed|production|screenplay|"
+    r"casting|adaptation|adapted|novel|National Film Registry)\b",
+    re.IGNORECASE,
+)
+# "Tyler Durden (Pitt)", "(Brando)": the actor of a character, in brackets after the name.
+_ACTOR_IN_BRACKETS = re.compile(r"\s*\((?:[A-Z][\w'\u2019.\-]*\s?){1,3}\)")
 
 
 def _names(character: Character) -> list[str]:
@@ -37,14 +47,19 @@ def _mentions(text: str, character: Character) -> int:
     return sum(len(re.findall(rf"(?<![\w'\u2019-]){re.escape(n)}(?![\w-])", text)) for n in _names(character))
 
 
-def _line(sentences: list[str], character: Character) -> str:
-    """The first visible sentence that names the character and is not a credits list."""
+def _lines(sentences: list[str], character: Character) -> list[str]:
+    """The visible sentences that name the character and say something about the story, with
+    bracketed actors' names taken out (the guide shows actors in a place of their own)."""
+    out = []
     for sentence in sentences:
-        if not _mentions(sentence, character) or _CREDITS.search(sentence) or _FILM_LEAD.search(sentence):
+        if not _mentions(sentence, character):
             continue
-        if len(sentence.split()) <= LINE_MAX_WORDS:
-            return sentence
-    return ""
+        if _CREDITS.search(sentence) or _FILM_LEAD.search(sentence) or _PRODUCTION.search(sentence):
+            continue
+        line = _ACTOR_IN_BRACKETS.sub("", sentence)
+        if len(line.split()) <= LINE_MAX_WORDS:
+            out.append(line)
+    return out
 
 
 def character_guide(*, title: str, plot: str, cast_names: str) -> list[dict[str, Any]]:
@@ -62,12 +77,15 @@ def character_guide(*, title: str, plot: str, cast_names: str) -> list[dict[str,
     for character in film_characters(plot=plot, cast_names=cast_names, film_title=title):
         if not _mentions(parts.shown, character):
             continue  # first named in the last third: possibly the ending
-        line = _line(visible, character)
-        if character.actor:  # "Mara Quill (Ann Hale) is ...": the actor has a place of their own
-            line = line.replace(f" ({character.actor})", "")
-        if not line and not character.actor:
-            continue
-        candidates.append((character, line))
+        lines = _lines(visible, character)
+        if lines or character.actor:
+            candidates.append((character, lines))
     ranked = sorted(candidates, key=lambda c: (c[0].actor is None, -_mentions(plot, c[0])))[:MAX_CHARACTERS]
     ranked.sort(key=lambda c: parts.shown.find(c[0].name) % (len(parts.shown) + 1))
-    return [{"name": c.name, "actor": c.actor, "line": line} for c, line in ranked]
+    guide: list[dict[str, Any]] = []
+    for character, lines in ranked:
+        # a sentence naming two characters serves the first; the second takes its next one
+        used = {item["line"] for item in guide}
+        line = next((x for x in lines if x not in used), lines[0] if lines else "")
+        guide.append({"name": character.name, "actor": character.actor, "line": line})
+    return guide
