@@ -326,6 +326,11 @@ def _load_plots(*, progress: bool) -> int:
     return len(updated)
 
 
+# Release years of the films the Rotten Tomatoes snippets review (foreign films of 1997-1999
+# reached US critics then, as Ringu and Shiri did).
+CRITIC_CORPUS_YEARS = range(1997, 2005)
+
+
 def load_critic_reviews(*, progress: bool = True) -> ImportResult:
     """Rotten Tomatoes critic snippets (fresh/rotten) as reviews by clearly marked critic accounts.
 
@@ -344,11 +349,14 @@ def load_critic_reviews(*, progress: bool = True) -> ImportResult:
 
     matched: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for row in snippets.itertuples():
-        candidates = slugs.get(row.movie_name)
+        # The corpus carries no year, and it reviews the releases of about 2000-2003: a film of
+        # another period that shares the slug is a different film (Pinocchio 1940 for Benigni's
+        # 2002 one, Rain 1932 for Rain 2001), so it gets no reviews rather than someone else's.
+        candidates = [m for m in slugs.get(row.movie_name, []) if m.year in CRITIC_CORPUS_YEARS]
         if not candidates or not isinstance(row.text, str) or not row.text.strip():
             continue
-        # Remakes share a slug: the corpus covers films of about 2000-2003, so prefer the film
-        # closest to 2002, then the most rated; the choice must not change between runs.
+        # Remakes share a slug: prefer the film closest to 2002, then the most rated; the choice
+        # must not change between runs.
         movie = min(candidates, key=lambda m: (abs((m.year or 0) - 2002), -m.rating_count, m.id))
         matched[movie.id].append((row.text.strip(), row.category))
 
@@ -387,6 +395,10 @@ def load_critic_reviews(*, progress: bool = True) -> ImportResult:
             for movie_id, items in tqdm(matched.items(), desc="critic reviews", disable=not progress)
             for n, (text, verdict) in enumerate(items, start=1)
         ]
+        # Reviews an earlier import gave to a film of the wrong period go (their analyses with them).
+        mismatched = Review.objects.filter(source=Review.Source.CRITIC).exclude(movie_id__in=list(matched))
+        if moved := mismatched.delete()[1].get("reviews.Review", 0):
+            result.add("critic reviews taken off a film of another period", moved)
         before = Review.objects.count()
         Review.objects.bulk_create(reviews, batch_size=BATCH, ignore_conflicts=True)
         result.add("reviews", Review.objects.count() - before)

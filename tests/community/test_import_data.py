@@ -40,6 +40,12 @@ def test_the_real_datasets_import_completely_and_a_second_run_changes_nothing():
     assert not User.objects.get(username="movielens_1").has_usable_password()
     assert first["studio links"] > 8000
     assert heat.studios.filter(name="Regency Enterprises").exists()
+    # The critic corpus reviews films of about 2000-2003: Benigni's Pinocchio (2002) is not in the
+    # catalog, so Disney's (1940) must not receive its pans.
+    critic = Review.objects.filter(source=Review.Source.CRITIC)
+    assert not critic.filter(movie__title="Pinocchio", movie__year=1940).exists()
+    assert not critic.exclude(movie__year__range=(1997, 2004)).exists()
+    assert critic.filter(movie__title="Ringu (Ring)").exists()
 
     call_command("import_data", "--no-progress")
     assert _counts() == first
