@@ -161,6 +161,13 @@ def audience_summary_store(*, insight: FilmInsight, facts: Facts, result: Any) -
     return row
 
 
+def analysed_changed_enough(*, before: int, now: int) -> bool:
+    """Have a film's analysed reviews changed enough (by 5, or by 10%) since a text was written
+    from `before` of them? (The movie page's "What audiences say" uses the same rule.)"""
+    change = abs(now - before)
+    return change >= REWRITE_AFTER_REVIEWS or change >= REWRITE_AFTER_SHARE * max(before, 1)
+
+
 def audience_summary_due(*, movie_id: int) -> bool:
     """Should the film's summary be written (or removed) after its insight was refreshed?
 
@@ -176,8 +183,7 @@ def audience_summary_due(*, movie_id: int) -> bool:
     if summary is None or not summary.text:
         return True
     assert insight is not None
-    change = abs(insight.analysed_count - summary.analysed_count)
-    if change >= REWRITE_AFTER_REVIEWS or change >= REWRITE_AFTER_SHARE * max(summary.analysed_count, 1):
+    if analysed_changed_enough(before=summary.analysed_count, now=insight.analysed_count):
         return True
     return not _quotes_still_shown(summary, facts)
 

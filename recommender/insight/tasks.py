@@ -8,6 +8,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
+from recommender.audiences.services import audiences_queue_due, audiences_queue_if_due
 from recommender.insight import services, summary
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -31,6 +32,7 @@ def film_insight_refresh_task(movie_id: int) -> str:
     if services.film_insight_refresh(movie_id=movie_id) is None:
         return "gone"
     summary.audience_summary_queue_if_due(movie_id=movie_id)  # the AI summary, when enough changed
+    audiences_queue_if_due(movie_id=movie_id)  # the movie page's "What audiences say", likewise
     return "done"
 
 
@@ -43,10 +45,12 @@ def film_insight_refresh_task(movie_id: int) -> str:
 )
 def film_insights_refresh_all() -> int:
     """The daily pass (and the first one after the scheduler starts): every film with activity,
-    then the AI audience summaries that are due (each on its own slow-queue task)."""
+    then the AI audience summaries and the movie pages' "What audiences say" that are due (each
+    on its own slow-queue task)."""
     ids = services.films_to_refresh()
     services.film_insights_refresh(movie_ids=ids)
     summary.audience_summaries_queue_due()
+    audiences_queue_due()
     return len(ids)
 
 
