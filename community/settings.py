@@ -302,6 +302,7 @@ CELERY_TASK_ROUTES = {
         "recommender.similar.tasks.similar_nightly",
         "recommender.notes.tasks.movie_notes_refresh_task",
         "recommender.notes.tasks.movie_notes_refresh_due",
+        "recommender.audiences.tasks.audiences_refresh_task",
     )
 }
 CELERY_TASK_IGNORE_RESULT = True  # pages read results from our own tables, not the result backend

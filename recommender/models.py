@@ -176,6 +176,8 @@ class ModelArtifact(models.Model):
 
 
 # The studio console's aggregates live in recommender/insight/ but belong to this app.
+# The movie page's "What audiences say" lives in recommender/audiences/.
+from recommender.audiences.models import AudienceNote  # noqa: E402, F401
 from recommender.insight.models import AudienceSummary, FilmInsight, InsightBenchmark  # noqa: E402, F401
 
 # The movie page's notes (synopsis, character guide) live in recommender/notes/.

@@ -1,12 +1,19 @@
 from django.urls import path
 
 from recommender import views, views_llm
+from recommender.audiences import views as audiences_views
 from recommender.insight import views as insight_views
 
 app_name = "recommender"
 
 urlpatterns = [
     path("recommendations/feedback/", views.recommendation_feedback, name="feedback"),
+    # The reviews behind a point of "What audiences say" (recommender/audiences/).
+    path(
+        "movies/<slug:slug>/audiences/<slug:point>/",
+        audiences_views.audience_reviews,
+        name="audience_reviews",
+    ),
     path("movies/<slug:slug>/ai/<name:panel>/", views_llm.generated_text_status, name="ai_status"),
     path("movies/<slug:slug>/ai/<name:panel>/ask/", views_llm.generated_text_ask, name="ai_ask"),
     path("movies/<slug:slug>/ai/<name:panel>/discard/", views_llm.generated_text_forget, name="ai_discard"),

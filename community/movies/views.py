@@ -84,5 +84,7 @@ def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "use_ai_tags": template_tag_available("recommender_llm", "ai_review_form"),
         # The recommender's movie notes (synopsis, character guide) fill slots around the plot.
         "use_notes_tags": template_tag_available("recommender_notes", "character_guide"),
+        # ... and "What audiences say" above the reviews.
+        "use_audiences_tag": template_tag_available("recommender_audiences", "audiences_say"),
     }
     return render(request, "movies/detail.html", context)
