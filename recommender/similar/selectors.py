@@ -11,13 +11,16 @@ from collections.abc import Sequence
 
 from community.discussions.models import Thread
 from community.discussions.related import RelatedThread
-from community.reviews.language import detect_language
+from community.reviews.language import UNDETERMINED, detect_language
 from community.reviews.models import Review
 from community.reviews.similar import SimilarReview
 from recommender.similar.models import ReviewVector, ThreadVector
 
 # Below this cosine, two MiniLM texts rarely speak of the same thing (see docs/movie-notes.md).
 MIN_SIMILARITY = 0.3
+# Candidates read per review: the 3 shown plus room for those hidden, flagged or gone since the
+# lists were made (the nightly pass refills lists), without loading all 20 for a page of 10.
+CANDIDATES_READ = 10
 
 
 def _language(review: Review) -> str:
@@ -30,7 +33,7 @@ def similar_reviews(
     """For each review, up to `limit` reviews of other films saying something similar: same
     language, another author, visible, by an active account, no spoiler unless asked for."""
     lists = {
-        review_id: list(zip(ids, scores, strict=True))
+        review_id: list(zip(ids, scores, strict=True))[:CANDIDATES_READ]
         for review_id, ids, scores in ReviewVector.objects.filter(
             review_id__in=[r.pk for r in reviews]
         ).values_list("review_id", "neighbour_ids", "neighbour_scores")
@@ -41,10 +44,13 @@ def similar_reviews(
     candidates = Review.objects.visible().filter(pk__in=wanted, user__is_active=True)
     if not include_spoilers:
         candidates = candidates.filter(has_spoilers=False)
-    by_id = {r.pk: r for r in candidates.select_related("user", "movie")}
+    # The film's plot and the author's bio are the long texts no suggestion shows.
+    by_id = {r.pk: r for r in candidates.select_related("user", "movie").defer("movie__plot", "user__bio")}
     found: dict[int, list[SimilarReview]] = {}
     for review in reviews:
         language = _language(review)
+        if language == UNDETERMINED:
+            continue  # "same language" means nothing for a text whose language is unknown
         picks = [
             SimilarReview(by_id[i], score)
             for i, score in lists.get(review.pk, [])

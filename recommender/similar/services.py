@@ -144,7 +144,8 @@ class _Group:
 
 def _load_group(kind: _Kind, *, language: str, version: str) -> _Group:
     rows = list(
-        kind.rows().filter(language=language, model_version=version)
+        kind.rows()
+        .filter(language=language, model_version=version)
         .order_by("pk")
         .values_list("pk", f"{kind.owner}_id", "floor", "vector", *kind.keys)
     )
@@ -191,10 +192,14 @@ def _neighbours_update_one(kind: _Kind, row: TextVector) -> None:
     position = {int(pk): i for i, pk in enumerate(group.pks)}
     entering = {int(group.pks[i]) for i in np.flatnonzero(~blocked & (sims > group.floors))}
     with transaction.atomic():
-        rows = kind.rows().select_for_update().filter(
-            Q(pk__in=entering) | Q(neighbour_ids__contains=[owner_id]),
-            language=row.language,
-            model_version=row.model_version,
+        rows = (
+            kind.rows()
+            .select_for_update()
+            .filter(
+                Q(pk__in=entering) | Q(neighbour_ids__contains=[owner_id]),
+                language=row.language,
+                model_version=row.model_version,
+            )
         )
         changed = []
         for other in rows.order_by("pk"):
@@ -218,9 +223,7 @@ def vectors_backfill(*, kind: _Kind, batch_size: int = 64, progress: Progress | 
     """Make the vectors that are missing, stale (text changed) or made by another encoder;
     returns how many were made. Neighbour lists are left to neighbours_rebuild."""
     version = similarity.encoder_version()
-    known = dict(
-        kind.rows().filter(model_version=version).values_list(f"{kind.owner}_id", "text_hash")
-    )
+    known = dict(kind.rows().filter(model_version=version).values_list(f"{kind.owner}_id", "text_hash"))
     owners = kind.owners().order_by("pk")
     todo = [o for o in owners.iterator(chunk_size=2000) if known.get(o.pk) != _hash(kind.text(o))]
     todo = [o for o in todo if kind.text(o).strip()]
@@ -251,7 +254,8 @@ def neighbours_rebuild(*, kind: _Kind, progress: Progress | None = None) -> int:
     """Recompute every neighbour list of the current encoder; returns how many changed."""
     version = similarity.encoder_version()
     languages = (
-        kind.rows().filter(model_version=version)
+        kind.rows()
+        .filter(model_version=version)
         .values_list("language", flat=True)
         .distinct()
         .order_by("language")

@@ -55,6 +55,14 @@ def test_a_review_in_another_language_is_not_suggested():
     assert _shown(source) == []
 
 
+def test_a_review_of_undetermined_language_gets_no_suggestions():
+    source = ReviewFactory(body="great heist movie 好电影好电影")
+    other = ReviewFactory(body="great heist movie 好电影好电影!")
+    _embed(source, other)
+    assert ReviewVector.objects.get(review=source).language == "und"
+    assert _shown(source) == [] and _shown(other) == []
+
+
 def test_a_review_hidden_by_moderators_is_never_suggested_and_its_api_page_is_404(client):
     from community.moderation.services import content_hide
 
