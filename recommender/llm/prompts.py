@@ -121,6 +121,25 @@ class AudienceFacts:
 
 
 @dataclass
+class AspectSplit:
+    """How many of a film's reviewers wrote well and badly of one aspect."""
+
+    aspect: str
+    positive: int
+    negative: int
+
+
+@dataclass
+class ReviewTalk:
+    """What a film's reviews talk about, for discussion questions: aspects with their reviewers'
+    split (most disputed first) and short sentences from the reviews, verbatim."""
+
+    reviews: int
+    aspects: list[AspectSplit] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Facts:
     movie: MovieFacts
     user: UserFacts
@@ -128,6 +147,7 @@ class Facts:
     disputed_aspects: list[str] = field(default_factory=list)  # aspects reviewers disagree on
     reason: str = ""  # the recommender's rule-based reason
     audience: AudienceFacts | None = None  # a film's audience figures (audience_summary)
+    review_talk: ReviewTalk | None = None  # what the film's reviews say (discussion_suggestions)
 
     def names(self) -> list[str]:
         """Every person, movie and genre name the output may use."""
@@ -146,6 +166,7 @@ class Facts:
 
     def quoted_texts(self) -> list[str]:
         quotes = self.audience.quotes() if self.audience else []
+        quotes += self.review_talk.quotes if self.review_talk else []
         return [text for _, text in self.user.reviews] + quotes
 
 
@@ -187,6 +208,18 @@ def _movie_block(m: MovieFacts, *, plot: bool = True) -> str:
         lines.append("Cast: " + ", ".join(m.cast[:5]))
     if plot and m.plot:
         lines.append(f"Plot: {plot_excerpt(m)}")
+    return "\n".join(lines)
+
+
+def review_talk_block(talk: ReviewTalk) -> str:
+    """What a film's reviews say, as prompt lines: each aspect's split, then review sentences."""
+    lines = [f"What its {talk.reviews} reviews say:"]
+    for a in talk.aspects:
+        split = " (reviewers disagree)" if a.positive and a.negative else ""
+        who = "reviewer" if a.positive == 1 else "reviewers"
+        lines.append(f"- {a.aspect}: {a.positive} {who} positive, {a.negative} negative{split}")
+    if talk.quotes:
+        lines.append("Sentences from its reviews: " + " ".join(quote(q, limit=200) for q in talk.quotes))
     return "\n".join(lines)
 
 
@@ -241,6 +274,23 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
             f"as me, in 3 or 4 sentences and under {limit} words, matching my rating, my tastes and the "
             "tone of my earlier reviews. Write only the review itself, never about being an AI."
         )
+    elif (
+        kind == "discussion_suggestions"
+        and facts.review_talk
+        and (facts.review_talk.aspects or facts.review_talk.quotes)
+    ):
+        parts = [_movie_block(m), review_talk_block(facts.review_talk), _taste_block(u, person="The reader")]
+        # Measured on real films: asked to fit "what reviewers disagree about" given only aspect
+        # names, the model wrote "Why did you like the film?"; each question now takes up one
+        # point the reviews raise, by name.
+        task = (
+            f"Write exactly 3 discussion questions about {m.title} for people who have seen it. Each "
+            "question takes up a different point from what its reviews say above and names it: an "
+            "aspect and how its reviewers split on it, a character or a phrase a reviewer used. "
+            f"Ask only about {m.title}, never about another film, and never a general question such "
+            "as 'Did you like it?'. One question per line, each under 25 words and ending with a "
+            "question mark. Output only the 3 questions, no numbering."
+        )
     elif kind == "discussion_suggestions":
         parts = [_movie_block(m), _taste_block(u, person="The reader")]
         if facts.disputed_aspects:
@@ -268,32 +318,10 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
             "and the movie's facts. Output only those sentences."
         )
     elif kind == "audience_summary":
-        if strict:
-            system += " Copy every number exactly as the facts write it, and add no other number."
-        audience = facts.audience or AudienceFacts(analysed=0)
-        parts = [audience_block(m, audience)]
-        limit = MAX_WORDS[kind] - (25 if strict else 15)
-        aspects = [a.aspect for a in audience.aspects]
-        if aspects:
-            scope = (
-                "what reviewers praise and what they criticise, speaking only of "
-                + ", ".join(aspects)
-                + " and each as its verdict above says; say nothing about any other part of the film. "
-                "You may quote one or two short phrases copied word for word from the quotes, inside "
-                "double quotation marks. "
-            )
-        else:
-            scope = (
-                "Fewer than 5 reviewers wrote about any one part of the film, so say nothing about its "
-                "story, acting, characters, visuals, music, pacing, humour or emotional impact. "
-            )
-        task = (
-            f"Write one paragraph for the studio that made {m.title}, in 2 to 4 sentences and under "
-            f"{limit} words: how audiences received it (citing two or three of the figures); "
-            + scope
-            + "Use only the figures above, each written exactly as it is there. "
-            "Name no person and never say who wrote a quote. Output only the paragraph."
-        )
+        from .prompts_audience import audience_task
+
+        extra, parts, task = audience_task(facts, strict=strict)
+        system += extra
     else:  # pragma: no cover - programming error
         raise ValueError(f"unknown kind {kind!r}")
     facts_text = "\n".join(p for p in parts if p)
@@ -301,117 +329,6 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
         {"role": "system", "content": system},
         {"role": "user", "content": f"FACTS\n{facts_text}\n\nTASK\n{task}"},
     ]
-
-
-def _pct(value: int) -> str:
-    return f"{value}%"
-
-
-def reception(net_sentiment: float) -> str:
-    """The net sentiment in words (the checks hold a summary's own words to the same scale)."""
-    if net_sentiment >= 0.5:
-        return "mostly positive reviews"
-    if net_sentiment >= 0.2:
-        return "more positive than negative reviews"
-    if net_sentiment > -0.2:
-        return "mixed reviews"
-    if net_sentiment > -0.5:
-        return "more negative than positive reviews"
-    return "mostly negative reviews"
-
-
-# The same thresholds as the grounding's aspect check (grounding.aspect_misstatements).
-PRAISE_MIN_PCT = 50  # an aspect may be called praised when at least half its mentions are positive
-BLAME_MIN_PCT = 25  # and criticised when at least a quarter of them are negative
-
-
-def aspect_verdict(aspect: AspectFacts) -> str:
-    """What a summary may say of an aspect, in words."""
-    praised, blamed = aspect.positive_pct >= PRAISE_MIN_PCT, aspect.negative_pct >= BLAME_MIN_PCT
-    if praised and blamed:
-        return "praised by most, criticised by some"
-    if praised:
-        return "praised"
-    if blamed:
-        return "criticised"
-    return "neither clearly praised nor criticised"
-
-
-def audience_block(m: MovieFacts, a: AudienceFacts) -> str:
-    """A film's audience figures as prompt lines; every number written as a summary may repeat it."""
-    lines = [f"Film: {m.label}"]
-    if a.ratings is not None and a.average is not None:
-        lines.append(f"Ratings: {a.ratings} members rated it, {a.average:.1f} out of 5 on average")
-    lines.append(f"Analysed reviews: {a.analysed}")
-    if a.net_sentiment is not None:
-        lines.append(
-            f"Net sentiment of the reviews: {a.net_sentiment:+.2f} "
-            f"(the share of positive reviews minus the share of negative ones: {reception(a.net_sentiment)})"
-        )
-    if a.trend and a.recent_average is not None and a.previous_average is not None:
-        lines.append(
-            f"Ratings over time: {a.trend}, {a.recent_average:.1f} on average in the last "
-            f"{a.trend_months} months against {a.previous_average:.1f} in the {a.trend_months} months before"
-        )
-    if a.most_praised:
-        lines.append(f"Most praised aspect: {a.most_praised}")
-    if a.most_criticised:
-        lines.append(f"Most criticised aspect: {a.most_criticised}")
-    if a.aspects:
-        lines.append("Aspects (share of mentions positive and negative, number of reviewers):")
-    for aspect in a.aspects:
-        line = (
-            f"- {aspect.aspect}: {_pct(aspect.positive_pct)} positive, {_pct(aspect.negative_pct)} negative, "
-            f"{aspect.reviewers} reviewers; verdict: {aspect_verdict(aspect)}"
-        )
-        if aspect.quotes:
-            line += ". Quotes: " + " ".join(quote(q, limit=300) for q in aspect.quotes)
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def _short_quote(a: AudienceFacts, aspect: str, *, max_words: int = 20) -> str:
-    for item in a.aspects:
-        if item.aspect == aspect:
-            for text in item.quotes:
-                body = " ".join(data_sentences(text))
-                if body and body == text.strip() and len(body.split()) <= max_words and '"' not in body:
-                    return body
-    return ""
-
-
-def audience_fallback(m: MovieFacts, a: AudienceFacts) -> str:
-    """The summary's template text: the same facts in fixed sentences (it passes the same checks)."""
-    by_aspect = {item.aspect: item for item in a.aspects}
-    sentences = []
-    if a.ratings is not None and a.average is not None:
-        sentences.append(f"{m.label} has {a.ratings} ratings, {a.average:.1f} out of 5 on average.")
-    reviews = f"Its {a.analysed} analysed reviews"
-    if a.net_sentiment is not None:
-        sentences.append(f"{reviews} have a net sentiment of {a.net_sentiment:+.2f}.")
-    else:
-        sentences.append(f"{reviews} are summarised here.")
-    praised = by_aspect.get(a.most_praised)
-    if praised:
-        sentences.append(
-            f"Reviewers praise its {praised.aspect} most: {_pct(praised.positive_pct)} of mentions are "
-            f"positive ({praised.reviewers} reviewers)."
-        )
-        said = _short_quote(a, praised.aspect)
-        if said:
-            sentences.append(f'One wrote: "{said}"')
-    criticised = by_aspect.get(a.most_criticised)
-    if criticised:
-        sentences.append(
-            f"Its {criticised.aspect} draws the most criticism: {_pct(criticised.negative_pct)} of mentions "
-            f"are negative ({criticised.reviewers} reviewers)."
-        )
-    if a.trend and a.recent_average is not None and a.previous_average is not None:
-        sentences.append(
-            f"Ratings are {a.trend}: {a.recent_average:.1f} on average in the last {a.trend_months} months "
-            f"against {a.previous_average:.1f} before."
-        )
-    return " ".join(sentences)
 
 
 def fallback_text(kind: str, facts: Facts) -> tuple[str, dict]:
@@ -436,5 +353,7 @@ def fallback_text(kind: str, facts: Facts) -> tuple[str, dict]:
         genres = ", ".join(m.genres[:2])
         return (f"{m.title} is a {genres} film." if genres else f"Recommended: {m.title}."), {}
     if kind == "audience_summary":
+        from .prompts_audience import audience_fallback
+
         return audience_fallback(m, facts.audience or AudienceFacts(analysed=0)), {}
     raise ValueError(f"unknown kind {kind!r}")  # pragma: no cover

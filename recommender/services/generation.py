@@ -29,6 +29,7 @@ from recommender.services.budget import (
     generation_budget_charge,
     generation_budget_lock,
 )
+from recommender.services.review_talk import review_talk
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ def facts_for(*, kind: str, user_id: int, movie: Movie) -> Facts:
     )
     if kind == Kind.DISCUSSION_SUGGESTIONS:
         facts.disputed_aspects = disputed_aspects(movie_id=movie.pk)
+        facts.review_talk = review_talk(movie_id=movie.pk)
     if kind == Kind.EXPLANATION:
         rec = Recommendation.objects.filter(user_id=user_id, movie=movie).order_by("rank").first()
         facts.reason = rec.reason if rec else ""

@@ -36,6 +36,7 @@ from .names import (
     sentences,
     unknown_names,
 )
+from .questions import question_problems
 
 __all__ = [
     "CARRY_OVER_WORDS",
@@ -49,6 +50,7 @@ __all__ = [
     "is_verbatim",
     "opens_sentence",
     "parse_questions",
+    "question_problems",
     "quoted_passages",
     "rating_misstatements",
     "reception_misstatements",
@@ -120,6 +122,7 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         questions = parse_questions(stripped)
         if len(questions) != 3:
             problems.append(f"expected 3 questions, got {len(questions)}")
+        problems += question_problems(questions, facts)
     if kind == "explanation" and _claims_seen(stripped, facts.movie.title):
         problems.append(f"says the user has already seen {facts.movie.title!r}")
     if kind == "explanation" and len(re.findall(r"[.!?](\s|$)", stripped)) > 3:

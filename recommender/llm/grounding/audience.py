@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from ..lexicon import ASPECTS as ASPECT_LEXICON
-from ..prompts import BLAME_MIN_PCT, PRAISE_MIN_PCT, Facts
+from ..prompts import Facts
+from ..prompts_audience import BLAME_MIN_PCT, PRAISE_MIN_PCT
 from .names import sentences
 
 # Quoted text in a summary: straight or curly double quotation marks (single ones are apostrophes).
