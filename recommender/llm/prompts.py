@@ -257,6 +257,9 @@ def _verdict(stars: float) -> str:
 def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[str, str]]:
     """Chat messages for one generated text; `strict` is the retry after a failed check."""
     system = SYSTEM + (STRICT_SUFFIX.format(names=", ".join(facts.names()) or "none") if strict else "")
+    if strict and kind in ("review_draft", "explanation"):
+        # the support check turns down statements about the film the facts do not make
+        system += " Say nothing about the film's story, characters or cast that the facts do not state."
     m, u = facts.movie, facts.user
     if kind == "review_draft":
         parts = [_movie_block(m), _taste_block(u, person="I")]

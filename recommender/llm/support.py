@@ -33,13 +33,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 SYSTEM = "You are a careful fact checker. You compare a statement with a source text and answer yes or no."
-SOURCE_INTRO = "Source text:\n<<<\n"
-QUESTION = (
-    '\n>>>\n\nStatement: "\x00"\n\n'
-    "Does the source text state everything this statement says about the film: every name, who "
-    "plays whom, who does what, every number and every event? Opinions and feelings in the "
-    "statement do not count. Answer yes or no."
+# The instructions come before the source, so that what follows each statement is short: the
+# source and the instructions are read once per call, each statement costs only its own tokens
+# and a dozen more.
+SOURCE_INTRO = (
+    "Read the source text, then say whether it supports the statement after it: does the source "
+    "state everything the statement says about the film (every name, who plays whom, who does "
+    "what, every number and every event)? Opinions and feelings in the statement do not count."
+    "\n\nSource text:\n<<<\n"
 )
+QUESTION = '\n>>>\n\nStatement: "\x00"\nAnswer yes or no.'
 ANSWERS = {"yes": ("yes", "Yes"), "no": ("no", "No")}
 MAX_SOURCE_TOKENS = 1024  # a Wikipedia lead fits; a longer plot is cut here (cost grows with it)
 MAX_SENTENCE_TOKENS = 96

@@ -24,7 +24,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
-SOURCE_CHARS = 700  # the plot's first sentences up to about this many characters (cost)
+SOURCE_CHARS = 500  # the plot's first sentences up to about this many characters (cost)
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,7 @@ class Command(BaseCommand):
         for kind in [k for k in o["kinds"].split(",") if k]:
             facts = real_facts(kind, o["n"], seed=o["seed"]) if o["real"] else synthetic
             secs, tokens, untrimmed, first, final, ruled_out = [], 0, 0, 0, 0, 0
+            other_first, flagged = 0, 0
             for i, f in enumerate(tqdm(facts, desc=kind)):
                 t0 = time.monotonic()
                 result = generation.generate_checked(kind, f, backend=backend)
@@ -173,6 +174,8 @@ class Command(BaseCommand):
                 first += result.passed_first
                 final += not result.is_fallback
                 ruled_out += result.ruled_out
+                other_first += result.other_checks_first
+                flagged += bool(result.unsupported)
                 label = "FALLBACK" if result.is_fallback else f"ok after {result.attempts}"
                 label += " trimmed" if result.trimmed else ""
                 if o["show"]:
@@ -183,7 +186,8 @@ class Command(BaseCommand):
                         self.stdout.write(f"    rejected: {text!r}")
                 if dump:
                     item = {"kind": kind, "i": i, "movie": f.movie.label, "status": label, "rating": f.rating}
-                    item |= {k: getattr(result, k) for k in ("text", "problems", "rejected", "ruled_out")}
+                    keys = ("text", "problems", "rejected", "ruled_out", "unsupported", "other_checks_first")
+                    item |= {k: getattr(result, k) for k in keys}
                     dump.write(json.dumps(item | {"seconds": round(secs[-1], 2)}) + "\n")
                     dump.flush()
             n = len(facts)
@@ -199,11 +203,15 @@ class Command(BaseCommand):
                 float(np.percentile(secs, 95)),
                 tokens / gen_s if gen_s else 0.0,
                 ruled_out / n,
+                other_first / n,
+                flagged,
             )
             summary.append(row)
             self.stdout.write(
                 f"done {kind}: first try {row[3]:.2f} ({row[2]:.2f} untrimmed), before fallback "
-                f"{row[4]:.2f}, p50={row[6]:.1f}s p95={row[7]:.1f}s tok/s={row[8]:.2f} rss={_rss_mb():.0f}MB"
+                f"{row[4]:.2f}, first try without the support check {row[10]:.2f}, {row[11]} with a "
+                f"statement the support check turned down, p50={row[6]:.1f}s p95={row[7]:.1f}s "
+                f"tok/s={row[8]:.2f} rss={_rss_mb():.0f}MB"
             )
             self.stdout.flush()
         if dump:
@@ -211,21 +219,25 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             "pass = the text passed the checks; first try: without a retry (untrimmed: without "
-            "dropping a sentence either); before fallback: after at most one stricter retry."
+            "dropping a sentence either); before fallback: after at most one stricter retry; "
+            "nosupp: first try judged by every check but the support check; unsup: items with a "
+            "statement about the film the support check turned down (dropped or retried)."
         )
         self.stdout.write(
             f"{'kind':24} {'n':>4} {'untrim':>7} {'first':>7} {'before':>7} {'fallbk':>6} "
-            f"{'p50 s':>7} {'p95 s':>7} {'tok/s':>6} {'guard':>6}"
+            f"{'p50 s':>7} {'p95 s':>7} {'tok/s':>6} {'guard':>6} {'nosupp':>7} {'unsup':>5}"
         )
-        for kind, n, raw, p1, p2, fb, p50, p95, tps, ro in summary:
+        for kind, n, raw, p1, p2, fb, p50, p95, tps, ro, nosupp, unsup in summary:
             self.stdout.write(
                 f"{kind:24} {n:4d} {raw:7.2f} {p1:7.2f} {p2:7.2f} {fb:6d} {p50:7.1f} {p95:7.1f} "
-                f"{tps:6.2f} {ro:6.1f}"
+                f"{tps:6.2f} {ro:6.1f} {nosupp:7.2f} {unsup:5d}"
             )
         self.stdout.write("guard: candidate tokens the name guard turned down, per item")
         self.stdout.write(f"worker RSS: {_rss_mb():.0f} MB (before loading the model: {rss_before:.0f} MB)")
-        for kind, n, _raw, p1, p2, _fb, p50, p95, tps, _ro in summary:
+        for kind, n, _raw, p1, p2, _fb, p50, p95, tps, _ro, nosupp, unsup in summary:
             self.stdout.write(
                 f"generation {kind} grounding_pass={p2:.4f} first_try={p1:.4f} p50_s={p50:.1f} "
-                f"p95_s={p95:.1f} tok_s={tps:.2f} n={n} name_guard={guard}"
+                f"p95_s={p95:.1f} tok_s={tps:.2f} n={n} name_guard={guard} "
+                f"first_try_without_support={nosupp:.4f} support_flagged={unsup} seed={o['seed']} "
+                f"real={int(o['real'])}"
             )
