@@ -27,7 +27,7 @@ from recommender.llm.prompts import Facts, MovieFacts, UserFacts, data_sentences
 
 MIN_REVIEWS = 5
 MIN_ASPECT_REVIEWS = 3
-QUOTE_MIN_WORDS, QUOTE_MAX_WORDS = 4, 30
+QUOTE_MIN_WORDS, QUOTE_MAX_WORDS = 4, 25
 SPOILER_FREE, WITH_SPOILERS = "spoiler_free", "with_spoilers"
 LABEL_POINTS = ("positive", "negative", "mixed")
 
