@@ -26,6 +26,7 @@ from community.discussions.models import Thread
 from community.reviews.language import detect_language
 from community.reviews.models import Review
 from recommender.llm import similarity
+from recommender.similar.masking import film_masked
 from recommender.similar.models import ReviewVector, TextVector, ThreadVector
 
 log = logging.getLogger(__name__)
@@ -52,14 +53,15 @@ class _Kind:
         return self.vector_model._default_manager
 
     def owners(self) -> Any:
-        if self.owner == "review":
-            return Review.objects.all()
-        return Thread.objects.all()
+        model = Review if self.owner == "review" else Thread
+        return model.objects.select_related("movie").defer("movie__plot")
 
     def text(self, owner: Any) -> str:
-        if self.owner == "review":
-            return owner.body
-        return f"{owner.title}. {owner.body}".strip()
+        """What is embedded: the review (the thread's title and opening post), with its film's
+        title and people masked (recommender.similar.masking)."""
+        raw = owner.body if self.owner == "review" else f"{owner.title}. {owner.body}".strip()
+        movie = owner.movie
+        return film_masked(raw, title=movie.title, directors=movie.director_names, cast=movie.cast_names)
 
     def language(self, owner: Any, text: str) -> str:
         return getattr(owner, "language", "") or detect_language(text)

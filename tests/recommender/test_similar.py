@@ -185,3 +185,15 @@ def test_a_related_thread_whose_author_left_shows_no_account(client):
     api = client.get(reverse("api:thread-related", args=[source.pk])).json()
     assert api[0]["thread"]["author"] == {"id": None, "username": None, "display_name": "deleted member"}
     assert username not in client.get(source.get_absolute_url()).content.decode()
+
+
+def test_the_vector_is_made_from_the_text_with_its_films_names_masked(monkeypatch):
+    from recommender.llm import similarity
+
+    embedded = []
+    real_embed = similarity.embed
+    monkeypatch.setattr(similarity, "embed", lambda texts: embedded.extend(texts) or real_embed(texts))
+    movie = MovieFactory(title="The Vault Job", director_names="Jane Keller", cast_names="Ann Stone")
+    review = ReviewFactory(movie=movie, body="Keller's The Vault Job: Ann Stone cracks the vault.")
+    _embed(review)
+    assert embedded == ["the director's the film: the actor cracks the vault."]
