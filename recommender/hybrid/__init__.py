@@ -11,6 +11,7 @@
 - ``base``: the scorers the blend mixes, fitted together, and their raw scores.
 - ``partial``: a long history's sums of weight rows kept from training, brought up to date.
 - ``learning``: the blend weights learned on validation examples (logistic, coordinate ascent).
+- ``robust``: the folds' blends averaged, pulled towards a prior, and the guard against a lone scorer.
 - ``blend``: the hybrid, whose blend weights are learned on a validation split.
 - ``serving``: the trained model answering for one member: fold-in, rows and feedback.
 - ``reasons``: the one line of English saying why a movie was picked.

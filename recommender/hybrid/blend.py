@@ -24,7 +24,10 @@ Training (``Hybrid.fit``):
    gives the starting point, then coordinate ascent maximises validation NDCG@10
    directly (Metzler & Croft 2007). Thin profiles (<= 10 ratings) get a second weight
    vector: a logistic regression on the thin validation users alone. No weight is set by
-   hand.
+   hand. Steps 1-3 run on ``folds`` folds (each its own seeded split and cold users);
+   ``robust`` averages their weights, pulls them towards a prior blend as far as the
+   left-out folds ask, and falls back to the best single scorer when that beats the
+   blend on held-out validation users (``validation`` keeps the figures).
 4. Refit the base scorers on all training ratings and keep the learned weights.
 
 Scoring is a weighted sum of standardised scores inside the candidate pool, so it
@@ -40,19 +43,21 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from . import robust
 from .aspects import AspectScorer
 from .base import BaseScorers, item_quality
 from .blas import one_blas_thread
 from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN
 from .content import ContentScorer
 from .data import holdout_split, reduce_users
-from .learning import coordinate_ascent, fit_logistic
 from .partial import PartialSums
 from .people import PeopleScorer
 from .ranking import k_smallest, zscore
 from .rows import as_csr32, split_by_rating
 
 COLD_KEEP = 5
+# fold f's validation split and cold users are drawn from seed + FOLD_SEED_STEP * f
+FOLD_SEED_STEP = 1000
 
 
 FEATURES = (
@@ -106,6 +111,8 @@ class Hybrid:
         validation_fraction: float = 0.2,
         cold_share: float = 0.3,
         pool_size: int = 100,
+        folds: int = 3,
+        guard: bool = True,
         seed: int = 0,
     ):
         self.content_vectors = np.asarray(content_vectors, dtype=np.float32)
@@ -123,6 +130,8 @@ class Hybrid:
         self.validation_fraction = validation_fraction
         self.cold_share = cold_share
         self.pool_size = pool_size
+        self.folds = folds
+        self.guard = guard
         self.seed = seed
 
     # -- training -----------------------------------------------------------------
@@ -215,56 +224,50 @@ class Hybrid:
         aspects_without: AspectsWithout | None = None,
     ) -> Hybrid:
         train = sp.csr_matrix(train, dtype=np.float32)
-        rng = np.random.default_rng(self.seed)
-        fit_part, validation = holdout_split(train, fraction=self.validation_fraction, seed=self.seed + 1)
-        n_users = train.shape[0]
-        cold = rng.choice(n_users, size=int(self.cold_share * n_users), replace=False)
-        fit_part = reduce_users(fit_part, cold, keep=COLD_KEEP, seed=self.seed + 2)
-        fit_profiles = None
-        if aspects_without is not None:
-            fit_profiles, user_aspects = aspects_without(validation)
-        base = self.fit_base(fit_part, progress, movie_aspects=fit_profiles)
-        examples = self._validation_examples(base, fit_part, validation, user_aspects)
-        if examples:
-            x = np.vstack([e[0] for e in examples])
-            y = np.concatenate([e[1] for e in examples])
-        if examples and 0 < y.sum() < len(y):
+        folds = []
+        for f in range(max(1, self.folds)):
+            examples = self._fold_examples(
+                train, self.seed + FOLD_SEED_STEP * f, progress, user_aspects, aspects_without
+            )
+            if robust.learnable(examples):
+                folds.append(examples)
+        prior = prior_weights()
+        if folds:
+            x = np.vstack([e[0] for examples in folds for e in examples])
             # A people or aspects column that is 0 everywhere (no credits, no reviews) is left
             # out of the fits, not just given weight 0: sklearn's solver and the ascent then
             # see exactly the columns they saw before those features existed (with the zero
             # columns in, lbfgs ended elsewhere and ml-100k lost 0.01 NDCG@10).
             keep = _active_columns(x)
-            kept = [(e[0][:, keep], *e[1:]) for e in examples]
-            self.weights = np.zeros(x.shape[1], dtype=np.float32)
-            self.weights[keep] = coordinate_ascent(kept, fit_logistic(x[:, keep], y))
-            self.thin_weights = self._fit_thin([e for e in examples if e[3]], keep)
+            del x
+            learned = [robust.learn_fold(examples, keep, len(FEATURES)) for examples in folds]
+            choice = robust.choose_blend(folds, learned, prior=prior, names=list(FEATURES), guard=self.guard)
+            self.weights, self.thin_weights = choice.weights, choice.thin_weights
+            self.validation = choice.figures
         else:
-            # Too little data to learn from (a brand-new site): a plain prior blend.
-            self.weights = np.zeros(2 * len(FEATURES), dtype=np.float32)
-            for name, w in (("ease", 1.0), ("content", 0.5), ("popularity", 0.5), ("quality", 0.3)):
-                self.weights[FEATURES.index(name)] = w
-            self.weights[len(FEATURES) + FEATURES.index("popularity")] = 0.5
-            self.thin_weights = self.weights.copy()
+            # Too little data to learn from (a brand-new site): the prior blend.
+            self.weights = prior
+            self.thin_weights = prior.copy()
+            self.validation = {"folds": 0, "ndcg10": None, "fell_back": False}
+        del folds
         if progress:
             progress("blend")
         self.base = self.fit_base(train, progress)
         return self
 
-    def _fit_thin(self, examples, keep: np.ndarray) -> np.ndarray:
-        """A second blend for thin profiles (<= 2 x COLD_KEEP ratings), learned on those alone.
-
-        A logistic regression on the plain standardised scores (the "thin" copies are
-        nearly collinear with them when every profile is thin) and no coordinate ascent:
-        with a few hundred thin validation users, ascent on their NDCG fits noise (it
-        lost NDCG on held-out cold users on both MovieLens sets).
-        """
-        y = np.concatenate([e[1] for e in examples]) if examples else np.zeros(0)
-        if len(examples) < 20 or not 0 < y.sum() < len(y):
-            return self.weights.copy()
-        plain = keep[keep < len(FEATURES)]
-        weights = np.zeros(2 * len(FEATURES), dtype=np.float32)
-        weights[plain] = fit_logistic(np.vstack([e[0][:, plain] for e in examples]), y)
-        return weights / max(1e-9, float(np.abs(weights).max()))
+    def _fold_examples(self, train, seed, progress, user_aspects, aspects_without):
+        """One fold: a seeded validation split of ``train``, a seeded share of its users cut
+        to COLD_KEEP fit ratings, the base scorers fitted on the rest, and the examples."""
+        rng = np.random.default_rng(seed)
+        fit_part, validation = holdout_split(train, fraction=self.validation_fraction, seed=seed + 1)
+        n_users = train.shape[0]
+        cold = rng.choice(n_users, size=int(self.cold_share * n_users), replace=False)
+        fit_part = reduce_users(fit_part, cold, keep=COLD_KEEP, seed=seed + 2)
+        fit_profiles = None
+        if aspects_without is not None:
+            fit_profiles, user_aspects = aspects_without(validation)
+        base = self.fit_base(fit_part, progress, movie_aspects=fit_profiles)
+        return self._validation_examples(base, fit_part, validation, user_aspects)
 
     def _validation_examples(self, base, fit_part, validation, user_aspects=None):
         """Per validation user: (features of pooled candidates, labels, ideal DCG@10, thin?)."""
@@ -360,6 +363,16 @@ class Hybrid:
 
 
 OPTIONAL_FEATURES = ("people", "aspects")
+
+
+def prior_weights() -> np.ndarray:
+    """The blend a brand-new site starts from, and the one learned blends are pulled towards:
+    EASE first, then content, popularity (more so for thin profiles) and quality."""
+    weights = np.zeros(2 * len(FEATURES), dtype=np.float32)
+    for name, w in (("ease", 1.0), ("content", 0.5), ("popularity", 0.5), ("quality", 0.3)):
+        weights[FEATURES.index(name)] = w
+    weights[len(FEATURES) + FEATURES.index("popularity")] = 0.5
+    return weights
 
 
 def _active_columns(x: np.ndarray) -> np.ndarray:

@@ -57,13 +57,16 @@ def world() -> data.Ratings:
 
 @pytest.fixture(scope="session")
 def trained(world):
-    """A hybrid fitted on a seeded 80% split of the toy world (shared: fitting takes ~1 s)."""
+    """A hybrid fitted on a seeded 80% split of the toy world (shared: fitting takes ~3 s).
+
+    Without the guard: in a world this simple EASE on loved movies alone ties the blend on
+    held-out validation (0.6352 against 0.6341), and these tests are about the blend."""
     from recommender.hybrid.blend import Hybrid
 
     train, test = data.holdout_split(world.matrix, seed=0)
-    hybrid = Hybrid(content_vectors=toy_vectors(world), als_factors=8, als_iterations=5, pool_size=30).fit(
-        train
-    )
+    hybrid = Hybrid(
+        content_vectors=toy_vectors(world), als_factors=8, als_iterations=5, pool_size=30, guard=False
+    ).fit(train)
     return hybrid, train, test
 
 

@@ -142,7 +142,8 @@ def test_thin_profiles_get_their_own_blend_of_plain_scores(trained):
     n = len(FEATURES)
     assert not np.allclose(hybrid.thin_weights, hybrid.weights)
     assert (hybrid.thin_weights[n:] == 0).all()
-    assert np.abs(hybrid.thin_weights[:n]).max() == 1.0
+    # an average of the folds' blends, each scaled to a largest weight of 1
+    assert 0 < np.abs(hybrid.thin_weights[:n]).max() <= 1.0
 
 
 def test_user_knn_trusts_members_who_share_several_movies_over_one():
