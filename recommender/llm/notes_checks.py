@@ -69,6 +69,16 @@ def plot_describes_the_film(plot: str, *, year: int | None, encyclopedic: bool) 
     return year is None or any(str(year + d) in head for d in (-1, 0, 1))
 
 
+# A synopsis tells the story; these are about the film instead, and a plot text rarely says
+# them ("The film explores themes of violence ... showcasing the unique talents of its actors",
+# which the first real run let through).
+_ABOUT_THE_FILM = re.compile(
+    r"\b(?:explor\w+\s+(?:the\s+)?themes?|themes?\s+of|showcas\w+|performances?|talents?|masterpiece|"
+    r"critic\w*|audiences?|viewers?|must-see|cinematograph\w+|the human condition)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class PlotParts:
     """A plot text cut for the spoiler rule: what the model may read, and the rest."""
@@ -180,6 +190,10 @@ def synopsis_problems(
         check.problems.append("speaks in the first person")
     if _META.search(text):
         check.problems.append(f"talks about itself: {_META.search(text).group(0)!r}")  # type: ignore[union-attr]
+    shown_lower = parts.shown.lower()
+    for about in _ABOUT_THE_FILM.finditer(text):
+        if about.group(0).lower() not in shown_lower:
+            check.problems.append(f"talks about the film, not its story: {about.group(0)!r}")
     facts = source_facts(title=title, year=year, cast=cast, source=parts.shown)
     hidden_words = _words(parts.hidden)
     for name in grounding.unknown_names(text, facts):

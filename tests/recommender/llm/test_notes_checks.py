@@ -60,6 +60,7 @@ def test_a_synopsis_told_from_the_visible_plot_passes():
         ("Mara Quill keeps a lighthouse on Skellig alone since her father drowned there.", "1 sentences"),
         (GOOD.replace("Mara starts", "I think Mara starts"), "first person"),
         (GOOD + " This synopsis avoids the ending.", "talks about itself"),
+        (GOOD.replace("his story.", "his story, which explores themes of trust."), "not its story"),
     ],
 )
 def test_a_synopsis_fails_for_what_it_gets_wrong(text, expected):
