@@ -141,9 +141,9 @@ def _load_partial_sums(arrays: dict[str, np.ndarray], meta: dict) -> dict[int, P
     }
 
 
-def save_artifact(model: ServingModel, folder: Path) -> Path:
+def save_artifact(model: ServingModel, folder: Path, *, activate: bool = True) -> Path:
     """Write ``model`` as ``recommender-<version>.npz`` (``-r<revision>`` after a rewrite without
-    some users) and point ``current`` at it, atomically."""
+    some users) and point ``current`` at it, atomically (unless not ``activate``)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     suffix = f"-r{model.revision}" if model.revision else ""
@@ -158,11 +158,12 @@ def save_artifact(model: ServingModel, folder: Path) -> Path:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    activate(folder, final.name)
+    if activate:
+        point_current(folder, final.name)
     return final
 
 
-def activate(folder: Path, name: str) -> None:
+def point_current(folder: Path, name: str) -> None:
     """Point ``folder/current`` at ``name`` with one atomic rename of a fresh symlink."""
     folder = Path(folder)
     if not (folder / name).exists():
@@ -308,11 +309,11 @@ def current_path(folder: Path) -> Path | None:
         return None
 
 
-def prune_artifacts(folder: Path) -> list[Path]:
-    """Delete every model file but the one ``current`` points at: serving needs no other, and
-    older files hold the ratings of members deleted since. Returns the files deleted.
-    (Unfinished ``.part`` files are left to the writer that owns them.)"""
-    active = current_path(folder)
+def prune_artifacts(folder: Path, *, keep: str | None = None) -> list[Path]:
+    """Delete every model file but the one ``current`` points at (or ``keep``): serving needs
+    no other, and older files hold the ratings of members deleted since. Returns the files
+    deleted. (Unfinished ``.part`` files are left to the writer that owns them.)"""
+    active = Path(folder) / keep if keep else current_path(folder)
     if active is None:
         return []
     deleted = []

@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 # PostgreSQL advisory lock held by whoever writes the model folder (a retrain's swap, a rewrite
 # without deleted members), so one never deletes or overwrites the other's file.
 MODEL_FILES_LOCK = 7_301_001
+# a retrain whose validation NDCG@10 is more than this share below the served model's is kept
+# on disk (under REJECTED_DIR of the model folder) but not swapped in
+RETRAIN_MAX_DROP = 0.03
+REJECTED_DIR = "rejected"
 
 
 def movie_text(movie: dict) -> str:
@@ -146,12 +150,20 @@ def _content_vectors(texts: list[str], *, content: str) -> tuple[np.ndarray, str
 
 
 def recommender_train(
-    *, content: str = "minilm", progress: Callable[[str], None] | None = None, seed: int = 0
+    *,
+    content: str = "minilm",
+    progress: Callable[[str], None] | None = None,
+    seed: int = 0,
+    force: bool = False,
 ) -> ModelArtifact:
     """Train the hybrid on every rating in the database, swap it in atomically, record it.
 
     Pages keep using the previous model until the new file is complete; the swap is one
-    rename of a symlink. Returns the active ``ModelArtifact``.
+    rename of a symlink. The model's held-out validation figures are recorded in its
+    metrics; when its validation NDCG@10 falls more than 3% below the served model's (and
+    not ``force``), it is recorded inactive with the reason in ``metrics["rejected"]``, its
+    file kept under ``rejected/``, and the served model stays. Returns the new
+    ``ModelArtifact``.
     """
     started = time.perf_counter()
     catalogue = _catalogue()
@@ -206,6 +218,7 @@ def recommender_train(
         "train_seconds": round(seconds, 2),
         "weights": hybrid.describe_weights(),
     }
+    metrics["validation"] = hybrid.validation
     model = ServingModel(
         hybrid,
         item_ids=frame.item_ids,
@@ -220,26 +233,58 @@ def recommender_train(
     model.member_ids = np.asarray(frame.user_ids, dtype=np.int64)
     with transaction.atomic():
         _model_files_lock()
-        path = save_artifact(model, model_dir())
+        previous = (
+            ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True)
+            .select_for_update()
+            .first()
+        )
+        rejected = None if force else retrain_rejection(metrics, previous.metrics if previous else None)
+        if rejected:
+            metrics["rejected"] = rejected
+            # kept beside the served file for a look, never served: only the newest rejected
+            # file stays, and a member's account deletion removes it (it holds their ratings)
+            path = save_artifact(model, model_dir() / REJECTED_DIR, activate=False)
+        else:
+            path = save_artifact(model, model_dir())
         if progress:
             progress("saved")
-        ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True).update(
-            is_active=False
-        )
+        if not rejected:
+            ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True).update(
+                is_active=False
+            )
         artifact = ModelArtifact.objects.create(
             kind=ModelArtifact.Kind.RECOMMENDER,
             version=version,
             path=str(path),
-            is_active=True,
+            is_active=not rejected,
             metrics=metrics,
             created_at=timezone.now(),
         )
+    if rejected:
+        log.warning("recommender %s not swapped in: %s (kept at %s)", version, rejected, path)
+        prune_artifacts(model_dir() / REJECTED_DIR, keep=path.name)
+        return artifact
     log.info("recommender %s trained in %.1fs on %s ratings", version, seconds, frame.matrix.nnz)
     # Members who deleted their account while this model trained on their ratings, and the
     # previous model files, go now.
     recommender_forget_users()
     artifact.refresh_from_db()
     return artifact
+
+
+def retrain_rejection(metrics: dict, previous: dict | None) -> str:
+    """Why a retrain must not replace the served model ('' when it may): its held-out
+    validation NDCG@10 is more than RETRAIN_MAX_DROP below the served model's."""
+    new = (metrics.get("validation") or {}).get("ndcg10")
+    old = ((previous or {}).get("validation") or {}).get("ndcg10")
+    if new is None or old is None:  # a first model, or one trained before the figures were kept
+        return ""
+    if new < old * (1 - RETRAIN_MAX_DROP):
+        return (
+            f"validation NDCG@10 {new:.4f} is {100 * (1 - new / old):.1f}% below the served "
+            f"model's {old:.4f} (at most {100 * RETRAIN_MAX_DROP:.0f}% allowed)"
+        )
+    return ""
 
 
 def _model_files_lock() -> None:
@@ -272,6 +317,9 @@ def recommender_forget_users(*, user_ids: Iterable[int] = ()) -> int:
         gone = held - existing
         if gone:
             removed = model.forget_users(gone)
+            # a rejected retrain is never served: it goes rather than being rewritten
+            for stale in (folder / REJECTED_DIR).glob("recommender-*.npz"):
+                stale.unlink(missing_ok=True)
         if removed:
             model.revision += 1
             new_path = save_artifact(model, folder)

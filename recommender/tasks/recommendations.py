@@ -65,8 +65,13 @@ def recommendations_refresh_many(user_ids: list[int]) -> int:
     max_retries=3,
 )
 def recommender_retrain(refresh_users: bool = True) -> str:
-    """Full retrain and atomic swap; then queue every rating user's rows in batches."""
+    """Full retrain and atomic swap; then queue every rating user's rows in batches.
+
+    A retrain the guard rejects (validation NDCG@10 more than 3% below the served model's)
+    is recorded and kept on disk but not served, so no rows are refreshed from it."""
     artifact = recommender_model.recommender_train()
+    if not artifact.is_active:
+        return artifact.version
     if refresh_users:
         users = recommender_model.active_user_ids()
         for start in range(0, len(users), REFRESH_BATCH):

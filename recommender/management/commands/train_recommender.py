@@ -1,6 +1,9 @@
 """Full retrain of the hybrid from the site's ratings, swapped in atomically.
 
-manage.py train_recommender [--content minilm|tfidf] [--refresh-users]
+manage.py train_recommender [--content minilm|tfidf] [--refresh-users] [--force]
+
+A model whose validation NDCG@10 is more than 3% below the served one's is kept under
+``rejected/`` and not served, unless ``--force``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ class Command(BaseCommand):
             "--refresh-users", action="store_true", help="then refresh every rating user's rows"
         )
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--force", action="store_true", help="serve the new model even if its validation NDCG@10 dropped"
+        )
 
     def handle(self, *args, **opts):
         with tqdm(total=len(STAGES), desc="train recommender", file=sys.stderr) as bar:
@@ -34,14 +40,18 @@ class Command(BaseCommand):
                 bar.update(1)
 
             artifact = recommender_model.recommender_train(
-                content=opts["content"], progress=progress, seed=opts["seed"]
+                content=opts["content"], progress=progress, seed=opts["seed"], force=opts["force"]
             )
         m = artifact.metrics
         self.stdout.write(
             f"recommender {artifact.version}: {m['ratings']} ratings, {m['users']} users, "
             f"{m['movies']} movies, "
-            f"content={m['content']}, {m['train_seconds']}s -> {artifact.path}"
+            f"content={m['content']}, {m['train_seconds']}s, "
+            f"validation NDCG@10 {m['validation'].get('ndcg10')} -> {artifact.path}"
         )
+        if not artifact.is_active:
+            self.stdout.write(f"NOT served: {m['rejected']}")
+            return
         if opts["refresh_users"]:
             users = recommender_model.active_user_ids()
             for user_id in tqdm(users, desc="refresh rows", file=sys.stderr):
