@@ -32,6 +32,8 @@ class TopNResult:
     train_seconds: float
     users: int
     cpu_seconds: float = 0.0
+    # mean over users of the mean pairwise genre distance (1 - Jaccard) in their top k
+    diversity: float = float("nan")
 
     def row(self) -> list[str]:
         return [
@@ -41,6 +43,7 @@ class TopNResult:
             f"{self.precision:.4f}",
             f"{self.hit_rate:.4f}",
             f"{self.coverage:.3f}",
+            f"{self.diversity:.3f}",
             f"{self.train_seconds:.1f}",
             f"{self.cpu_seconds:.1f}",
             str(self.users),
@@ -64,8 +67,10 @@ def evaluate_top_n(
     batch: int = 256,
     train_seconds: float = 0.0,
     cpu_seconds: float = 0.0,
+    genres: list[list[str]] | None = None,
 ) -> TopNResult:
-    """Score a fitted ``model`` (anything with ``score(rows)``) on held-out relevant items."""
+    """Score a fitted ``model`` (anything with ``score(rows)``) on held-out relevant items;
+    with each item's ``genres``, also the intra-list diversity of the top k."""
     train = sp.csr_matrix(train)
     test = sp.csr_matrix(test)
     candidates = np.asarray(list(users) if users is not None else range(train.shape[0]))
@@ -74,8 +79,9 @@ def evaluate_top_n(
     candidates = candidates[keep]
     relevant = [r for r, kept in zip(relevant, keep, strict=True) if kept]
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
-    ndcg, recall, precision, hits = [], [], [], []
+    ndcg, recall, precision, hits, spread = [], [], [], [], []
     recommended: set[int] = set()
+    genre_matrix = None if genres is None else genre_hot(genres)
     for start in range(0, len(candidates), batch):
         users_b = candidates[start : start + batch]
         rows = train[users_b]
@@ -91,6 +97,8 @@ def evaluate_top_n(
             precision.append(hit.sum() / k)
             hits.append(float(hit.any()))
             recommended.update(items.tolist())
+            if genre_matrix is not None:
+                spread.append(intra_list_distance(genre_matrix[items]))
     return TopNResult(
         method=getattr(model, "name", type(model).__name__),
         ndcg=float(np.mean(ndcg)),
@@ -101,7 +109,32 @@ def evaluate_top_n(
         train_seconds=train_seconds,
         cpu_seconds=cpu_seconds,
         users=len(candidates),
+        diversity=float(np.mean(spread)) if spread else float("nan"),
     )
+
+
+def genre_hot(genres: list[list[str]]) -> np.ndarray:
+    """(items, genres) 0/1 matrix of each item's genres."""
+    names = sorted({g for item in genres for g in item})
+    index = {g: i for i, g in enumerate(names)}
+    hot = np.zeros((len(genres), max(1, len(names))), dtype=np.float32)
+    for i, item in enumerate(genres):
+        hot[i, [index[g] for g in item]] = 1.0
+    return hot
+
+
+def intra_list_distance(hot: np.ndarray) -> float:
+    """Mean over the list's pairs of 1 - Jaccard similarity of their genres (0: all alike,
+    1: no pair shares a genre); a pair where neither item has a genre counts as alike."""
+    n = len(hot)
+    if n < 2:
+        return 0.0
+    shared = hot @ hot.T
+    sizes = hot.sum(axis=1)
+    union = sizes[:, None] + sizes[None, :] - shared
+    similar = np.where(union > 0, shared / np.maximum(union, 1e-9), 1.0)
+    upper = np.triu_indices(n, k=1)
+    return float(1.0 - similar[upper].mean())
 
 
 def fit_timed(make: Callable[[], Any], train: sp.csr_matrix):
@@ -156,7 +189,18 @@ def surprise_svd_cv(matrix: sp.csr_matrix, *, folds: int = 5, seed: int = 0):
 
 
 def format_table(title: str, results: list[TopNResult]) -> str:
-    header = ["method", "NDCG@10", "Recall@10", "Prec@10", "HR@10", "coverage", "train s", "cpu s", "users"]
+    header = [
+        "method",
+        "NDCG@10",
+        "Recall@10",
+        "Prec@10",
+        "HR@10",
+        "coverage",
+        "ILD@10",
+        "train s",
+        "cpu s",
+        "users",
+    ]
     rows = [header] + [r.row() for r in results]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [title]
