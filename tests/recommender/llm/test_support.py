@@ -77,13 +77,20 @@ class TestTheRealJudge:
 
         return get_backend("qwen-0.5b")
 
-    def test_cached_batched_scores_equal_the_whole_prompt_read_at_once(self, qwen_small):
+    @pytest.fixture(scope="class")
+    def qwen_tokenizer(self):
+        transformers = pytest.importorskip("transformers")
+        from recommender.llm.registry import resolve_llm
+
+        return transformers.AutoTokenizer.from_pretrained(str(resolve_llm("qwen-0.5b").path))
+
+    def test_cached_batched_scores_equal_the_whole_prompt_read_at_once(self, qwen_tokenizer):
         import torch
         import transformers
 
         torch.manual_seed(0)
         config = transformers.Qwen2Config(
-            vocab_size=len(qwen_small.tokenizer),
+            vocab_size=len(qwen_tokenizer),
             hidden_size=64,
             intermediate_size=128,
             num_hidden_layers=2,
@@ -91,7 +98,7 @@ class TestTheRealJudge:
             num_key_value_heads=2,
         )
         model = transformers.Qwen2ForCausalLM(config).eval()
-        judge = support.SupportJudge(model, qwen_small.tokenizer, version="tiny", batch_size=2)
+        judge = support.SupportJudge(model, qwen_tokenizer, version="tiny", batch_size=2)
         sentences = ["Kirk Douglas plays Spartacus.", "A slave leads a long revolt against Rome.", "No."]
 
         batched = judge.scores(PLOT, sentences)
