@@ -284,26 +284,33 @@ else:
     }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
-# Slow tasks (text generation, model preparation, backfills, retraining) have a queue of their
-# own with its own worker, so a member's recommendation refresh or a review's analysis never
-# waits behind a minute of text generation, and only that worker loads the generator.
+# Slow tasks (text generation and a film's generated notes) have a queue of their own with its
+# own worker, so a member's recommendation refresh or a review's analysis never waits behind a
+# minute of text generation, and only that worker loads the generator.
 CELERY_SLOW_QUEUE = os.environ.get("CELERY_SLOW_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.slow")
+# Bulk work (backfills over every review or film, retraining, model preparation) has a third
+# queue and worker, so a member's own request on the slow queue (a review draft, discussion
+# questions, the explanation of a pick) never waits behind hundreds of backfill batches.
+CELERY_BULK_QUEUE = os.environ.get("CELERY_BULK_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.bulk")
+CELERY_SLOW_TASKS = (
+    "recommender.tasks.generation.generated_text_produce",
+    "recommender.insight.tasks.film_insight_refresh_task",
+    "recommender.insight.tasks.audience_summary_refresh_task",
+    "recommender.notes.tasks.movie_notes_refresh_task",
+    "recommender.audiences.tasks.audiences_refresh_task",
+)
+CELERY_BULK_TASKS = (
+    "recommender.prepare_models",
+    "recommender.tasks.analysis.analyse_reviews_batch",
+    "recommender.tasks.recommendations.recommender_retrain",
+    "recommender.tasks.recommendations.recommendations_refresh_many",
+    "recommender.insight.tasks.film_insights_refresh_all",
+    "recommender.similar.tasks.similar_nightly",
+    "recommender.notes.tasks.movie_notes_refresh_due",
+)
 CELERY_TASK_ROUTES = {
-    name: {"queue": CELERY_SLOW_QUEUE}
-    for name in (
-        "recommender.tasks.generation.generated_text_produce",
-        "recommender.prepare_models",
-        "recommender.tasks.analysis.analyse_reviews_batch",
-        "recommender.tasks.recommendations.recommender_retrain",
-        "recommender.tasks.recommendations.recommendations_refresh_many",
-        "recommender.insight.tasks.film_insight_refresh_task",
-        "recommender.insight.tasks.film_insights_refresh_all",
-        "recommender.insight.tasks.audience_summary_refresh_task",
-        "recommender.similar.tasks.similar_nightly",
-        "recommender.notes.tasks.movie_notes_refresh_task",
-        "recommender.notes.tasks.movie_notes_refresh_due",
-        "recommender.audiences.tasks.audiences_refresh_task",
-    )
+    **{name: {"queue": CELERY_SLOW_QUEUE} for name in CELERY_SLOW_TASKS},
+    **{name: {"queue": CELERY_BULK_QUEUE} for name in CELERY_BULK_TASKS},
 }
 CELERY_TASK_IGNORE_RESULT = True  # pages read results from our own tables, not the result backend
 CELERY_TASK_SERIALIZER = "json"

@@ -98,7 +98,7 @@ class Process:
 
 @dataclass
 class Stack:
-    """gunicorn + a quick and a slow Celery worker (+ beat), started and stopped by the drill."""
+    """gunicorn + a quick, a slow and a bulk Celery worker (+ beat), started and stopped by the drill."""
 
     name: str
     web_workers: int = 3
@@ -124,7 +124,7 @@ class Stack:
         python = sys.executable
         celery = [python, "-m", "celery", "-A", "community"]
         worker = [*celery, "worker", "--loglevel=INFO", "--without-gossip", "--without-mingle"]
-        quick, slow = "celery", "celery.slow"
+        quick, slow, bulk = "celery", "celery.slow", "celery.bulk"
         self._spawn(
             "quick-worker",
             [*worker, "--concurrency=1", f"-n=drill-quick-{self.name}@%h", "-Q", quick],
@@ -133,6 +133,11 @@ class Stack:
         self._spawn(
             "slow-worker",
             [*worker, "--concurrency=1", f"-n=drill-slow-{self.name}@%h", "-Q", slow],
+            self.worker_env,
+        )
+        self._spawn(
+            "bulk-worker",
+            [*worker, "--concurrency=1", f"-n=drill-bulk-{self.name}@%h", "-Q", bulk],
             self.worker_env,
         )
         if self.beat:
@@ -262,6 +267,7 @@ def queued_tasks() -> dict[str, int]:
     return {
         "celery": int(client.llen("celery")),
         "celery.slow": int(client.llen("celery.slow")),
+        "celery.bulk": int(client.llen("celery.bulk")),
         "unacked": int(client.hlen("unacked")),
     }
 

@@ -62,7 +62,7 @@ def _broker() -> dict[str, Any]:
     if url.startswith(("redis://", "rediss://", "unix://")):
         client = _redis_client(url)
         client.ping()
-        queues = {settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_SLOW_QUEUE}
+        queues = {settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_SLOW_QUEUE, settings.CELERY_BULK_QUEUE}
         pipe = client.pipeline(transaction=False)
         for name in sorted(queues):
             pipe.llen(name)

@@ -70,7 +70,8 @@ def start_worker(
         "--without-mingle",
         f"--hostname={name}-{queue}@%h",
         "-Q",
-        f"{queue},{queue}.slow",  # the default and the slow queue (settings.CELERY_SLOW_QUEUE)
+        # the default, the slow and the bulk queue (settings.CELERY_SLOW_QUEUE, CELERY_BULK_QUEUE)
+        f"{queue},{queue}.slow,{queue}.bulk",
     ]
     with log_path.open("w") as log:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

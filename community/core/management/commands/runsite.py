@@ -16,7 +16,7 @@ from community.movies.models import Movie
 WARMUP_TASKS = (
     # (task name, why, quick) - sent by name so community never imports recommender code.
     # `quick`: sent to the quick worker, which is idle at start, instead of the task's usual
-    # queue; the recommender then trains in about a minute while the slow worker prepares the
+    # queue; the recommender then trains in about a minute while the bulk worker prepares the
     # language models (a first start trains the sentiment model, which takes longer).
     ("community.movies.refresh_movie_stats", "check the worker answers", True),
     (
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             "--concurrency",
             type=int,
             default=1,
-            help="processes per worker (one worker serves quick tasks, one the slow queue)",
+            help="processes per worker (one worker serves quick tasks, one the slow queue, one bulk work)",
         )
 
     def handle(self, *args, **options):
@@ -58,10 +58,13 @@ class Command(BaseCommand):
         workers: list[subprocess.Popen] = []
         if not options["no_worker"]:
             # Quick tasks (refreshes, single analyses) and the schedule on one worker; text
-            # generation, model preparation and backfills on another (settings.CELERY_TASK_ROUTES).
+            # generation a member waits for on another; backfills, retraining and model
+            # preparation on a third, so a draft never queues behind them
+            # (settings.CELERY_TASK_ROUTES).
             quick, slow = settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_SLOW_QUEUE
             workers.append(self._start_worker("quick", quick, options, beat=True))
             workers.append(self._start_worker("slow", slow, options, beat=False))
+            workers.append(self._start_worker("bulk", settings.CELERY_BULK_QUEUE, options, beat=False))
             self._queue_warmup()
         self.stdout.write(self.style.SUCCESS(f"CineCircle is starting on http://{options['addrport']}/"))
         try:
