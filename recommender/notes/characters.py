@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from recommender.insight.mentions import Character, film_characters
+from recommender.insight.mentions import Character, film_characters, parse_cast
 from recommender.llm.notes_checks import plot_sentences, split_plot
 
 # Bump when the extraction or the choice of lines changes: stored guides are rebuilt.
-EXTRACTOR_VERSION = "characters-2"
+EXTRACTOR_VERSION = "characters-3"
 MAX_CHARACTERS = 6
 LINE_MAX_WORDS = 45
 
@@ -62,6 +62,14 @@ def _lines(sentences: list[str], character: Character) -> list[str]:
     return out
 
 
+def _full_name(actor: str | None, cast: list[str]) -> str | None:
+    """ "Bonham Carter" (the plot's "Marla Singer (Bonham Carter)") is Helena Bonham Carter of the cast."""
+    if not actor or actor in cast:
+        return actor
+    full = [name for name in cast if name.endswith(" " + actor)]
+    return full[0] if len(full) == 1 else actor
+
+
 def character_guide(*, title: str, plot: str, cast_names: str) -> list[dict[str, Any]]:
     """Up to six main characters, in the order the plot introduces them.
 
@@ -82,10 +90,11 @@ def character_guide(*, title: str, plot: str, cast_names: str) -> list[dict[str,
             candidates.append((character, lines))
     ranked = sorted(candidates, key=lambda c: (c[0].actor is None, -_mentions(plot, c[0])))[:MAX_CHARACTERS]
     ranked.sort(key=lambda c: parts.shown.find(c[0].name) % (len(parts.shown) + 1))
+    cast = parse_cast(cast_names)
     guide: list[dict[str, Any]] = []
     for character, lines in ranked:
         # a sentence naming two characters serves the first; the second takes its next one
         used = {item["line"] for item in guide}
         line = next((x for x in lines if x not in used), lines[0] if lines else "")
-        guide.append({"name": character.name, "actor": character.actor, "line": line})
+        guide.append({"name": character.name, "actor": _full_name(character.actor, cast), "line": line})
     return guide

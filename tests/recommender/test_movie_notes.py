@@ -195,3 +195,16 @@ def test_a_plot_naming_no_characters_is_not_extracted_again_every_night(backend)
     assert services.movie_notes_refresh(movie_id=farm.pk)["characters"] == "none"
     assert MovieNote.objects.get(movie=farm, kind="characters").items == []
     assert farm.pk not in services.films_with_notes_due(generator_version="fake-1")
+
+
+def test_an_actor_the_plot_names_by_surname_gets_the_casts_full_name():
+    plot = (
+        "A clerk meets soap salesman Tyler Durden (Pitt) and a drifter, Marla Singer (Bonham Carter). "
+        "Tyler Durden starts a fight club in a bar basement, and Marla Singer comes to its meetings. "
+        "Tyler and Marla argue for weeks. The club grows into something larger."
+    )
+    guide = character_guide(title="Fight Club", plot=plot, cast_names="Brad Pitt, Helena Bonham Carter")
+    assert {c["name"]: c["actor"] for c in guide} == {
+        "Tyler Durden": "Brad Pitt",
+        "Marla Singer": "Helena Bonham Carter",
+    }
