@@ -107,7 +107,7 @@ def audiences_shown(*, movie: Movie) -> dict[str, AudiencesShown | None]:
     """
     rows = [
         row
-        for row in AudienceNote.objects.filter(movie_id=movie.pk).exclude(text="")
+        for row in AudienceNote.objects.filter(movie_id=movie.pk).exclude(text="").defer("facts", "failures")
         if row.variant in (SPOILER_FREE, WITH_SPOILERS)
     ]
     out: dict[str, AudiencesShown | None] = {SPOILER_FREE: None, WITH_SPOILERS: None}
