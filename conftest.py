@@ -41,8 +41,8 @@ def _fresh_cache_and_templates():
 def fake_models(monkeypatch, tmp_path, settings):
     """The scripted language models and an empty model cache: nothing trained on this machine
     leaks into a test."""
-    monkeypatch.setenv("LLM_BACKEND", "fake")
-    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
+    settings.LLM_BACKEND = "fake"
+    settings.CACHE_DIR = tmp_path / "cache"
     settings.RECOMMENDER_MODEL_DIR = tmp_path / "recommender"
     from recommender.llm.generation import get_backend
 

@@ -40,6 +40,13 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 DEBUG = envbool("DEBUG", "1")
 _DEV_SECRET = "django-insecure-dev-only-key-set-SECRET_KEY-in-production"  # noqa: S105  (only used while DEBUG is on)
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
@@ -50,7 +57,6 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 # Downloaded data, converted models and the embedded defaults' files live outside the clone.
 CACHE_DIR = Path(os.environ.get("CINECIRCLE_CACHE_DIR", Path.home() / ".cache" / "cinecircle"))
-os.environ.setdefault("CINECIRCLE_CACHE_DIR", str(CACHE_DIR))
 CACHE_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
@@ -367,12 +373,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
-# Language models: any Hugging Face causal-LM folder or GGUF file may replace the default.
+# Language models (read through recommender/llm/config.py): any Hugging Face causal-LM folder or
+# GGUF file may replace the default.
 LLM_MODEL = os.environ.get("LLM_MODEL", "")
-LLM_BACKEND = os.environ.get("LLM_BACKEND", "real")  # "fake" only in unit tests
+LLM_BACKEND = envchoice("LLM_BACKEND", "real", ("real", "fake"))  # "fake" only in unit tests
 # int8 weights decode about 3x faster on CPU (recommender/llm/quantize.py); "none" keeps float32.
-LLM_QUANTIZE = os.environ.get("LLM_QUANTIZE", "int8")
-PREPARE_MODELS_ON_START = envbool("PREPARE_MODELS_ON_START", "1")
+LLM_QUANTIZE = envchoice("LLM_QUANTIZE", "int8", ("int8", "none"))
+# Cap on generated tokens per text, 0 for none (short CI runs on slow machines).
+LLM_MAX_NEW_TOKENS = envint("LLM_MAX_NEW_TOKENS", "0")
+# Steer decoding away from names the facts lack (recommender/llm/grounding.py).
+LLM_NAME_GUARD = envbool("LLM_NAME_GUARD", "1")
+# Check drafts' and explanations' statements about the film against its facts (recommender/llm/support.py).
+LLM_SUPPORT_CHECK = envbool("LLM_SUPPORT_CHECK", "1")
+# The generator's zero-shot vote on short texts in the sentiment model; off keeps it out of quick workers.
+SENTIMENT_JUDGE = envbool("SENTIMENT_JUDGE", "1")
+# torch threads per process; commands take --threads (on a busy 2-core machine 1 is faster).
+TORCH_THREADS = envint("TORCH_THREADS", "2")
 
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API client gets 401 with `WWW-Authenticate: Token`.
@@ -455,10 +471,11 @@ CACHES: dict[str, dict[str, Any]] = {
         "LOCATION": "cinecircle",
     }
 }
-if os.environ.get("CACHE_URL", "").startswith("redis://"):
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith("redis://"):
     CACHES["default"] = {
         "BACKEND": "community.core.cache.ReusedClientRedisCache",
-        "LOCATION": os.environ["CACHE_URL"],
+        "LOCATION": CACHE_URL,
         # A Redis that hangs must not hang every request (and /healthz) with it.
         "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
     }

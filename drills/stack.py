@@ -64,7 +64,6 @@ def drill_settings_env() -> dict[str, str]:
         "SENTIMENT_JUDGE": "off",
         "LLM_BACKEND": "real",
         "TORCH_THREADS": "1",
-        "PREPARE_MODELS_ON_START": "0",
         **DRILL_THROTTLES,
         # A model cache of its own when given (one with a trained sentiment model).
         **(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import subprocess
 import sys
 import zipfile
@@ -39,8 +38,10 @@ class PinnedWheel:
 
 
 def cache_dir() -> Path:
-    """The folder outside the clone where downloads and converted models live."""
-    root = Path(os.environ.get("CINECIRCLE_CACHE_DIR", Path.home() / ".cache" / "cinecircle"))
+    """The folder outside the clone where downloads and converted models live (CACHE_DIR)."""
+    from django.conf import settings
+
+    root = Path(settings.CACHE_DIR)
     root.mkdir(parents=True, exist_ok=True)
     return root
 

@@ -11,11 +11,10 @@ retries once with the stricter prompt, then falls back).
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import grounding, support
+from . import config, grounding, support
 from .grounding.claims import SUPPORT_KINDS, film_source, film_statements
 from .prompts import Facts
 
@@ -24,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def support_check_enabled() -> bool:
     """LLM_SUPPORT_CHECK: "on" (the default) checks drafts' and explanations' statements about the film."""
-    return os.environ.get("LLM_SUPPORT_CHECK", "on").strip().lower() not in {"off", "0", "false", "no"}
+    return config.support_check_enabled()
 
 
 @dataclass

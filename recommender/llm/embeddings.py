@@ -17,9 +17,9 @@ def _load():
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    from .sentiment import _torch_threads
+    from .config import torch_threads
 
-    torch.set_num_threads(_torch_threads())
+    torch.set_num_threads(torch_threads())
     path = str(minilm_dir())
     with part_loading("minilm"):  # a file that fails to load is checked, moved aside and fetched again
         tokenizer = AutoTokenizer.from_pretrained(path)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import grounding, prompts
+from . import config, grounding, prompts
 from .checking import judge_text
 from .prompts import Facts
 from .tidy import tidy, whole_sentences  # noqa: F401 - whole_sentences: notes_generation imports it from here
@@ -62,8 +62,7 @@ class TransformersBackend:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        torch.set_num_threads(threads or int(os.environ.get("TORCH_THREADS", "2")))
+        torch.set_num_threads(threads or config.torch_threads())
         started = time.monotonic()
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
@@ -239,12 +238,7 @@ def _echo_facts_answer(messages: list[dict[str, str]]) -> str:
 
 def quantize_mode() -> str:
     """LLM_QUANTIZE: "int8" (the default) or "none" for float32 weights."""
-    from .registry import setting
-
-    mode = setting("LLM_QUANTIZE", "int8").lower()
-    if mode not in ("int8", "none"):
-        raise ValueError(f"LLM_QUANTIZE={mode!r}: use int8 or none")
-    return mode
+    return config.quantize_mode()
 
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration_prompts.json")
@@ -318,14 +312,14 @@ class CheckedText:
 
 def _max_new_tokens(kind: str) -> int:
     """The kind's budget, optionally capped by LLM_MAX_NEW_TOKENS (short CI runs on slow machines)."""
-    cap = int(os.environ.get("LLM_MAX_NEW_TOKENS", "0") or 0)
+    cap = config.max_new_tokens_cap()
     budget = prompts.MAX_NEW_TOKENS[kind]
     return min(budget, cap) if cap > 0 else budget
 
 
 def name_guard_enabled() -> bool:
     """LLM_NAME_GUARD: "on" (the default) steers decoding away from names the facts lack."""
-    return os.environ.get("LLM_NAME_GUARD", "on").strip().lower() not in {"off", "0", "false", "no"}
+    return config.name_guard_enabled()
 
 
 def generate_checked(kind: str, facts: Facts, *, backend: Backend | None = None) -> CheckedText:

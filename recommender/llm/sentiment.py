@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 import random
 import re
 import shutil
@@ -32,6 +31,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .config import sentiment_judge_enabled, torch_threads
 from .lexicon import ASPECTS
 from .registry import minilm_dir, models_dir
 
@@ -141,10 +141,6 @@ def extra_snippets(exclude: Iterable[str]):  # -> pandas.DataFrame
 # ---------------------------------------------------------------------------
 # The network
 # ---------------------------------------------------------------------------
-
-
-def _torch_threads() -> int:
-    return int(os.environ.get("TORCH_THREADS", "2"))
 
 
 def _build_net(encoder_dir: Path):
@@ -341,7 +337,7 @@ def train_sentiment(
     started = time.monotonic()
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
-    torch.set_num_threads(_torch_threads())
+    torch.set_num_threads(torch_threads())
 
     df = load_labelled(csv_path)
     train, val, test = split_labelled(df)
@@ -555,9 +551,8 @@ def judge_usable(model_version: str) -> bool:
     """The generator this process would load is the one a version's judge was fitted with,
     and SENTIMENT_JUDGE is not "off" (the same setting turns the judge off in training)."""
     from .generation import configured_version
-    from .registry import setting
 
-    if setting("SENTIMENT_JUDGE", "on").lower() in ("off", "0", "false", "no"):
+    if not sentiment_judge_enabled():
         return False
     return configured_version() == model_version
 
@@ -574,7 +569,7 @@ class SentimentModel:
         import joblib
         import torch
 
-        torch.set_num_threads(_torch_threads())
+        torch.set_num_threads(torch_threads())
         self.path = path
         self.meta = json.loads((path / "meta.json").read_text())
         self.version: str = self.meta["version"]

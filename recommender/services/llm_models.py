@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from recommender.llm import config as llm_config
 from recommender.llm import registry
 from recommender.models import ModelArtifact
 
@@ -89,10 +90,9 @@ def _judge_for_training(wanted: bool | None) -> Any:
     prepared and SENTIMENT_JUDGE is not "off" (None)."""
     if wanted is False:
         return None
-    if wanted is None:
-        off = registry.setting("SENTIMENT_JUDGE", "on").lower() in ("off", "0", "false", "no")
-        if off or registry.use_fake_models() or not registry.llm_ready():
-            return None
+    judge_off = not llm_config.sentiment_judge_enabled()
+    if wanted is None and (judge_off or registry.use_fake_models() or not registry.llm_ready()):
+        return None
     from recommender.llm.judge import get_judge
 
     return get_judge()

@@ -232,11 +232,11 @@ def test_options_requests_describe_the_endpoint_without_errors(api):
 
 
 @pytest.fixture
-def fake_generator_and_eager_tasks(monkeypatch):
+def fake_generator_and_eager_tasks(monkeypatch, settings):
     from community.celery import app
     from recommender.llm.generation import get_backend
 
-    monkeypatch.setenv("LLM_BACKEND", "fake")
+    settings.LLM_BACKEND = "fake"
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     get_backend.cache_clear()

@@ -153,9 +153,9 @@ def test_a_member_drafts_a_review_and_gets_discussion_questions(
 
 
 def test_the_panels_say_warming_up_until_the_models_are_ready(
-    live_server, collateral, queued, new_page, section_shot, monkeypatch
+    live_server, collateral, queued, new_page, section_shot, monkeypatch, settings
 ):
-    monkeypatch.setenv("LLM_BACKEND", "real")  # with an empty model cache
+    settings.LLM_BACKEND = "real"  # with an empty model cache
     page = new_page(390, 844)
     log_in(page, live_server.url)
     page.goto(live_server.url + collateral.get_absolute_url())

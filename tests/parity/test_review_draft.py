@@ -38,13 +38,13 @@ def member_with(movie, situation: str):
     ],
 )
 def test_a_draft_is_refused_or_queued_alike_on_the_page_and_in_the_api(
-    web, api, monkeypatch, situation, refusal, api_status
+    web, api, monkeypatch, situation, refusal, api_status, settings
 ):
     movie = MovieFactory()
     on_page, in_api = member_with(movie, situation), member_with(movie, situation)
     if situation == "warming_up":
         # The real model status, over an empty model cache: nothing is prepared yet.
-        monkeypatch.setenv("LLM_BACKEND", "real")
+        settings.LLM_BACKEND = "real"
 
     url = reverse("recommender:ai_ask", kwargs={"slug": movie.slug, "panel": "review-draft"})
     page = web(on_page).post(url, **JSON).json()

@@ -11,9 +11,11 @@ from .llm.tiny import link_cache
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-def test_train_sentiment_writes_a_combined_model_to_the_cache_and_records_it(tmp_path, monkeypatch, capsys):
+def test_train_sentiment_writes_a_combined_model_to_the_cache_and_records_it(
+    tmp_path, monkeypatch, capsys, settings
+):
     root = link_cache(tmp_path / "cache")
-    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(root))
+    settings.CACHE_DIR = root
     sentiment.load_sentiment.cache_clear()
 
     call_command(

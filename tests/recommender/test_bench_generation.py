@@ -9,8 +9,8 @@ from recommender.llm.generation import get_backend
 
 
 @pytest.fixture
-def fake_generator(monkeypatch):
-    monkeypatch.setenv("LLM_BACKEND", "fake")
+def fake_generator(monkeypatch, settings):
+    settings.LLM_BACKEND = "fake"
     get_backend.cache_clear()
     yield
     get_backend.cache_clear()

@@ -11,8 +11,8 @@ from tests.factories import ReviewFactory
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-def test_real_minilm_pairs_reviews_that_speak_of_the_same_thing(monkeypatch):
-    monkeypatch.setenv("LLM_BACKEND", "real")
+def test_real_minilm_pairs_reviews_that_speak_of_the_same_thing(monkeypatch, settings):
+    settings.LLM_BACKEND = "real"
     texts = [
         "The score swells at every turn; the music is overbearing and drowns the quiet scenes.",
         "Spectacular space battles, but the special effects cannot hide a thin script.",

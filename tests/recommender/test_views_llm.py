@@ -239,9 +239,9 @@ def test_without_javascript_a_spent_budget_shows_its_message_on_the_page(
 
 
 def test_while_the_models_warm_up_the_page_shows_a_notice_and_asking_queues_nothing(
-    member_client, user, rated, queued, monkeypatch
+    member_client, user, rated, queued, monkeypatch, settings
 ):
-    monkeypatch.setenv("LLM_BACKEND", "real")  # with an empty model cache: nothing is ready yet
+    settings.LLM_BACKEND = "real"  # with an empty model cache: nothing is ready yet
     content = page(member_client, rated)
     assert "AI features are warming up; this takes a few minutes on first start" in content
     assert "Draft my review" not in content and "Suggest discussion questions" not in content
@@ -252,8 +252,10 @@ def test_while_the_models_warm_up_the_page_shows_a_notice_and_asking_queues_noth
     assert not GeneratedText.objects.exists() and not queued
 
 
-def test_a_pending_request_keeps_polling_while_the_models_warm_up(member_client, user, rated, monkeypatch):
-    monkeypatch.setenv("LLM_BACKEND", "real")
+def test_a_pending_request_keeps_polling_while_the_models_warm_up(
+    member_client, user, rated, monkeypatch, settings
+):
+    settings.LLM_BACKEND = "real"
     make_text(user, rated, DRAFT, GeneratedText.Status.PENDING)
     content = page(member_client, rated)
     assert 'data-ai-status="pending"' in content and "warming up" in content

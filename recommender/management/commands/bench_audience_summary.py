@@ -15,7 +15,9 @@ import time
 from collections import Counter
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test import override_settings
 from tqdm import tqdm
 
 from recommender.insight import summary
@@ -29,13 +31,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--films", type=int, default=30)
         parser.add_argument("--model", default=None, help="LLM_MODEL override: qwen-1.5b, qwen-0.5b, ...")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("TORCH_THREADS", "2")))
+        parser.add_argument("--threads", type=int, default=settings.TORCH_THREADS)
         parser.add_argument("--store", action="store_true", help="keep the summaries (AudienceSummary rows)")
         parser.add_argument("--show", action="store_true", help="print every text and rejected attempt")
         parser.add_argument("--dump", default="", help="write every film as a JSON line to this file")
 
     def handle(self, *args, **o):
-        os.environ["TORCH_THREADS"] = str(o["threads"])
+        # Settings are read once at start: the option overrides TORCH_THREADS for this run only.
+        with override_settings(TORCH_THREADS=o["threads"]):
+            self._run(**o)
+
+    def _run(self, **o):
         ids = summary.films_with_summary_facts(limit=o["films"])
         if not ids:
             raise CommandError("no film has 5+ analysed reviewers: analyse reviews and run insight_refresh")

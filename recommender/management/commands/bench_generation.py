@@ -19,7 +19,9 @@ import sqlite3
 import time
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test import override_settings
 from tqdm import tqdm
 
 from community.core.datasets import data_file
@@ -135,7 +137,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--model", default=None, help="LLM_MODEL override: qwen-1.5b, qwen-0.5b, folder, .gguf"
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("TORCH_THREADS", "2")))
+        parser.add_argument("--threads", type=int, default=settings.TORCH_THREADS)
         parser.add_argument("--no-guard", action="store_true", help="decode without the name guard")
         parser.add_argument("--show", action="store_true", help="print every generated text")
         parser.add_argument("--dump", default="", help="write every item as a JSON line to this file")
@@ -147,9 +149,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, **o):
-        os.environ["TORCH_THREADS"] = str(o["threads"])
-        if o["no_guard"]:
-            os.environ["LLM_NAME_GUARD"] = "off"
+        # Settings are read once at start: the options override them for this run only.
+        guard = settings.LLM_NAME_GUARD and not o["no_guard"]
+        with override_settings(TORCH_THREADS=o["threads"], LLM_NAME_GUARD=guard):
+            self._run(**o)
+
+    def _run(self, **o):
         rss_before = _rss_mb()
         started = time.monotonic()
         backend = generation.get_backend(o["model"])

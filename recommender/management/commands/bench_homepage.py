@@ -64,7 +64,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
         parser.add_argument(
             "--cache-url",
-            default=os.environ.get("CACHE_URL", ""),
+            default=settings.CACHE_URL,
             help="CACHE_URL for the served site (e.g. redis://127.0.0.1:6379/2); default: per-process memory",
         )
 

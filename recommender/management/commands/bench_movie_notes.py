@@ -19,7 +19,9 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test import override_settings
 from tqdm import tqdm
 
 from community.movies.models import Movie
@@ -47,12 +49,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--films", type=int, default=50)
         parser.add_argument("--model", default=None, help="LLM_MODEL override: qwen-1.5b, qwen-0.5b, ...")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("TORCH_THREADS", "2")))
+        parser.add_argument("--threads", type=int, default=settings.TORCH_THREADS)
         parser.add_argument("--store", action="store_true", help="keep the notes (MovieNote rows)")
         parser.add_argument("--dump", default="", help="write every film as a JSON line to this file")
 
     def handle(self, *args, **o):
-        os.environ["TORCH_THREADS"] = str(o["threads"])
+        # Settings are read once at start: the option overrides TORCH_THREADS for this run only.
+        with override_settings(TORCH_THREADS=o["threads"]):
+            self._run(**o)
+
+    def _run(self, **o):
         movies = [
             m
             for m in Movie.objects.filter(pk__in=services.films_with_plot()).order_by("-rating_count", "pk")

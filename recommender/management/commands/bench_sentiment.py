@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
 from django.core.management.base import BaseCommand
+from django.test import override_settings
 from tqdm import tqdm
 
 from recommender.llm import sentiment
@@ -29,10 +29,14 @@ class Command(BaseCommand):
             help="score a random subset of N IMDB test reviews (0 = all 5,000)",
         )
         parser.add_argument("--rt-limit", type=int, default=0, help="same for Rotten Tomatoes (0 = all)")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("TORCH_THREADS", "1")))
+        parser.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on 2 cores)")
 
     def handle(self, *args, **o):
-        os.environ["TORCH_THREADS"] = str(o["threads"])
+        # Settings are read once at start: the option overrides TORCH_THREADS for this run only.
+        with override_settings(TORCH_THREADS=o["threads"]):
+            self._run(**o)
+
+    def _run(self, **o):
         df = sentiment.load_labelled()
         train, _val, test = sentiment.split_labelled(df)
         started = time.monotonic()

@@ -18,7 +18,7 @@ import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote
 
 import psycopg
 from django.conf import settings
@@ -67,8 +67,11 @@ STAR_SENTENCES = (
 
 
 def _url_for(database: str) -> str:
-    parts = urlsplit(os.environ.get("DATABASE_URL", ""))
-    return urlunsplit(parts._replace(path=f"/{database}"))
+    """DATABASE_URL for a child process: the configured server, another database."""
+    db = settings.DATABASES["default"]
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgres://{quote(db.get('USER') or 'postgres', safe='')}{password}@{host}:{port}/{database}"
 
 
 class Command(BaseCommand):
@@ -83,7 +86,7 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         if o["inner"]:
             return self._inner(o)
-        if connection.vendor != "postgresql" or not os.environ.get("DATABASE_URL"):
+        if connection.vendor != "postgresql":
             raise CommandError("bench_studio needs DATABASE_URL pointing at PostgreSQL")
         name = o["database"]
         if name == settings.DATABASES["default"]["NAME"]:

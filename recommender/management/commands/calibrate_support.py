@@ -10,12 +10,13 @@ generator's version in recommender/llm/support_thresholds.json.
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test import override_settings
 from tqdm import tqdm
 
 from recommender.llm import support
@@ -69,14 +70,18 @@ class Command(BaseCommand):
         parser.add_argument("--films", type=int, default=80)
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--model", default=None, help="LLM_MODEL override: qwen-1.5b, qwen-0.5b, ...")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("TORCH_THREADS", "2")))
+        parser.add_argument("--threads", type=int, default=settings.TORCH_THREADS)
         parser.add_argument("--write", action="store_true", help="keep the threshold for this version")
         parser.add_argument("--dump", default="", help="write every pair with its score as JSON lines")
 
     def handle(self, *args, **o):
+        # Settings are read once at start: the option overrides TORCH_THREADS for this run only.
+        with override_settings(TORCH_THREADS=o["threads"]):
+            self._run(**o)
+
+    def _run(self, **o):
         from recommender.llm.generation import get_backend
 
-        os.environ["TORCH_THREADS"] = str(o["threads"])
         films = films_from_db(o["films"], seed=o["seed"])
         pairs = build_pairs(films, seed=o["seed"])
         train, held = split_by_film(pairs, seed=o["seed"])

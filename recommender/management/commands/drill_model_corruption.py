@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import shutil
 import sys
 import tempfile
@@ -26,23 +25,20 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
 
 from recommender.llm import registry
 
 
 @contextlib.contextmanager
 def _cache_env(root: Path) -> Iterator[None]:
-    previous = os.environ.get("CINECIRCLE_CACHE_DIR")
-    os.environ["CINECIRCLE_CACHE_DIR"] = str(root)
+    """The registry works in `root` (CACHE_DIR) for the drill only."""
     registry.verified_forget()
     try:
-        yield
+        with override_settings(CACHE_DIR=root):
+            yield
     finally:
         registry.verified_forget()
-        if previous is None:
-            os.environ.pop("CINECIRCLE_CACHE_DIR", None)
-        else:
-            os.environ["CINECIRCLE_CACHE_DIR"] = previous
 
 
 @contextlib.contextmanager

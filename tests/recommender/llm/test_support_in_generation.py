@@ -107,13 +107,13 @@ def test_an_explanation_with_a_false_role_fails_and_a_true_one_passes(fake_model
     assert result.attempts == 2 and result.text == true and result.unsupported == [false]
 
 
-def test_opinions_alone_cost_no_support_check_and_it_can_be_turned_off(fake_models, monkeypatch):
+def test_opinions_alone_cost_no_support_check_and_it_can_be_turned_off(fake_models, settings):
     judge = ScriptedJudge()
     opinion = "I loved it from start to finish. The battles are huge and the music soars."
     assert not generate_checked("review_draft", FACTS, backend=_backend([opinion], judge)).is_fallback
     assert judge.calls == []
 
-    monkeypatch.setenv("LLM_SUPPORT_CHECK", "off")
+    settings.LLM_SUPPORT_CHECK = False
     judge = ScriptedJudge(unsupported=[FALSE_ROLE])
     result = generate_checked("review_draft", FACTS, backend=_backend([f"I loved it. {FALSE_ROLE}"], judge))
     assert result.text.endswith(FALSE_ROLE) and judge.calls == []

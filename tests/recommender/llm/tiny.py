@@ -6,7 +6,6 @@ nothing is downloaded twice; only the tiny training (seconds) happens per test s
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from community.core.wheels import cache_dir
@@ -46,16 +45,11 @@ def make_tiny_cache(root: Path) -> Path:
     models = root / "models"
     if (models / "sentiment" / "current").exists():
         return root
-    previous = os.environ.get("CINECIRCLE_CACHE_DIR")
-    os.environ["CINECIRCLE_CACHE_DIR"] = str(root)
-    try:
-        from recommender.llm import sentiment
+    from django.test import override_settings
 
+    from recommender.llm import sentiment
+
+    with override_settings(CACHE_DIR=root):
         sentiment.train_sentiment(config=tiny_config())
-        sentiment.load_sentiment.cache_clear()
-    finally:
-        if previous is None:
-            os.environ.pop("CINECIRCLE_CACHE_DIR", None)
-        else:
-            os.environ["CINECIRCLE_CACHE_DIR"] = previous
+    sentiment.load_sentiment.cache_clear()
     return root
