@@ -8,7 +8,8 @@ No Django, no torch at import. The rules (issue 14):
   (`split_plot`), and a synopsis fails when it names a name or a number that only the last
   third holds.
 - Grounding: every capitalised name must be in the visible plot text, the cast or the title;
-  every number (digits or a count word) must be in the visible plot text (the film's year too).
+  every number (digits or a count word) must be in the visible plot text, the film's own year
+  ("is a 1981 ... film") aside; no actor named as if a character.
 - Support: each sentence must be supported by the visible plot text, as the generator judges
   it (`recommender.llm.support`, log-odds of yes/no, calibrated by its own helper); a sentence
   it finds unsupported fails the synopsis.
@@ -74,9 +75,13 @@ def plot_describes_the_film(plot: str, *, year: int | None, encyclopedic: bool) 
 # which the first real run let through).
 _ABOUT_THE_FILM = re.compile(
     r"\b(?:explor\w+\s+(?:the\s+)?themes?|themes?\s+of|showcas\w+|performances?|talents?|masterpiece|"
-    r"critic\w*|audiences?|viewers?|must-see|cinematograph\w+|the human condition)\b",
+    r"critic\w*|audiences?|viewers?|must-see|cinematograph\w+|the human condition|thrilling|"
+    r"action-packed|gripping|captivating|compelling|filled with action)\b",
     re.IGNORECASE,
 )
+
+
+_FILM_YEAR = re.compile(r"\b(?:is|was)\s+an?\s+\d{4}\b|\(\d{4}\)")
 
 
 @dataclass
@@ -202,7 +207,13 @@ def synopsis_problems(
             check.problems.append(f"names {name!r}, found only in the plot's last third (spoiler rule)")
         else:
             check.problems.append(f"name not in the plot text or the cast: {name!r}")
-    allowed = _numbers(parts.shown) | ({str(year), f"{year // 10 * 10}"} if year else set())
+    for actor in cast:
+        if len(actor.split()) > 1 and re.search(rf"(?<!\w){re.escape(actor)}(?!\w)", text):
+            # the story's people are its characters ("a soap salesman named Brad Pitt")
+            check.problems.append(f"names an actor, not a character: {actor!r}")
+    # The film's own year is no year of its story: "In 1981, Indiana Jones ..." (set in 1936)
+    # took it from the lead's "is a 1981 American action-adventure film".
+    allowed = _numbers(_FILM_YEAR.sub(" ", parts.shown))
     hidden_numbers = _numbers(parts.hidden)
     without_title = re.sub(re.escape(title), " ", text, flags=re.IGNORECASE) if title else text
     for number in sorted(_numbers(without_title) - allowed):

@@ -61,6 +61,8 @@ def test_a_synopsis_told_from_the_visible_plot_passes():
         (GOOD.replace("Mara starts", "I think Mara starts"), "first person"),
         (GOOD + " This synopsis avoids the ending.", "talks about itself"),
         (GOOD.replace("his story.", "his story, which explores themes of trust."), "not its story"),
+        (GOOD.replace("a sailor, Tomas Reyes,", "a sailor named Bob Stone"), "names an actor"),
+        ("In 2001, " + GOOD[0].lower() + GOOD[1:], "number not in the plot text: 2001"),
     ],
 )
 def test_a_synopsis_fails_for_what_it_gets_wrong(text, expected):
