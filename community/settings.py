@@ -355,7 +355,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # changed (imports write plots without an event); each film's notes are a slow-queue task.
     "movie-notes-nightly": {
         "task": "recommender.notes.tasks.movie_notes_refresh_due",
-        "schedule": crontab(hour=envint("MOVIE_NOTES_HOUR", "4"), minute=15),
+        "schedule": crontab(hour=envint("MOVIE_NOTES_HOUR", "4"), minute=45),
         "options": {"expires": 6 * 3600},
     },
     # Similar reviews and related threads: vectors the event tasks missed, every neighbour list
