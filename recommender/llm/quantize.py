@@ -116,7 +116,19 @@ def _cached_maxima(
     if cache is not None:
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
         torch.save(maxima, tmp)
-        tmp.replace(cache)  # atomic: a concurrent loader sees the old file or the whole new one
+        try:
+            # First writer wins: a second process loading the model for the first time at the
+            # same moment must not replace the file the first one already recorded in the
+            # folder's manifest (the next load would find it changed and set the model aside).
+            os.link(tmp, cache)
+        except FileExistsError:
+            theirs = torch.load(cache, weights_only=True)
+            if set(theirs) == set(names):
+                maxima = theirs  # every process smooths with the same, recorded maxima
+            else:
+                os.replace(tmp, cache)  # a file for another model's layers: ours replaces it
+        finally:
+            tmp.unlink(missing_ok=True)
     return maxima
 
 

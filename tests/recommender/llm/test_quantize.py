@@ -117,6 +117,29 @@ def test_calibration_is_cached_for_the_next_load(tmp_path):
     assert torch.equal(logits(first, ids), logits(second, ids))
 
 
+def test_two_first_loads_at_once_keep_the_first_written_calibration(tmp_path):
+    # Two processes load the model for the first time: both calibrate, the first one writes
+    # the file (and the folder's manifest records it); the second must not replace it.
+    cache = tmp_path / "int8-calibration.pt"
+    first_elsewhere = tmp_path / "first.pt"
+    first = tiny_qwen()
+    quantize.quantize_int8(first, calibration(first), cache=first_elsewhere)
+    written = first_elsewhere.read_bytes()
+
+    second = tiny_qwen()
+
+    def meanwhile_the_first_process_writes():
+        cache.write_bytes(written)
+        for seed in range(4):  # other prompts: other maxima than the first process found
+            second(tokens(200 + seed))
+
+    quantize.quantize_int8(second, meanwhile_the_first_process_writes, cache=cache)
+    assert cache.read_bytes() == written
+    assert not list(tmp_path.glob("*.tmp"))
+    ids = tokens(5)
+    assert torch.equal(logits(first, ids), logits(second, ids))
+
+
 def test_calibration_prompts_cover_every_kind_normal_and_strict():
     from recommender.llm.generation import calibration_messages
 
