@@ -80,7 +80,7 @@ SPOILER = (
 )
 
 
-class QuoteSerializer(serializers.Serializer):
+class AspectQuoteSerializer(serializers.Serializer):
     text = serializers.CharField(
         help_text="A verbatim evidence sentence from a review (at most 300 characters), without its author."
     )
@@ -96,7 +96,7 @@ class MentionQuoteSerializer(serializers.Serializer):
     spoiler = serializers.BooleanField(help_text=SPOILER)
 
 
-class CharacterSerializer(serializers.Serializer):
+class FilmCharacterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=["character", "performer"],
         help_text="character: found in the plot text; performer: from the cast list.",
@@ -141,7 +141,7 @@ class AspectSerializer(serializers.Serializer):
     negative_share = serializers.FloatField(allow_null=True)
     net_share = serializers.FloatField(allow_null=True)
     benchmark = serializers.FloatField(allow_null=True, help_text="Median net share of comparable films.")
-    quotes = QuoteSerializer(many=True)
+    quotes = AspectQuoteSerializer(many=True)
 
 
 class SegmentSerializer(serializers.Serializer):
@@ -214,7 +214,7 @@ class FilmInsightSerializer(serializers.Serializer):
     series_granularity = serializers.ChoiceField(choices=["month", "year"])
     series = SeriesPointSerializer(many=True)
     aspects = AspectSerializer(many=True)
-    characters = CharacterSerializer(
+    characters = FilmCharacterSerializer(
         many=True, help_text="Ranked by reviewers, then sentiment; entries under 5 reviewers are masked."
     )
     moments = MomentSerializer(many=True, help_text="Ranked by reviewers, then sentiment.")
