@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 
 from .generation import FakeBackend
-from .sentiment import _ASPECT_PATTERNS, Analysis, AspectSentiment, _label_for, split_sentences
+from .sentiment.model import Analysis, AspectSentiment
+from .sentiment.text import ASPECT_PATTERNS, label_for, split_sentences
 
 __all__ = ["FakeBackend", "FakeSentiment"]
 
@@ -52,13 +53,13 @@ class FakeSentiment:
         for text in texts:
             score = _score(text)
             aspects = []
-            for aspect, pattern in _ASPECT_PATTERNS.items():
+            for aspect, pattern in ASPECT_PATTERNS.items():
                 hits = [s for s in split_sentences(text) if pattern.search(s)]
                 if hits:
                     s = sum(_score(h) for h in hits) / len(hits)
-                    aspects.append(AspectSentiment(aspect, round(s, 3), _label_for(s), hits[0]))
+                    aspects.append(AspectSentiment(aspect, round(s, 3), label_for(s), hits[0]))
             out.append(
-                Analysis(_label_for(score), round(score, 4), round(abs(score), 4), aspects, self.version)
+                Analysis(label_for(score), round(score, 4), round(abs(score), 4), aspects, self.version)
             )
         return out
 

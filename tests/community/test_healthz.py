@@ -95,7 +95,7 @@ def test_model_readiness_is_read_from_files_without_loading_a_model(fake_models,
     from recommender.apps import models_readiness
     from recommender.llm import sentiment
 
-    monkeypatch.setattr(sentiment, "load_sentiment", lambda *a, **k: pytest.fail("loaded a model"))
+    monkeypatch.setattr(sentiment.store, "load_sentiment", lambda *a, **k: pytest.fail("loaded a model"))
     state = models_readiness()
     # Fake language models are always ready; no recommender model was trained in tmp_path.
     assert state["sentiment"] and state["generator"] and not state["recommender"]

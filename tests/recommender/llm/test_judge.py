@@ -111,7 +111,7 @@ def test_a_judged_combination_keeps_weights_without_the_judge(tmp_path, monkeypa
     assert np.isnan(parts.judge).all()
 
     # and one running that generator asks it about short texts only
-    monkeypatch.setattr(sentiment, "judge_usable", lambda v: v == "keyword-judge-1")
+    monkeypatch.setattr(sentiment.model, "judge_usable", lambda v: v == "keyword-judge-1")
     monkeypatch.setattr("recommender.llm.judge.get_judge", KeywordJudge)
     sentiment.load_sentiment.cache_clear()
     model = sentiment.load_sentiment()

@@ -24,7 +24,7 @@ from safetensors.numpy import load_file, save_file
 
 from community.core import wheels
 from community.core.wheels import PinnedWheel, WheelError, sha256_file
-from recommender.llm import registry
+from recommender.llm import generators, registry
 from recommender.selectors_llm import WARMING_UP_NOTICE, models_status
 from recommender.services import llm_models
 from tests.factories import MovieFactory, RatingFactory
@@ -111,7 +111,7 @@ def tiny_generator(cache, tmp_path, monkeypatch, settings):
         tmp.rename(target)
         return target
 
-    monkeypatch.setattr(registry, "_convert", convert)
+    monkeypatch.setattr(generators, "_convert", convert)
     registry.resolve_llm("tiny")
     return spec
 

@@ -4,6 +4,8 @@ import pandas as pd
 
 from recommender.llm import sentiment
 from recommender.llm.fake import FakeSentiment
+from recommender.llm.sentiment import data, network
+from recommender.llm.sentiment.text import label_for
 
 
 def _frame(n=200):
@@ -31,7 +33,7 @@ def test_long_reviews_keep_their_opening_and_their_verdict():
 
     tokenizer = AutoTokenizer.from_pretrained(str(minilm_dir()))
     text = "opening words " + "filler " * 500 + "final verdict masterpiece"
-    ids, mask = sentiment._encode(tokenizer, [text], 32)
+    ids, mask = network.encode(tokenizer, [text], 32)
     decoded = tokenizer.decode(ids[0])
     assert ids.shape == (1, 32) and mask.sum() == 32
     assert "opening" in decoded and "masterpiece" in decoded
@@ -50,10 +52,10 @@ def test_aspects_are_found_with_the_sentence_that_says_so():
 
 
 def test_weak_or_split_opinions_are_labelled_mixed():
-    assert sentiment._label_for(0.1) == "mixed"
-    assert sentiment._label_for(0.8) == "positive"
-    assert sentiment._label_for(-0.8) == "negative"
-    assert sentiment._label_for(0.5, spread=True) == "mixed"
+    assert label_for(0.1) == "mixed"
+    assert label_for(0.8) == "positive"
+    assert label_for(-0.8) == "negative"
+    assert label_for(0.5, spread=True) == "mixed"
 
 
 def test_sentences_split_on_html_breaks_and_punctuation():
@@ -67,7 +69,7 @@ def test_sentences_split_on_html_breaks_and_punctuation():
 def test_extra_snippets_never_resemble_a_labelled_sentence():
     excluded = "the rock is destined to be the 21st century's new conan"
     extra = sentiment.extra_snippets([excluded])
-    words = sentiment._norm_words(excluded)
-    shingles = sentiment._shingles(words)
+    words = data.norm_words(excluded)
+    shingles = data.shingles(words)
     assert len(extra) > 1000
-    assert not any(sentiment._shingles(sentiment._norm_words(t)) & shingles for t in extra.text)
+    assert not any(data.shingles(data.norm_words(t)) & shingles for t in extra.text)

@@ -1,0 +1,53 @@
+"""Sentiment versions on disk (``<cache>/models/sentiment/<version>/`` and a ``current``
+pointer), and the model the services use, loaded once per process."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from pathlib import Path
+
+from ..registry import models_dir
+from .model import SentimentModel
+
+
+def sentiment_root() -> Path:
+    return models_dir() / "sentiment"
+
+
+def current_version(root: Path | None = None) -> str | None:
+    pointer = (root or sentiment_root()) / "current"
+    if not pointer.exists():
+        return None
+    version = pointer.read_text().strip()
+    return version if (pointer.parent / version / "meta.json").exists() else None
+
+
+def sentiment_ready() -> bool:
+    return current_version() is not None
+
+
+@functools.lru_cache(maxsize=2)
+def load_sentiment(root: Path | None = None) -> SentimentModel:
+    """The current sentiment model, loaded once per process."""
+    from ..registry import part_loading
+
+    # The cache's own model is checked (and a corrupt one moved aside and trained again).
+    guard = part_loading("sentiment") if root is None else contextlib.nullcontext()
+    root = root or sentiment_root()
+    version = current_version(root)
+    if version is None:
+        raise FileNotFoundError("no sentiment model trained yet: run `manage.py train_sentiment`")
+    with guard:
+        return SentimentModel(root / version)
+
+
+def get_analyser():
+    """The sentiment model the services use: the current trained one, or the fake in unit tests."""
+    from ..registry import use_fake_models
+
+    if use_fake_models():
+        from ..fake import FakeSentiment
+
+        return FakeSentiment()
+    return load_sentiment()
