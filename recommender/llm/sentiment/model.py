@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .. import labels
 from ..config import sentiment_judge_enabled, torch_threads
 from .network import Member, sigmoid
 from .text import ASPECT_PATTERNS, bucket_of, clean_text, label_for, split_sentences
@@ -53,6 +54,14 @@ def judge_usable(model_version: str) -> bool:
     return configured_version() == model_version
 
 
+def _flat_index(flat: list[str], at: dict[str, int], sentence: str) -> int:
+    """Where `sentence` sits in `flat`, appending it the first time."""
+    if sentence not in at:
+        at[sentence] = len(flat)
+        flat.append(sentence)
+    return at[sentence]
+
+
 class SentimentModel:
     """A loaded sentiment version: `predict_proba` and `analyse`.
 
@@ -91,6 +100,11 @@ class SentimentModel:
             self.weights = self.meta["weights_without_judge"]
             self.judge_meta = None
             self.version += "+nojudge"
+        # When a review is mixed (calibrate_labels); a fitted rule joins the version, so the
+        # reviews labelled by the rule before it are analysed again.
+        self.label_rule = labels.rule_load(path)
+        if self.label_rule.tag:
+            self.version += "+" + self.label_rule.tag
 
     def judge_proba(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """The generator's calibrated P(positive) (loads the generator on first use)."""
@@ -149,15 +163,18 @@ class SentimentModel:
         """Label, score, confidence and aspects for each text (one model pass for all sentences)."""
         sentence_lists = [split_sentences(t) for t in texts]
         aspect_hits: list[list[tuple[str, int]]] = []
+        verdict_sentences: list[list[int]] = []  # the sentences the label's "both verdicts" test reads
         flat: list[str] = []
         for sentences in sentence_lists:
+            at: dict[str, int] = {}  # each sentence of this text is scored once
             hits = []
             for aspect, pattern in ASPECT_PATTERNS.items():
                 for sentence in sentences:
                     if pattern.search(sentence):
-                        hits.append((aspect, len(flat)))
-                        flat.append(sentence)
+                        hits.append((aspect, _flat_index(flat, at, sentence)))
             aspect_hits.append(hits)
+            first = sentences[: labels.MAX_SENTENCES]
+            verdict_sentences.append([_flat_index(flat, at, s) for s in first] if len(first) > 1 else [])
         probs = self.predict_proba(list(texts) + flat)
         doc_p, sent_p = probs[: len(texts)], probs[len(texts) :]
         results = []
@@ -172,12 +189,10 @@ class SentimentModel:
                 # the sentence that says it most clearly, in the direction of the mean
                 evidence = max(scored, key=lambda x: x[0] * (1 if mean >= 0 else -1))[1]
                 aspects.append(AspectSentiment(aspect, round(mean, 3), label_for(mean), evidence[:300]))
-            strong_pos = sum(1 for a in aspects if a.score > 0.5)
-            strong_neg = sum(1 for a in aspects if a.score < -0.5)
-            spread = strong_pos > 0 and strong_neg > 0 and abs(score) < 0.6
+            sentence_scores = [float(2 * sent_p[j] - 1) for j in verdict_sentences[i]] or [score]
             results.append(
                 Analysis(
-                    label=label_for(score, spread),
+                    label=self.label_rule.label(score, sentence_scores),
                     score=round(score, 4),
                     confidence=round(abs(score), 4),
                     aspects=aspects,
