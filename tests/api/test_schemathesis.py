@@ -62,8 +62,12 @@ def wsgi_keeps_the_test_connection():
 
 
 @pytest.fixture
-def seeded(db, wsgi_keeps_the_test_connection):
-    """A small world: a member with a token, movies, reviews, a thread, follows, a studio, texts."""
+def seeded(db, wsgi_keeps_the_test_connection, fake_models):
+    """A small world: a member with a token, movies, reviews, a thread, follows, a studio, texts.
+
+    With the scripted models: the AI endpoints must answer the same whatever this machine's
+    model cache holds (an empty cache answers 503 "warming up", which the schema documents).
+    """
     member, other = UserFactory(), UserFactory()
     genres = GenreFactory.create_batch(2)
     movie = MovieFactory(genres=genres, rating_count=2, rating_average=4.0)

@@ -117,6 +117,7 @@ class ThreadDetailApi(generics.GenericAPIView):
 
 
 class ThreadRelatedApi(generics.GenericAPIView):
+    pagination_class = None  # at most three: a plain list, as the schema says
     permission_classes = [AllowAny]
     serializer_class = RelatedThreadSerializer
     queryset = Thread.objects.none()  # for the schema's path parameter; get() reads the thread

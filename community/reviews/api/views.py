@@ -116,6 +116,7 @@ class ReviewDetailApi(generics.GenericAPIView):
 
 
 class ReviewSimilarApi(generics.GenericAPIView):
+    pagination_class = None  # at most three: a plain list, as the schema says
     permission_classes = [AllowAny]
     serializer_class = SimilarReviewSerializer
     queryset = Review.objects.none()  # for the schema's path parameter; get() reads the review
