@@ -57,7 +57,7 @@ _CLAUSE_BREAK = re.compile(
 _QUANTIFIER = re.compile(
     r"\b(nearly all|almost all|virtually all|all|every|most|the majority|a majority|many)\b"
     r"(?:\s+of)?(?:\s+(?:the|its|these|those|them))?(?:\s+\d+)?\s*"
-    r"(?:reviews?|reviewers|critics|members|viewers|people|audiences|them|those|writers)?",
+    r"(?:reviews?|reviewers|critics|members|viewers|people|audiences|them|those|writers)\b",
     re.I,
 )
 _OF_MENTIONS = re.compile(

@@ -74,6 +74,11 @@ def test_most_of_those_who_mention_it_is_held_to_those():
     assert quantifier_misstatements(text, facts(acting_praise=11)) == []
 
 
+def test_a_superlative_is_no_quantifier():
+    text = "One of the most watched films of all time; the most negative reviews criticise the pacing."
+    assert quantifier_misstatements(text, facts()) == []
+
+
 def test_most_praise_the_film_needs_most_reviews_positive():
     assert quantifier_misstatements("Most reviewers praise the film.", facts()) == []  # 15 of 23
     assert quantifier_misstatements("Most reviewers criticise the film.", facts())  # 5 of 23
