@@ -26,6 +26,7 @@ from tqdm import tqdm
 from community.accounts.models import User
 from community.core.datasets import data_file
 from community.movies.models import Credit, Genre, Movie, Person
+from community.movies.plots import lead_describes_the_film
 from community.movies.services import movie_stats_refresh
 from community.reviews.language import detect_language
 from community.reviews.models import Rating, Review
@@ -282,6 +283,15 @@ def load_metadata(*, progress: bool = True) -> ImportResult:
 def _load_plots(*, progress: bool) -> int:
     import pandas as pd
 
+    # Leads an earlier import took from the article on the title's word are taken off first.
+    wrong = [
+        movie
+        for movie in Movie.objects.filter(plot_source="Wikipedia").only("id", "year", "plot")
+        if not lead_describes_the_film(movie.plot, year=movie.year)
+    ]
+    for movie in wrong:
+        movie.plot = movie.plot_source = movie.plot_source_url = movie.plot_license = ""
+    Movie.objects.bulk_update(wrong, ["plot", "plot_source", "plot_source_url", "plot_license"])
     by_title: dict[str, list[Movie]] = defaultdict(list)
     for movie in Movie.objects.filter(plot=""):
         by_title[normalise_title(movie.title)].append(movie)
@@ -298,6 +308,8 @@ def _load_plots(*, progress: bool) -> int:
         if len(candidates) != 1 or not text.strip():
             continue
         movie = candidates[0]
+        if not lead_describes_the_film(text, year=movie.year):
+            continue  # the article on the title's word (Casablanca the city), not the film
         movie.plot = text.strip()[:6000]
         movie.plot_source = "Wikipedia"
         movie.plot_source_url = "https://en.wikipedia.org/wiki/" + page.replace(" ", "_")

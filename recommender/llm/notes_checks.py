@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from community.movies.plots import lead_describes_the_film
+
 from . import grounding
 from .notes_prompts import SYNOPSIS_MAX_WORDS, SYNOPSIS_MIN_WORDS
 from .prompts import Facts, MovieFacts, UserFacts
@@ -48,26 +50,11 @@ _META = re.compile(
 )
 
 
-_FILM_WORD = re.compile(
-    r"\b(?:film|movie|documentary|miniseries|motion picture|directed by)\b", re.IGNORECASE
-)
-LEAD_CHARS = 500
-
-
 def plot_describes_the_film(plot: str, *, year: int | None, encyclopedic: bool) -> bool:
-    """Is an encyclopedia lead about this film, not about its title's namesake?
-
-    The Wikipedia import matched 72 of 511 real films to the article on the title's word
-    (Casablanca the city, Magnolia the plant, M the letter): a film's own lead names itself a
-    film (or "directed by") and gives its year, give or take one, in its first 500 characters.
-    Other plot texts (a critic corpus's synopsis) are about the film by construction.
-    """
-    if not encyclopedic:
-        return True
-    head = plot[:LEAD_CHARS]
-    if not _FILM_WORD.search(head):
-        return False
-    return year is None or any(str(year + d) in head for d in (-1, 0, 1))
+    """Is the plot text about this film? An encyclopedia lead must say so (the importer's rule,
+    `community.movies.plots`, kept here for plots stored before it); other plot texts (a critic
+    corpus's synopsis) are about the film by construction."""
+    return not encyclopedic or lead_describes_the_film(plot, year=year)
 
 
 # A synopsis tells the story; these are about the film instead, and a plot text rarely says

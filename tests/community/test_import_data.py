@@ -46,6 +46,11 @@ def test_the_real_datasets_import_completely_and_a_second_run_changes_nothing():
     assert not critic.filter(movie__title="Pinocchio", movie__year=1940).exists()
     assert not critic.exclude(movie__year__range=(1997, 2004)).exists()
     assert critic.filter(movie__title="Ringu (Ring)").exists()
+    # Plots are about the film, not the title's namesake (Casablanca the city).
+    wikipedia = Movie.objects.filter(plot_source="Wikipedia")
+    assert wikipedia.count() > 400
+    assert not Movie.objects.filter(plot__startswith="Casablanca (Arabic").exists()
+    assert all("film" in plot[:500].lower() for plot in wikipedia.values_list("plot", flat=True))
 
     call_command("import_data", "--no-progress")
     assert _counts() == first

@@ -26,3 +26,14 @@ def test_rotten_tomatoes_slugs_drop_apostrophes_and_alternate_titles():
     assert rt_slug("Adam Sandler's Eight Crazy Nights") == "adam_sandlers_eight_crazy_nights"
     assert rt_slug("About Schmidt") == "about_schmidt"
     assert rt_slug("Road to Perdition, The (2002)") == "the_road_to_perdition"
+
+
+def test_a_wikipedia_lead_about_the_titles_namesake_is_no_plot():
+    from community.movies.plots import lead_describes_the_film
+
+    city = "Casablanca is the largest city of Morocco and the country's chief port, founded in 1515."
+    film = "Casablanca is a 1942 American romantic drama film directed by Michael Curtiz."
+    assert not lead_describes_the_film(city, year=1942)
+    assert lead_describes_the_film(film, year=1942)
+    assert not lead_describes_the_film(film, year=1992)  # another film of the same name
+    assert lead_describes_the_film(film, year=None)
