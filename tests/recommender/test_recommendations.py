@@ -14,7 +14,7 @@ from community.movies.models import Movie
 from recommender import selectors
 from recommender.hybrid import serving
 from recommender.models import ModelArtifact, Recommendation, RecommendationFeedback, ReviewAnalysis
-from recommender.services import recommendations
+from recommender.services import recommendations, recommender_model
 from recommender.tasks.recommendations import recommendations_refresh as refresh_task
 from tests.factories import MovieFactory, RatingFactory, ReviewFactory, UserFactory
 from tests.recommender.conftest import GENRES
@@ -31,7 +31,7 @@ def test_training_records_one_active_artifact_and_points_current_at_it(world, mo
     artifact = world["artifact"]
     assert artifact.is_active and artifact.kind == ModelArtifact.Kind.RECOMMENDER
     assert os.readlink(model_dir / "current") == os.path.basename(artifact.path)
-    second = recommendations.recommender_train(content="tfidf")
+    second = recommender_model.recommender_train(content="tfidf")
     assert ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True).get() == second
     assert recommendations.current_model().version == second.version
 
@@ -167,7 +167,7 @@ def test_similar_movies_come_from_the_model_and_work_for_an_unrated_movie(world)
     assert sum(s["movie"].genres.get().name == "Crime" for s in similar) >= 4
     genre = crime.genres.get()
     newcomer = MovieFactory(title="Crime story brand new", genres=[genre])
-    recommendations.recommender_train(content="tfidf")
+    recommender_model.recommender_train(content="tfidf")
     assert not newcomer.ratings.exists()
     similar_new = selectors.similar_movies(movie=newcomer, limit=5)
     assert sum(s["movie"].genres.get().name == "Crime" for s in similar_new) >= 4
@@ -242,7 +242,7 @@ def test_the_cached_rows_on_the_homepage_drop_a_movie_as_soon_as_it_is_rated(wor
 
 def test_a_refresh_from_sums_kept_at_training_stores_the_rows_of_the_members_ratings_now(world, monkeypatch):
     monkeypatch.setattr(serving, "PARTIAL_SUMS_FROM", 1)  # keep every member's sums
-    artifact = recommendations.recommender_train(content="tfidf")
+    artifact = recommender_model.recommender_train(content="tfidf")
     assert artifact.metrics["partial_sums_users"] == len(world["users"])
     user = max(world["users"], key=lambda u: u.ratings.count())
     model = recommendations.current_model()
