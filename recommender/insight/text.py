@@ -25,11 +25,11 @@ from typing import Any
 
 from recommender.insight.mentions import (
     film_characters,
-    film_moments,
     mention_counts,
     parse_cast,
     split_sentences,
 )
+from recommender.insight.moments import film_moments
 
 QUOTES = 3
 QUOTE_MAX_CHARS = 300

@@ -3,11 +3,11 @@
 from recommender.insight.mentions import (
     Character,
     film_characters,
-    film_moments,
     mention_counts,
     parse_cast,
     split_sentences,
 )
+from recommender.insight.moments import film_moments
 
 WIKI_PLOT = (
     "The Wizard of Oz is a 1939 American musical fantasy film produced by Metro-Goldwyn-Mayer. "
