@@ -20,31 +20,15 @@ import re
 
 from . import grounding
 from .audiences_prompts import MAX_SENTENCES, MIN_SENTENCES, ReaderAspect, ReaderFacts
+from .grounding.audience import NOT_ASPECT_WORDS
 from .lexicon import ASPECTS as ASPECT_LEXICON
 from .prompts import Facts
 
-# Words of the lexicon that often mean something else in a summary ("score" of a rating).
-_NOT_ASPECT_WORDS = frozenset(
-    [
-        "score",
-        "sound",
-        "written",
-        "writer",
-        "played",
-        "plays",
-        "role",
-        "roles",
-        "starring",
-        "comedy",
-        "comic",
-        "musical",
-        "beautiful",
-        "length",
-    ]
-)
+# The lexicon without the words that often mean something else in a summary (as the studio
+# summary's checks read it), matched whatever the case.
 ASPECT_WORD = {
     aspect: re.compile(
-        r"\b(?:" + "|".join(re.escape(w) for w in words if w not in _NOT_ASPECT_WORDS) + r")\b", re.I
+        r"\b(?:" + "|".join(re.escape(w) for w in words if w not in NOT_ASPECT_WORDS) + r")\b", re.I
     )
     for aspect, words in ASPECT_LEXICON.items()
 }

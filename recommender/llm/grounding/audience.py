@@ -170,7 +170,7 @@ def reception_misstatements(text: str, facts: Facts) -> list[str]:
 # What a summary says about an aspect, in the model's own words, checked against that aspect's
 # figures. The words that name an aspect are the sentiment model's lexicon without those that
 # often mean something else in a summary ("score" of a rating, "comedy" the genre, "written by").
-_NOT_ASPECT_WORDS = frozenset(
+NOT_ASPECT_WORDS = frozenset(
     [
         "score",
         "sound",
@@ -189,9 +189,7 @@ _NOT_ASPECT_WORDS = frozenset(
     ]
 )
 _ASPECT_WORD = {
-    aspect: re.compile(
-        r"\b(?:" + "|".join(re.escape(w) for w in words if w not in _NOT_ASPECT_WORDS) + r")\b"
-    )
+    aspect: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words if w not in NOT_ASPECT_WORDS) + r")\b")
     for aspect, words in ASPECT_LEXICON.items()
 }
 _ASPECT_BLAME = re.compile(
