@@ -46,10 +46,12 @@ class TfidfStandin:
 
     def __init__(self) -> None:
         from recommender.llm import sentiment
+        from recommender.llm.sentiment.text import ASPECT_PATTERNS
+        from recommender.llm.sentiment.training import train_tfidf
 
         df = sentiment.load_labelled()
-        self.model = sentiment.train_tfidf(df["text"].tolist(), df["label"].tolist())
-        self.patterns = sentiment._ASPECT_PATTERNS
+        self.model = train_tfidf(df["text"].tolist(), df["label"].tolist())
+        self.patterns = ASPECT_PATTERNS
         self.split = sentiment.split_sentences
 
     @staticmethod
