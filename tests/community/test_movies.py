@@ -129,7 +129,9 @@ def test_movie_page_query_count_is_bounded(client, django_assert_max_num_queries
     for _ in range(6):
         ThreadFactory(movie=movie)
     client.force_login(UserFactory())
-    with django_assert_max_num_queries(18):
+    # A fixed number whatever the rows: the movie notes, "What audiences say" and the similar
+    # reviews' stored neighbours read one or two queries each.
+    with django_assert_max_num_queries(20):
         client.get(movie.get_absolute_url())
 
 
