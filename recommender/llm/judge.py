@@ -77,6 +77,8 @@ class SentimentJudge:
         """Log-odds of a positive reading per text (0 = undecided). Batched by length."""
         import torch
 
+        from .batching import right_padded
+
         bodies = [self._body_ids(t) for t in texts]
         order = np.argsort([len(b) for b in bodies], kind="stable")
         out = np.zeros(len(texts))
@@ -86,14 +88,7 @@ class SentimentJudge:
             for start in range(0, len(order), self.batch_size):
                 idx = order[start : start + self.batch_size]
                 rows = [bodies[i] for i in idx]
-                width = max(len(r) for r in rows)
-                # padded on the right: every row's real tokens sit right after the shared
-                # prefix, so positions need no correcting and padding is never attended to
-                ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
-                mask = torch.zeros((len(rows), width), dtype=torch.long)
-                for r, row in enumerate(rows):
-                    ids[r, : len(row)] = torch.tensor(row)
-                    mask[r, : len(row)] = 1
+                ids, mask = right_padded(rows, self.pad_id)
                 cache = copy.deepcopy(self._prefix_cache)
                 cache.batch_repeat_interleave(len(rows))
                 full_mask = torch.cat([torch.ones((len(rows), n_prefix), dtype=torch.long), mask], dim=1)

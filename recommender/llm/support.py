@@ -112,6 +112,8 @@ class SupportJudge:
         """Support log-odds per sentence (0 = undecided), batched by length over one shared source."""
         import torch
 
+        from .batching import right_padded
+
         if not sentences:
             return []
         prefix = torch.tensor([self.prefix_ids(source)])
@@ -126,14 +128,7 @@ class SupportJudge:
             for start in range(0, len(order), self.batch_size):
                 idx = order[start : start + self.batch_size]
                 rows = [bodies[i] for i in idx]
-                width = max(len(r) for r in rows)
-                # padded on the right: every row's tokens sit right after the shared prefix, so
-                # positions need no correcting and padding is never attended to
-                ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
-                mask = torch.zeros((len(rows), width), dtype=torch.long)
-                for r, row in enumerate(rows):
-                    ids[r, : len(row)] = torch.tensor(row)
-                    mask[r, : len(row)] = 1
+                ids, mask = right_padded(rows, self.pad_id)
                 cache = copy.deepcopy(prefix_cache)
                 if len(rows) > 1:
                     cache.batch_repeat_interleave(len(rows))
