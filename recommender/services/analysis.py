@@ -18,7 +18,17 @@ from recommender.models import ReviewAnalysis, TasteProfile
 log = logging.getLogger(__name__)
 
 SENTIMENT_MODEL_NAME = "minilm-sentiment-ensemble"
+# A review in another language is read by the generator (llm.sentiment.multilingual): the
+# analysis's model name says so, e.g. "generator-judge:zh".
+GENERATOR_READING_NAME = "generator-judge"
 ASPECT_NAMES = tuple(sentiment.ASPECTS)
+
+
+def _model_name(result: sentiment.Analysis) -> str:
+    reading = getattr(result, "reading", "ensemble")
+    if reading == "ensemble":
+        return SENTIMENT_MODEL_NAME
+    return GENERATOR_READING_NAME + ":" + reading.split(":", 1)[-1]
 
 
 def text_hash(text: str) -> str:
@@ -38,7 +48,7 @@ def _store(review: Review, result: sentiment.Analysis, digest: str) -> ReviewAna
             "confidence": result.confidence,
             "aspects": aspects,
             "text_hash": digest,
-            "model_name": SENTIMENT_MODEL_NAME,
+            "model_name": _model_name(result),
             "model_version": result.model_version,
             "analysed_at": timezone.now(),
         },
@@ -78,7 +88,9 @@ def reviews_analyse(*, review_ids: Iterable[int], analyser=None) -> list[ReviewA
         todo.append((review, digest))
     if not todo:
         return []
-    results = analyser.analyse_many([review.body for review, _ in todo])
+    results = analyser.analyse_many(
+        [review.body for review, _ in todo], [review.language or "" for review, _ in todo]
+    )
     stored = []
     authors: set[int] = set()
     with transaction.atomic():

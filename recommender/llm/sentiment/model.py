@@ -32,6 +32,8 @@ class Analysis:
     confidence: float  # 0 .. 1
     aspects: list[AspectSentiment]
     model_version: str
+    # "ensemble" (the English models) or "generator:<language>" (multilingual.py)
+    reading: str = "ensemble"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,6 +62,17 @@ def _flat_index(flat: list[str], at: dict[str, int], sentence: str) -> int:
         at[sentence] = len(flat)
         flat.append(sentence)
     return at[sentence]
+
+
+def _aspects(by_aspect: dict[str, list[tuple[float, str]]]) -> list[AspectSentiment]:
+    """One entry per aspect: the mean of its sentences' scores, and as evidence the sentence
+    that says it most clearly in the direction of the mean."""
+    aspects = []
+    for aspect, scored in by_aspect.items():
+        mean = sum(s for s, _ in scored) / len(scored)
+        evidence = max(scored, key=lambda x: x[0] * (1 if mean >= 0 else -1))[1]
+        aspects.append(AspectSentiment(aspect, round(mean, 3), label_for(mean), evidence[:300]))
+    return aspects
 
 
 class SentimentModel:
@@ -159,7 +172,53 @@ class SentimentModel:
         """P(positive) for each text, from the weighted ensemble."""
         return self.predict_components(texts, progress=progress).ensemble
 
-    def analyse_many(self, texts: Sequence[str]) -> list[Analysis]:
+    def _generator_reader(self):
+        from ..judge import get_judge
+        from . import multilingual
+
+        judge = get_judge()
+        scale = multilingual.load_calibration(judge.version) or (
+            {"a": self.judge_meta["a"], "b": self.judge_meta["b"]} if self.judge_meta else None
+        )
+        return multilingual.GeneratorReader(judge.margins, scale)
+
+    def analyse_many(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> list[Analysis]:
+        """Label, score, confidence and aspects for each text. Texts in English (or of no
+        clear language) are read by the ensemble; the others by the generator, when this
+        process can load one that reads (multilingual.py), else by the ensemble."""
+        from . import multilingual
+
+        languages = list(languages) if languages is not None else [""] * len(texts)
+        routed = [i for i, lang in enumerate(languages) if multilingual.reading_for(lang) != "ensemble"]
+        reader = None
+        if routed:
+            try:
+                reader = self._generator_reader()
+            except RuntimeError:
+                reader = None  # no generator that reads: the English models are all there is
+        if reader is None:
+            return self._analyse_english(texts)
+        results: list[Analysis | None] = [None] * len(texts)
+        english = [i for i in range(len(texts)) if i not in set(routed)]
+        for i, result in zip(english, self._analyse_english([texts[i] for i in english]), strict=True):
+            results[i] = result
+        read = reader.read([texts[i] for i in routed], [languages[i] for i in routed], labels.MAX_SENTENCES)
+        for i, (doc_p, sentence_scores, aspect_scores) in zip(routed, read, strict=True):
+            score = 2 * doc_p - 1
+            by_aspect: dict[str, list[tuple[float, str]]] = {}
+            for aspect, s, clause in aspect_scores:
+                by_aspect.setdefault(aspect, []).append((s, clause))
+            results[i] = Analysis(
+                label=self.label_rule.label(score, sentence_scores or [score]),
+                score=round(score, 4),
+                confidence=round(abs(score), 4),
+                aspects=_aspects(by_aspect),
+                model_version=self.version,
+                reading=multilingual.reading_for(languages[i]),
+            )
+        return [r for r in results if r is not None]
+
+    def _analyse_english(self, texts: Sequence[str]) -> list[Analysis]:
         """Label, score, confidence and aspects for each text (one model pass for all sentences)."""
         sentence_lists = [split_sentences(t) for t in texts]
         aspect_hits: list[list[tuple[str, int]]] = []
@@ -183,12 +242,7 @@ class SentimentModel:
             by_aspect: dict[str, list[tuple[float, str]]] = {}
             for aspect, j in aspect_hits[i]:
                 by_aspect.setdefault(aspect, []).append((float(2 * sent_p[j] - 1), flat[j]))
-            aspects = []
-            for aspect, scored in by_aspect.items():
-                mean = sum(s for s, _ in scored) / len(scored)
-                # the sentence that says it most clearly, in the direction of the mean
-                evidence = max(scored, key=lambda x: x[0] * (1 if mean >= 0 else -1))[1]
-                aspects.append(AspectSentiment(aspect, round(mean, 3), label_for(mean), evidence[:300]))
+            aspects = _aspects(by_aspect)
             sentence_scores = [float(2 * sent_p[j] - 1) for j in verdict_sentences[i]] or [score]
             results.append(
                 Analysis(
@@ -201,5 +255,5 @@ class SentimentModel:
             )
         return results
 
-    def analyse(self, text: str) -> Analysis:
-        return self.analyse_many([text])[0]
+    def analyse(self, text: str, language: str = "") -> Analysis:
+        return self.analyse_many([text], [language])[0]
