@@ -129,6 +129,34 @@ class AspectSplit:
     negative: int
 
 
+_ASPECTS_ZH_NAMES = {
+    "story": "剧情",
+    "acting": "表演",
+    "characters": "人物",
+    "visuals": "画面",
+    "music": "配乐",
+    "pacing": "节奏",
+    "humour": "幽默",
+    "emotional impact": "情感冲击",
+    "ending": "结局",
+}
+
+
+def _fallback_zh(kind: str, facts: Facts) -> tuple[str, dict]:
+    """The templates of `fallback_text` in Chinese, for a member who writes in Chinese."""
+    m, u = facts.movie, facts.user
+    if kind == "review_draft":
+        stars = f"我给它 {facts.rating:g} 星。" if facts.rating is not None else ""
+        return f"我对《{m.title}》的看法：{stars}（其余请用你自己的话写。）", {}
+    if kind == "discussion_suggestions":
+        aspects = (facts.disputed_aspects + u.liked_aspects + ["story", "acting", "ending"])[:3]
+        questions = [f"你觉得《{m.title}》的{_ASPECTS_ZH_NAMES.get(a, a)}怎么样？" for a in aspects]
+        return "\n".join(questions), {"questions": questions}
+    if facts.reason:
+        return f"{facts.reason}.", {}
+    return f"推荐：《{m.title}》。", {}
+
+
 @dataclass
 class ReviewTalk:
     """What a film's reviews talk about, for discussion questions: aspects with their reviewers'
@@ -148,6 +176,7 @@ class Facts:
     reason: str = ""  # the recommender's rule-based reason
     audience: AudienceFacts | None = None  # a film's audience figures (audience_summary)
     review_talk: ReviewTalk | None = None  # what the film's reviews say (discussion_suggestions)
+    language: str = "en"  # the member's writing language; "zh": their texts are written in Chinese
 
     def names(self) -> list[str]:
         """Every person, movie and genre name the output may use."""
@@ -327,6 +356,12 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
         system += extra
     else:  # pragma: no cover - programming error
         raise ValueError(f"unknown kind {kind!r}")
+    if facts.language == "zh" and kind != "audience_summary":
+        # Measured: with the whole prompt in English, this one line is enough for Qwen2.5 to
+        # answer in Chinese; names stay as the facts spell them, so the name checks still read them.
+        task += (
+            " Write it in Simplified Chinese (简体中文), keeping people's names and titles as written above."
+        )
     facts_text = "\n".join(p for p in parts if p)
     return [
         {"role": "system", "content": system},
@@ -337,6 +372,8 @@ def messages_for(kind: str, facts: Facts, *, strict: bool = False) -> list[dict[
 def fallback_text(kind: str, facts: Facts) -> tuple[str, dict]:
     """A plain template built from the facts, used when generated text fails its checks."""
     m, u = facts.movie, facts.user
+    if facts.language == "zh" and kind != "audience_summary":
+        return _fallback_zh(kind, facts)
     if kind == "review_draft":
         liked = ", ".join(u.liked_aspects[:2])
         stars = f" I rate it {_stars(facts.rating)}." if facts.rating is not None else ""

@@ -109,12 +109,25 @@ def disputed_aspects(*, movie_id: int, limit: int = 3) -> list[str]:
     return [a for _, a in disputed[:limit]]
 
 
+def writing_language(*, user_id: int, recent: int = 5) -> str:
+    """ "zh" when most of the member's latest reviews are in Chinese, else "en": the language
+    their drafts, questions and explanations are written in."""
+    languages = list(
+        Review.objects.visible()
+        .filter(user_id=user_id)
+        .order_by("-created_at")
+        .values_list("language", flat=True)[:recent]
+    )
+    return "zh" if languages and languages.count("zh") * 2 > len(languages) else "en"
+
+
 def facts_for(*, kind: str, user_id: int, movie: Movie) -> Facts:
     rating = Rating.objects.filter(user_id=user_id, movie=movie).values_list("score", flat=True).first()
     facts = Facts(
         movie=movie_facts(movie),
         user=user_facts(user_id=user_id, exclude_movie_id=movie.pk),
         rating=float(rating) if rating is not None else None,
+        language=writing_language(user_id=user_id),
     )
     if kind == Kind.DISCUSSION_SUGGESTIONS:
         facts.disputed_aspects = disputed_aspects(movie_id=movie.pk)

@@ -36,6 +36,7 @@ from .names import (
     sentences,
     unknown_names,
 )
+from . import chinese
 from .questions import question_problems
 
 __all__ = [
@@ -89,7 +90,8 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
     stripped = text.strip()
-    words = len(WORD.findall(stripped))
+    zh = facts.language == "zh"  # the member writes in Chinese: so must the text (grounding/chinese.py)
+    words = chinese.word_count(stripped) if zh else len(WORD.findall(stripped))
     if words < MIN_WORDS[kind]:
         problems.append(f"too short ({words} words)")
     if words > MAX_WORDS[kind]:
@@ -104,7 +106,9 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     else:
         problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
     if kind == "review_draft":
-        problems += draft_problems(stripped, facts)
+        problems += chinese.draft_problems(stripped, facts) if zh else draft_problems(stripped, facts)
+    elif zh and kind == "explanation" and chinese.chinese_share(stripped) < 0.5:
+        problems.append("not written in Chinese")
     if _URL.search(stripped):
         problems.append("contains a link or address")
     if _META.search(stripped):
@@ -122,10 +126,10 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         questions = parse_questions(stripped)
         if len(questions) != 3:
             problems.append(f"expected 3 questions, got {len(questions)}")
-        problems += question_problems(questions, facts)
+        problems += chinese.question_problems(questions, facts) if zh else question_problems(questions, facts)
     if kind == "explanation" and _claims_seen(stripped, facts.movie.title):
         problems.append(f"says the user has already seen {facts.movie.title!r}")
-    if kind == "explanation" and len(re.findall(r"[.!?](\s|$)", stripped)) > 3:
+    if kind == "explanation" and len(re.findall(r"[.!?](\s|$)|[。！？]", stripped)) > 3:
         problems.append("more than two sentences")
     return Check(not problems, problems)
 
@@ -183,6 +187,6 @@ def parse_questions(text: str) -> list[str]:
     pieces = [
         piece.strip()
         for line in text.splitlines()
-        for piece in re.split(r"(?<=\?)\s+", re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line))
+        for piece in re.split(r"(?<=\?)\s+|(?<=？)", re.sub(r"^\s*(?:[-*•]|\d+[.)、])\s*", "", line))
     ]
-    return [p for p in pieces if p.endswith("?") and len(p.split()) >= 3]
+    return [p for p in pieces if p.endswith(("?", "？")) and chinese.word_count(p) >= 3]

@@ -114,7 +114,7 @@ def sentences(text: str) -> list[str]:
     """`text` cut after each ".", "!" or "?" that ends a sentence, not after an initial or a
     title: "John F. Kennedy" and "Dr. Kinsey" stay whole."""
     out: list[str] = []
-    for piece in re.split(r"(?<=[.!?])\s+", text.strip()):
+    for piece in re.split(r"(?<=[.!?])\s+|(?<=[。！？])", text.strip()):
         if out and _AFTER_ABBREVIATION.search(out[-1]):
             out[-1] += " " + piece
         elif piece:

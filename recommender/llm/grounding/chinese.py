@@ -1,0 +1,137 @@
+"""Checks of texts written in Chinese for a member who writes in Chinese.
+
+The English checks count words by spaces, find the member's "I" and read praise and blame
+in English words; a Chinese draft has no spaces, says 我 and praises with 精彩. These are the
+same rules in Chinese: length (a Chinese word is about 1.5 characters), the first person, not
+speaking to the member, the tone within the rating's band, no run of characters carried over
+from the member's review of another film, and questions that name something of this film.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ..lexicon import ASPECTS_ZH
+from ..prompts import Facts
+from .names import WORD
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z][\w'’]*")
+CARRY_OVER_CHARS = 10  # a run of this many characters from a review of another film
+
+_ADDRESSES_MEMBER = re.compile(r"根据你|基于你|你可能会|你也许会|推荐你|建议你|你应该|你会喜欢|适合你|值得你")
+_PRAISE = (
+    "精彩",
+    "出色",
+    "喜欢",
+    "好看",
+    "优秀",
+    "杰作",
+    "经典",
+    "惊艳",
+    "感人",
+    "震撼",
+    "佳作",
+    "推荐",
+    "享受",
+    "完美",
+    "出彩",
+)
+_BLAME = (
+    "失望",
+    "无聊",
+    "拖沓",
+    "难看",
+    "糟糕",
+    "平庸",
+    "乏味",
+    "烂",
+    "俗套",
+    "冗长",
+    "沉闷",
+    "尴尬",
+    "浪费",
+    "空洞",
+    "老套",
+)
+_NEGATION = re.compile(r"[不没未非无][^，。！？,.!?]{0,2}$")
+_SPLIT = re.compile(r"有人|有的|一些|另一些|部分|分歧|褒贬|两极|争议|但|却|而")
+
+
+def chinese_share(text: str) -> float:
+    """The share of a text's letters that are Chinese characters (a Latin word counts 1.5)."""
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN_WORD.findall(text)) * 1.5
+    return cjk / (cjk + latin) if cjk + latin else 0.0
+
+
+def word_count(text: str) -> int:
+    """Words of a mixed Chinese and Latin text: Latin words, and Chinese characters / 1.5."""
+    return len(_LATIN_WORD.findall(text)) + math.ceil(len(_CJK.findall(text)) / 1.5)
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[。！？!?])", text) if s.strip()]
+
+
+def _tone(text: str) -> tuple[int, int]:
+    praise = blame = 0
+    for words, positive in ((_PRAISE, True), (_BLAME, False)):
+        for word in words:
+            for match in re.finditer(re.escape(word), text):
+                negated = bool(_NEGATION.search(text[max(0, match.start() - 3) : match.start()]))
+                if positive != negated:
+                    praise += 1
+                else:
+                    blame += 1
+    return praise, blame
+
+
+def _runs(text: str, n: int) -> set[str]:
+    chars = "".join(_CJK.findall(text))
+    return {chars[i : i + n] for i in range(len(chars) - n + 1)}
+
+
+def draft_problems(text: str, facts: Facts) -> list[str]:
+    problems = []
+    if chinese_share(text) < 0.5:
+        problems.append("not written in Chinese")
+    if "我" not in text:
+        problems.append("not written in the first person")
+    addressed = _ADDRESSES_MEMBER.search(text)
+    if addressed:
+        problems.append(f"speaks to the member instead of as them ({addressed.group(0)!r})")
+    own = _runs(text, CARRY_OVER_CHARS)
+    for title, review in facts.user.reviews:
+        if title != facts.movie.title and own & _runs(review, CARRY_OVER_CHARS):
+            problems.append(f"carries over words from the member's review of {title!r}")
+    if facts.rating is not None:
+        praise, blame = _tone(text)
+        if facts.rating <= 2 and praise > blame:
+            problems.append(f"more praise than blame in a draft for a {facts.rating:g}-star rating")
+        if facts.rating >= 4 and blame > praise:
+            problems.append(f"more blame than praise in a draft for a {facts.rating:g}-star rating")
+    return problems
+
+
+def question_problems(questions: list[str], facts: Facts) -> list[str]:
+    """A Chinese question is specific when it names one of the film's people, shares a run of 4
+    characters with a review sentence, or names an aspect its reviewers wrote about and their
+    split (有人…但…)."""
+    m, talk = facts.movie, facts.review_talk
+    names = {w.lower() for n in m.cast + m.directors for w in WORD.findall(n) if len(w) > 2}
+    quote_runs = set().union(*(_runs(q, 4) for q in talk.quotes)) if talk and talk.quotes else set()
+    aspects = [a.aspect for a in talk.aspects] if talk else list(facts.disputed_aspects)
+    aspect_words = [w for a in aspects for w in ASPECTS_ZH.get(a, ())]
+    problems = []
+    for q in questions:
+        if chinese_share(q) < 0.5:
+            problems.append(f"not in Chinese: {q!r}")
+            continue
+        if {w.lower() for w in WORD.findall(q)} & names or _runs(q, 4) & quote_runs:
+            continue
+        if any(w in q for w in aspect_words) and _SPLIT.search(q):
+            continue
+        problems.append(f"generic, names nothing its reviews talk about: {q!r}")
+    return problems
