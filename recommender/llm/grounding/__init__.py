@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..prompts import MAX_WORDS, MIN_WORDS, SYSTEM, Facts, injected_sentences
+from . import chinese
 from .audience import (
     _QUOTED,
     aspect_misstatements,
@@ -36,7 +37,6 @@ from .names import (
     sentences,
     unknown_names,
 )
-from . import chinese
 from .questions import question_problems
 
 __all__ = [

@@ -26,7 +26,10 @@ def test_the_prompt_asks_for_chinese_only_for_a_chinese_writer():
 
 
 def test_a_good_chinese_draft_passes():
-    text = "我非常喜欢《Alien》。Sigourney Weaver 的表演十分出色，Ridley Scott 把恐怖气氛营造得令人窒息。这是一部经典之作，值得反复观看。"
+    text = (
+        "我非常喜欢《Alien》。Sigourney Weaver 的表演十分出色，Ridley Scott 把恐怖气氛营造得令人窒息。"
+        "这是一部经典之作，值得反复观看。"
+    )
     check = grounding.check_output("review_draft", text, _facts(rating=4.5))
     assert check.ok, check.problems
 
@@ -53,7 +56,11 @@ def test_chinese_drafts_fail_for_the_same_reasons_as_english_ones():
 def test_chinese_questions_are_parsed_and_must_be_specific():
     talk = ReviewTalk(reviews=8, quotes=["异形在通风管道里追杀的那场戏让人屏住呼吸。"])
     facts = _facts(review_talk=talk)
-    text = "1、你觉得通风管道里的那场戏为什么这么吓人？\n2、Sigourney Weaver 的 Ripley 是否改变了动作片女主角的形象？\n3、你喜欢这部电影吗？"
+    text = (
+        "1、你觉得通风管道里的那场戏为什么这么吓人？\n"
+        "2、Sigourney Weaver 的 Ripley 是否改变了动作片女主角的形象？\n"
+        "3、你喜欢这部电影吗？"
+    )
     questions = grounding.parse_questions(text)
     assert len(questions) == 3
     check = grounding.check_output("discussion_suggestions", text, facts)
