@@ -183,5 +183,8 @@ from recommender.insight.models import AudienceSummary, FilmInsight, InsightBenc
 # The movie page's notes (synopsis, character guide) live in recommender/notes/.
 from recommender.notes.models import MovieNote  # noqa: E402, F401
 
+# A member's predicted rating of a film: biased-MF factors, in recommender/predicted/.
+from recommender.predicted.models import MemberRatingFactors, MovieRatingFactors  # noqa: E402, F401
+
 # Similar reviews and related threads: one vector per text, in recommender/similar/.
 from recommender.similar.models import ReviewVector, ThreadVector  # noqa: E402, F401

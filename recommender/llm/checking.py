@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import config, grounding, support
-from .grounding.claims import SUPPORT_KINDS, film_source, film_statements
+from .grounding.claims import SUPPORT_KINDS, factual_core, film_source, film_statements
 from .prompts import Facts
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,12 @@ def judge_text(kind: str, text: str, facts: Facts, *, prompt: str, backend: Any 
     if not claims:
         return Verdict(text, check, trimmed, other_checks_ok=True)
     judge = support.get_support_judge(backend)
-    unsupported = support.unsupported_sentences(film_source(kind, facts), claims, judge=judge)
+    # the judge reads each statement without the member's frame and grading words (claims.py)
+    cores = {factual_core(claim, facts): claim for claim in claims}
+    unsupported = [
+        cores[core]
+        for core in support.unsupported_sentences(film_source(kind, facts), list(cores), judge=judge)
+    ]
     if not unsupported:
         return Verdict(text, check, trimmed, other_checks_ok=True, claims=len(claims))
     shorter = grounding.without_sentences(kind, text, lambda s: s in unsupported)

@@ -48,6 +48,43 @@ def _film_names(facts: Facts) -> set[str]:
     return words
 
 
+# A member's frame around a statement: "I loved how ...", "What stayed with me: ...", "Honestly it
+# bored me, even though ...". The frame is opinion; what follows its connector is the statement.
+_FRAME = re.compile(
+    r"^(?P<frame>[^.!?]*?\b(?:I|me|my)\b[^.!?]*?)(?::\s+|,?\s+\b(?:that|how|though|although|when|the way|"
+    r"because)\s+)(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+# Words that grade rather than state: "a powerful performance" states that there is a performance.
+_GRADING = re.compile(
+    r"\b(?:powerful|brilliant\w*|superb\w*|excellent\w*|outstanding|stunning\w*|great|good|wonderful\w*|"
+    r"amazing\w*|terrific|memorable|compelling\w*|convincing\w*|captivating\w*|impressive\w*|gripping\w*|"
+    r"masterful\w*|beautiful\w*|haunting\w*|moving\w*|touching\w*|nuanced|subtle\w*|strong|"
+    r"fantastic\w*|incredibl\w+|remarkabl\w+|unforgettabl\w+|stellar|standout|excellent|fine|solid\w*|"
+    r"weak\w*|poor\w*|bland\w*|flat|wooden|dull\w*|boring\w*|awful\w*|terribl\w+|mediocre|forgettable|"
+    r"truly|really|very|absolutely|particularly|especially|quite|so|deeply|utterly|perfectly|simply)\b\s*",
+    re.IGNORECASE,
+)
+
+
+def factual_core(sentence: str, facts: Facts) -> str:
+    """What the support judge is asked about a member's sentence: the statement without the
+    member's frame and grading words. Measured on the 1.5B judge: true sentences framed as
+    opinion ("Sandra Bullock delivering a powerful performance") were turned down, because
+    no fact says the performance is powerful; that is opinion, which is the member's to hold."""
+    core = sentence.strip()
+    match = _FRAME.match(core)
+    if (
+        match
+        and len(match.group("rest").split()) >= 3
+        and not set(WORD.findall(match.group("frame"))) & _film_names(facts)
+    ):
+        core = match.group("rest")
+    core = re.sub(r"\s+([.,!?;:])", r"\1", re.sub(r"\s{2,}", " ", _GRADING.sub("", core))).strip()
+    content = [w for w in WORD.findall(core) if w.lower() not in _COMMON]
+    return core[:1].upper() + core[1:] if len(content) >= 2 else sentence.strip()
+
+
 def film_statements(text: str, facts: Facts) -> list[str]:
     """The sentences of `text` that state something checkable about the film, in order."""
     names = _film_names(facts)

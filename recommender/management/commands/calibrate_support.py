@@ -20,6 +20,8 @@ from django.test import override_settings
 from tqdm import tqdm
 
 from recommender.llm import support
+from recommender.llm.grounding.claims import factual_core
+from recommender.llm.prompts import Facts, MovieFacts, UserFacts
 from recommender.llm.support_set import Film, Pair, best_threshold, build_pairs, flagging, split_by_film
 
 
@@ -72,6 +74,11 @@ class Command(BaseCommand):
         parser.add_argument("--model", default=None, help="LLM_MODEL override: qwen-1.5b, qwen-0.5b, ...")
         parser.add_argument("--threads", type=int, default=settings.TORCH_THREADS)
         parser.add_argument("--write", action="store_true", help="keep the threshold for this version")
+        parser.add_argument(
+            "--raw",
+            action="store_true",
+            help="judge the sentences as made, not their factual cores (what the site's check asks)",
+        )
         parser.add_argument("--dump", default="", help="write every pair with its score as JSON lines")
 
     def handle(self, *args, **o):
@@ -96,9 +103,20 @@ class Command(BaseCommand):
         by_film: dict[str, list[Pair]] = {}
         for p in pairs:
             by_film.setdefault(p.film, []).append(p)
+        facts_of = {
+            f.key: Facts(
+                movie=MovieFacts(title=f.title, cast=f.cast, directors=f.directors, plot=f.plot),
+                user=UserFacts(),
+            )
+            for f in films
+        }
         for film_pairs in tqdm(by_film.values(), desc="films"):
             started = time.monotonic()
-            values = judge.scores(film_pairs[0].source, [p.sentence for p in film_pairs])
+            # as the site asks: each sentence without a member's frame and grading words
+            asked = [
+                p.sentence if o["raw"] else factual_core(p.sentence, facts_of[p.film]) for p in film_pairs
+            ]
+            values = judge.scores(film_pairs[0].source, asked)
             seconds.append((time.monotonic() - started) / len(film_pairs))
             scores.update(zip(film_pairs, values, strict=True))
         threshold = best_threshold([scores[p] for p in train], [p.supported for p in train])

@@ -37,7 +37,10 @@ class ScriptedJudge:
     version = "scripted-support-1"
 
     def __init__(self, unsupported=()):
-        self.unsupported = set(unsupported)
+        from recommender.llm.grounding.claims import factual_core
+
+        # the judge is asked about each statement's factual core (claims.factual_core)
+        self.unsupported = set(unsupported) | {factual_core(s, FACTS) for s in unsupported}
         self.calls = []
 
     def scores(self, source, sentences):
@@ -79,7 +82,8 @@ def test_an_unsupported_statement_is_dropped_when_the_draft_stands_without_it(fa
     assert FALSE_ROLE not in result.text and result.text.startswith("I was swept up")
     assert result.unsupported == [FALSE_ROLE]
     assert result.other_checks_first
-    assert judge.calls[0][1] == [FALSE_ROLE]
+    # asked about the statement without its grading word ("unforgettable")
+    assert judge.calls[0][1] == ["Al Carmichael is as Spartacus, the slave who leads the revolt."]
 
 
 def test_a_draft_resting_on_unsupported_statements_is_retried_then_falls_back(fake_models):
@@ -126,3 +130,31 @@ def test_other_kinds_are_not_sent_to_the_drafts_support_check(fake_models, kind)
     judge = ScriptedJudge(unsupported=[FALSE_ROLE])
     verdict = judge_text(kind, FALSE_ROLE, FACTS, prompt="", backend=_backend([], judge))
     assert judge.calls == [] and verdict.unsupported == []
+
+
+def test_the_support_judge_reads_a_statement_without_the_members_frame_and_grading_words():
+    from recommender.llm.grounding.claims import factual_core
+    from recommender.llm.prompts import Facts, MovieFacts, UserFacts
+
+    facts = Facts(
+        movie=MovieFacts(
+            title="Speed", cast=["Sandra Bullock", "Keanu Reeves"], plot="Jack Traven saves a bus."
+        ),
+        user=UserFacts(),
+    )
+    assert factual_core("Sandra Bullock delivering a powerful performance.", facts) == (
+        "Sandra Bullock delivering a performance."
+    )
+    assert (
+        factual_core("I loved how Keanu Reeves plays Jack Traven.", facts)
+        == "Keanu Reeves plays Jack Traven."
+    )
+    assert factual_core("Honestly it bored me, even though Jack Traven saves the bus.", facts) == (
+        "Jack Traven saves the bus."
+    )
+    # a false statement stays as false as it was, and a frame that names the film's people stays
+    assert factual_core("Keanu Reeves plays Spartacus.", facts) == "Keanu Reeves plays Spartacus."
+    assert factual_core("I loved Keanu Reeves when he drives the bus.", facts) == (
+        "I loved Keanu Reeves when he drives the bus."
+    )
+    assert factual_core("The film is great.", facts) == "The film is great."
