@@ -129,6 +129,43 @@ class AspectSplit:
     negative: int
 
 
+def _short_quote(text: str, words: int = 16) -> str:
+    """A review sentence short enough to quote whole in a question, or ""."""
+    text = " ".join(text.split()).strip(" \"'“”")
+    return text if 4 <= len(text.split()) <= words and not injected_sentences(text) else ""
+
+
+def _talk_questions(facts: Facts) -> list[str]:
+    """Three questions built from what this film's reviews say, when the generated ones failed:
+    an aspect its reviewers split on (with the split), a reviewer's own short sentence, one of
+    its people; a general question only when the reviews give nothing else. Measured: the older
+    template asked "What did you think of the story in X?" three ways and twice the same."""
+    m, talk = facts.movie, facts.review_talk
+    questions: list[str] = []
+    for split in talk.aspects if talk else []:
+        if split.positive and split.negative:
+            praise = f"{split.positive} reviewer{'s praise' if split.positive > 1 else ' praises'}"
+            blame = f"{split.negative} criticise{'' if split.negative > 1 else 's'}"
+            questions.append(
+                f"{praise} the {split.aspect} of {m.title} and {blame} it: which side are you on, and why?"
+            )
+        elif split.positive + split.negative >= 2:
+            verdict = "praise" if split.positive else "criticise"
+            questions.append(f"Reviewers {verdict} the {split.aspect} of {m.title}: do you agree?")
+    for quote_text in talk.quotes if talk else []:
+        short = _short_quote(quote_text)
+        if short:
+            questions.append(f'One reviewer wrote: "{short}" Do you agree?')
+    for aspect in facts.disputed_aspects:
+        questions.append(f"Reviewers disagree about the {aspect} of {m.title}: where do you stand?")
+    if m.cast:
+        questions.append(f"What did you make of {m.cast[0]} in {m.title}?")
+    if m.directors:
+        questions.append(f"What does {m.directors[0]} do in {m.title} that stays with you?")
+    questions.append(f"Would you recommend {m.title} to a friend, and why?")
+    return list(dict.fromkeys(questions))[:3]
+
+
 _ASPECTS_ZH_NAMES = {
     "story": "剧情",
     "acting": "表演",
@@ -382,10 +419,7 @@ def fallback_text(kind: str, facts: Facts) -> tuple[str, dict]:
         )
         return text + " (Write the rest in your own words.)", {}
     if kind == "discussion_suggestions":
-        aspects = (facts.disputed_aspects + u.liked_aspects + ["story", "acting", "ending"])[:3]
-        questions = [f"What did you think of the {a} in {m.title}?" for a in aspects]
-        while len(questions) < 3:
-            questions.append(f"Would you recommend {m.title} to a friend, and why?")
+        questions = _talk_questions(facts)
         return "\n".join(questions), {"questions": questions}
     if kind == "explanation":
         if facts.reason:

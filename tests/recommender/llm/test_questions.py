@@ -68,3 +68,22 @@ def test_generic_questions_are_retried_and_specific_ones_kept(fake_models):
     assert result.attempts == 2 and not result.is_fallback
     assert sum(p.startswith("generic") for p in result.problems[0]) == 3
     assert result.payload["questions"][0].startswith("Does Gollum")
+
+
+def test_the_template_questions_come_from_the_reviews_and_pass_the_same_check():
+    text, meta = prompts.fallback_text("discussion_suggestions", FACTS)
+    questions = meta["questions"]
+    assert questions == [
+        "3 reviewers praise the pacing of The Two Towers and 4 criticise it: which side are you on, and why?",
+        "6 reviewers praise the acting of The Two Towers and 1 criticises it: which side are you on, and why?",
+        'One reviewer wrote: "The lobby shootout is the best thing in it." Do you agree?',
+    ]
+    assert grounding.question_problems(questions, FACTS) == []
+    assert grounding.parse_questions(text) == questions
+
+
+def test_without_review_talk_the_template_asks_about_the_films_people_never_twice_the_same():
+    bare = Facts(movie=FACTS.movie, user=FACTS.user, disputed_aspects=["story"])
+    _text, meta = prompts.fallback_text("discussion_suggestions", bare)
+    assert len(set(meta["questions"])) == 3
+    assert "Elijah Wood" in meta["questions"][1] and "Peter Jackson" in meta["questions"][2]
