@@ -75,7 +75,8 @@ def test_the_template_questions_come_from_the_reviews_and_pass_the_same_check():
     questions = meta["questions"]
     assert questions == [
         "3 reviewers praise the pacing of The Two Towers and 4 criticise it: which side are you on, and why?",
-        "6 reviewers praise the acting of The Two Towers and 1 criticises it: which side are you on, and why?",
+        "6 reviewers praise the acting of The Two Towers and 1 criticises it: "
+        "which side are you on, and why?",
         'One reviewer wrote: "The lobby shootout is the best thing in it." Do you agree?',
     ]
     assert grounding.question_problems(questions, FACTS) == []
