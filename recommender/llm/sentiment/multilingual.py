@@ -85,16 +85,24 @@ def save_calibration(generator_version: str, fit: dict, path: Path = CALIBRATION
     return path
 
 
-def fit_scale(margins: np.ndarray, labels: np.ndarray, *, l2: float = 1e-2) -> dict[str, float]:
-    """Platt scaling: a, b minimising the log loss of sigmoid(a * margin + b) (Newton steps)."""
+def fit_scale(
+    margins: np.ndarray, labels: np.ndarray, *, bias: bool = False, l2: float = 1e-2
+) -> dict[str, float]:
+    """Platt scaling: a (and b if `bias`) minimising the log loss of sigmoid(a * margin + b),
+    by Newton steps. Without `bias`, b stays 0: the judge's zero is its undecided point, and
+    measured on translated sentences a bias fitted on 60 of them moved the held-out sign
+    accuracy from 0.840 (raw log-odds) to 0.810, so only the slope (how sure) is fitted."""
     a, b = 1.0, 0.0
     x, y = np.asarray(margins, float), np.asarray(labels, float)
     for _ in range(50):
         p = sigmoid(a * x + b)
         w = p * (1 - p)
-        grad = np.array([np.sum((p - y) * x) + l2 * a, np.sum(p - y)])
-        hess = np.array([[np.sum(w * x * x) + l2, np.sum(w * x)], [np.sum(w * x), np.sum(w) + 1e-9]])
-        step = np.linalg.solve(hess, grad)
+        if bias:
+            grad = np.array([np.sum((p - y) * x) + l2 * a, np.sum(p - y)])
+            hess = np.array([[np.sum(w * x * x) + l2, np.sum(w * x)], [np.sum(w * x), np.sum(w) + 1e-9]])
+            step = np.linalg.solve(hess, grad)
+        else:
+            step = np.array([(np.sum((p - y) * x) + l2 * a) / (np.sum(w * x * x) + l2), 0.0])
         a, b = a - step[0], b - step[1]
         if np.max(np.abs(step)) < 1e-6:
             break

@@ -121,3 +121,24 @@ def test_a_judged_combination_keeps_weights_without_the_judge(tmp_path, monkeypa
     assert not np.isnan(parts.judge[0]) and parts.judge[0] < 0.5
     assert np.isnan(parts.judge[1])  # long reviews are not sent to the generator
     sentiment.load_sentiment.cache_clear()
+
+
+def test_the_real_generator_reads_chinese_reviews_and_their_aspects(qwen_small):
+    from recommender.llm.judge import SentimentJudge
+    from recommender.llm.sentiment.multilingual import GeneratorReader
+
+    judge = SentimentJudge(qwen_small.model, qwen_small.tokenizer, version=qwen_small.version)
+    reader = GeneratorReader(judge.margins, None)
+    (praise, _, _), (pan, _, _), (split, _, aspects) = reader.read(
+        [
+            "这部电影太精彩了，演员的表演非常出色，我看了三遍。",
+            "剧情无聊透顶，完全是浪费时间，非常失望。",
+            "剧情拖沓无聊，但是配乐非常动听。",
+        ],
+        ["zh", "zh", "zh"],
+        16,
+    )
+    # the raw log-odds (no fitted scale): praise must read clearly above the pan
+    assert praise > pan + 0.15
+    by_aspect = {aspect: score for aspect, score, _ in aspects}
+    assert by_aspect["music"] > by_aspect["story"]

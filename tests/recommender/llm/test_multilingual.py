@@ -44,8 +44,10 @@ def test_platt_scaling_recovers_a_steeper_scale():
     rng = np.random.default_rng(0)
     margins = rng.normal(0, 1, 400)
     labels = (rng.random(400) < 1 / (1 + np.exp(-(3 * margins + 0.5)))).astype(int)
-    fit = multilingual.fit_scale(margins, labels)
+    fit = multilingual.fit_scale(margins, labels, bias=True)
     assert 2.2 < fit["a"] < 4.0 and 0.1 < fit["b"] < 0.9
+    slope_only = multilingual.fit_scale(margins, labels)
+    assert slope_only["b"] == 0 and 2.0 < slope_only["a"] < 4.0
 
 
 def test_the_reader_scores_the_text_its_sentences_and_its_aspect_clauses_in_one_pass():
