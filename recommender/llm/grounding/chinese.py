@@ -14,6 +14,8 @@ import re
 
 from ..lexicon import ASPECTS_ZH
 from ..prompts import Facts
+from .member import DraftLanguage
+from .member import draft_problems as member_draft_problems
 from .names import WORD
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -93,26 +95,18 @@ def _runs(text: str, n: int) -> set[str]:
     return {chars[i : i + n] for i in range(len(chars) - n + 1)}
 
 
+CHINESE = DraftLanguage(
+    first_person=lambda text: "我" in text,
+    addresses=_ADDRESSES_MEMBER,
+    runs=lambda text: _runs(text, CARRY_OVER_CHARS),
+    tone=_tone,
+)
+
+
 def draft_problems(text: str, facts: Facts) -> list[str]:
-    problems = []
-    if chinese_share(text) < 0.5:
-        problems.append("not written in Chinese")
-    if "我" not in text:
-        problems.append("not written in the first person")
-    addressed = _ADDRESSES_MEMBER.search(text)
-    if addressed:
-        problems.append(f"speaks to the member instead of as them ({addressed.group(0)!r})")
-    own = _runs(text, CARRY_OVER_CHARS)
-    for title, review in facts.user.reviews:
-        if title != facts.movie.title and own & _runs(review, CARRY_OVER_CHARS):
-            problems.append(f"carries over words from the member's review of {title!r}")
-    if facts.rating is not None:
-        praise, blame = _tone(text)
-        if facts.rating <= 2 and praise > blame:
-            problems.append(f"more praise than blame in a draft for a {facts.rating:g}-star rating")
-        if facts.rating >= 4 and blame > praise:
-            problems.append(f"more blame than praise in a draft for a {facts.rating:g}-star rating")
-    return problems
+    """The draft rules of member.py, read in Chinese, and the draft must be in Chinese."""
+    problems = ["not written in Chinese"] if chinese_share(text) < 0.5 else []
+    return problems + member_draft_problems(text, facts, CHINESE)
 
 
 def question_problems(questions: list[str], facts: Facts) -> list[str]:

@@ -4,6 +4,8 @@ the member's own review of this film, and what an explanation may not claim."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..prompts import Facts, UserFacts
 from .names import _ngrams, unknown_names
@@ -117,33 +119,56 @@ def _without_titles(text: str, facts: Facts) -> str:
     return text
 
 
-def draft_problems(text: str, facts: Facts) -> list[str]:
+@dataclass(frozen=True)
+class DraftLanguage:
+    """What the draft rules read in one language: the member's first person, phrases that speak
+    to the member, the runs that count as carried over, and praise and blame."""
+
+    first_person: Callable[[str], bool]
+    addresses: re.Pattern[str]
+    runs: Callable[[str], set]
+    tone: Callable[[str], tuple[int, int]]
+
+
+def _english_first_person(opinion: str) -> bool:
+    # the member's own "I", not a regnal number ("King James I"); titles are blanked before
+    return bool(_FIRST_PERSON.search(re.sub(r"\b[A-Z][a-z]+ I\b", " ", opinion)))
+
+
+ENGLISH = DraftLanguage(
+    first_person=_english_first_person,
+    addresses=_ADDRESSES_MEMBER,
+    runs=lambda text: _ngrams(text, CARRY_OVER_WORDS),
+    tone=_tone,
+)
+
+
+def draft_problems(text: str, facts: Facts, language: DraftLanguage = ENGLISH) -> list[str]:
     """Why a review draft is not the member's review of this film, even when its names and
     numbers are right: not in the first person, speaking to the member ("you might want to
     consider watching"), carrying over a run of words from the member's review of another film,
     naming a person who is in none of this film's credits or plot (taken from another film's
     facts), or a tone outside its rating's band (more praise than blame for 2 stars or less,
-    more blame than praise for 4 or more)."""
+    more blame than praise for 4 or more). `language`: the same rules in another language
+    (grounding/chinese.py)."""
     problems = []
-    # the member's own "I", not one in a title ("So I Married an Axe Murderer") or a regnal
-    # number ("King James I")
+    # titles are names, not the member speaking ("So I Married an Axe Murderer") nor opinions
     opinion = _without_titles(text, facts)
-    own_words = re.sub(r"\b[A-Z][a-z]+ I\b", " ", opinion)
-    if not _FIRST_PERSON.search(own_words):
+    if not language.first_person(opinion):
         problems.append("not written in the first person")
-    addressed = _ADDRESSES_MEMBER.search(text)
+    addressed = language.addresses.search(text)
     if addressed:
         problems.append(f"speaks to the member instead of as them ({addressed.group(0)!r})")
-    own = _ngrams(text, CARRY_OVER_WORDS)
+    own = language.runs(text)
     for title, review in facts.user.reviews:
-        if title != facts.movie.title and own & _ngrams(review, CARRY_OVER_WORDS):
+        if title != facts.movie.title and own & language.runs(review):
             problems.append(f"carries over words from the member's review of {title!r}")
     this_film = Facts(movie=facts.movie, user=UserFacts(ratings=facts.user.ratings))
     others = sorted(set(unknown_names(text, this_film)) - set(unknown_names(text, facts)))
     if others:
         problems.append(f"names {', '.join(others)}, from another film's facts, not {facts.movie.title!r}")
     if facts.rating is not None:
-        praise, blame = _tone(opinion)
+        praise, blame = language.tone(opinion)
         if facts.rating <= 2 and praise > blame:
             problems.append(f"more praise than blame in a draft for a {facts.rating:g}-star rating")
         if facts.rating >= 4 and blame > praise:
