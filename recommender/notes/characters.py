@@ -16,7 +16,7 @@ from recommender.insight.mentions import Character, film_characters, parse_cast
 from recommender.llm.notes_checks import plot_sentences, split_plot
 
 # Bump when the extraction or the choice of lines changes: stored guides are rebuilt.
-EXTRACTOR_VERSION = "characters-3"
+EXTRACTOR_VERSION = "characters-4"
 MAX_CHARACTERS = 6
 LINE_MAX_WORDS = 45
 
@@ -95,6 +95,7 @@ def character_guide(*, title: str, plot: str, cast_names: str) -> list[dict[str,
     for character, lines in ranked:
         # a sentence naming two characters serves the first; the second takes its next one
         used = {item["line"] for item in guide}
-        line = next((x for x in lines if x not in used), lines[0] if lines else "")
+        # ...and none at all when the first took the only one: the same line twice says nothing
+        line = next((x for x in lines if x not in used), "")
         guide.append({"name": character.name, "actor": _full_name(character.actor, cast), "line": line})
     return guide

@@ -208,3 +208,13 @@ def test_an_actor_the_plot_names_by_surname_gets_the_casts_full_name():
         "Tyler Durden": "Brad Pitt",
         "Marla Singer": "Helena Bonham Carter",
     }
+
+
+def test_two_characters_named_in_the_only_sentence_do_not_share_the_line():
+    plot = (
+        "Mike Sullivan (Tom Hanks) works as a hit man for crime boss John Rooney (Paul Newman), whom he "
+        "views as a father figure. Sullivan lives in Rock Island with his wife and sons."
+    )
+    guide = character_guide(title="Road to Perdition", plot=plot, cast_names="Tom Hanks, Paul Newman")
+    lines = [item["line"] for item in guide if item["line"]]
+    assert len(lines) == len(set(lines))
