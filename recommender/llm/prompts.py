@@ -156,7 +156,8 @@ def _talk_questions(facts: Facts) -> list[str]:
         short = _short_quote(quote_text)
         if short:
             questions.append(f'One reviewer wrote: "{short}" Do you agree?')
-    for aspect in facts.disputed_aspects:
+    asked = {split.aspect for split in talk.aspects} if talk else set()
+    for aspect in [a for a in facts.disputed_aspects if a not in asked]:
         questions.append(f"Reviewers disagree about the {aspect} of {m.title}: where do you stand?")
     if m.cast:
         questions.append(f"What did you make of {m.cast[0]} in {m.title}?")
@@ -424,8 +425,9 @@ def fallback_text(kind: str, facts: Facts) -> tuple[str, dict]:
     if kind == "explanation":
         if facts.reason:
             return f"{facts.reason}.", {}
-        genres = ", ".join(m.genres[:2])
-        return (f"{m.title} is a {genres} film." if genres else f"Recommended: {m.title}."), {}
+        # measured: "Flawless is a Crime, Drama film", "is a Adventure, Children film"
+        genres = " and ".join(g.lower() for g in m.genres[:2])
+        return (f"Recommended for you: {m.title}, {genres}." if genres else f"Recommended: {m.title}."), {}
     if kind == "audience_summary":
         from .prompts_audience import audience_fallback
 

@@ -27,7 +27,7 @@ from .audience import (
     stray_numbers,
     unverified_quotes,
 )
-from .member import CARRY_OVER_WORDS, _claims_seen, draft_problems, rating_misstatements
+from .member import CARRY_OVER_WORDS, _claims_seen, _speaks_as_itself, draft_problems, rating_misstatements
 from .names import (
     WORD,
     NameGuard,
@@ -127,6 +127,9 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         if len(questions) != 3:
             problems.append(f"expected 3 questions, got {len(questions)}")
         problems += chinese.question_problems(questions, facts) if zh else question_problems(questions, facts)
+    if kind == "explanation" and not zh and _speaks_as_itself(stripped, facts):
+        # measured: "The Love Letter is a great comedy ... that I enjoyed watching"
+        problems.append("speaks in the first person, not to the member")
     if kind == "explanation" and _claims_seen(stripped, facts.movie.title):
         problems.append(f"says the user has already seen {facts.movie.title!r}")
     if kind == "explanation" and len(re.findall(r"[.!?](\s|$)|[。！？]", stripped)) > 3:

@@ -135,6 +135,11 @@ def _english_first_person(opinion: str) -> bool:
     return bool(_FIRST_PERSON.search(re.sub(r"\b[A-Z][a-z]+ I\b", " ", opinion)))
 
 
+def _speaks_as_itself(text: str, facts: Facts) -> bool:
+    """An explanation speaks to the member ("you"); an "I" of its own is the model's voice."""
+    return _english_first_person(_without_titles(text, facts))
+
+
 ENGLISH = DraftLanguage(
     first_person=_english_first_person,
     addresses=_ADDRESSES_MEMBER,

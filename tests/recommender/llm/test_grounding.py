@@ -442,3 +442,17 @@ def test_an_initial_or_a_title_ends_no_sentence(facts):
         "It tells the story of John F. Kennedy's assassination."
     )
     assert grounding.without_unfounded_sentences("review_draft", draft, facts) == draft
+
+
+def test_an_explanation_in_the_models_own_voice_fails():
+    facts = Facts(movie=MovieFacts(title="The Love Letter", genres=["Comedy"]), user=UserFacts())
+    text = "The Love Letter is a great comedy with a romantic storyline that I enjoyed watching."
+    assert (
+        "speaks in the first person, not to the member"
+        in grounding.check_output("explanation", text, facts).problems
+    )
+    ok = "The Love Letter is a gentle comedy that suits your taste for romance."
+    assert (
+        "speaks in the first person, not to the member"
+        not in grounding.check_output("explanation", ok, facts).problems
+    )

@@ -88,3 +88,9 @@ def test_without_review_talk_the_template_asks_about_the_films_people_never_twic
     _text, meta = prompts.fallback_text("discussion_suggestions", bare)
     assert len(set(meta["questions"])) == 3
     assert "Elijah Wood" in meta["questions"][1] and "Peter Jackson" in meta["questions"][2]
+
+
+def test_an_aspect_already_asked_about_is_not_asked_again_as_disputed():
+    facts = Facts(movie=FACTS.movie, user=FACTS.user, review_talk=TALK, disputed_aspects=["pacing"])
+    _text, meta = prompts.fallback_text("discussion_suggestions", facts)
+    assert sum("pacing" in q for q in meta["questions"]) == 1

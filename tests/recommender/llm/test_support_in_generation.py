@@ -158,3 +158,13 @@ def test_the_support_judge_reads_a_statement_without_the_members_frame_and_gradi
         "I loved Keanu Reeves when he drives the bus."
     )
     assert factual_core("The film is great.", facts) == "The film is great."
+
+
+def test_invented_plot_phrasings_go_to_the_judge():
+    for sentence in (
+        "The plot revolves around a group of criminals who escape from prison.",
+        "It's a story of love, loss, and redemption, set against the backdrop of a small town.",
+        "It tells a powerful story of hope through the eyes of two prisoners.",
+    ):
+        assert film_statements(sentence, FACTS) == [sentence]
+    assert film_statements("The plot is predictable and the pacing drags.", FACTS) == []
