@@ -18,6 +18,7 @@ v1 = [
     path("", include("community.social.api.urls")),
     path("", include("community.moderation.api.urls")),
     path("", include("community.studios.api.urls")),
+    path("", include("community.diary.api.urls")),
     path("", include("recommender.api.urls")),
 ]
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "community.social",
     "community.moderation",
     "community.studios",
+    "community.diary",
     "recommender",
 ]
 
@@ -443,6 +444,7 @@ SPECTACULAR_SETTINGS = {
         "VisibilityEnum": "community.accounts.models.Visibility",
         "StudioRoleEnum": "community.studios.models.StudioMembership.Role",
         "ReportKindEnum": "community.moderation.models.Kind",
+        "DiaryImportStatusEnum": "community.diary.models.ImportJob.Status",
     },
     "TAGS": [
         {"name": "auth", "description": "Obtain or revoke a token (`Authorization: Token <key>`), sign up."},
@@ -458,6 +460,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "generation", "description": "AI-generated drafts and suggestions: 202, then poll."},
         {"name": "studios", "description": "Studio console, scoped to the studios you belong to."},
         {"name": "moderation", "description": "Report a review, thread or reply to site staff."},
+        {"name": "diary", "description": "Your film diary, others' visible entries, Letterboxd import."},
     ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("community.discussions.urls")),
     path("", include("community.social.urls")),
     path("", include("community.moderation.urls")),
+    path("", include("community.diary.urls")),
     path("studio/", include("community.studios.urls", namespace="studios")),
     path("", include("recommender.urls")),
 ]

@@ -5,11 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from community.core.datasets import FILES, data_file
 from community.core.wheels import WheelError
+from community.diary.movielens import diary_step
 from community.movies import importers
 from community.studios.importers import load_studios
 
 STEPS: dict[str, Callable[..., importers.ImportResult]] = {
     "movielens": importers.load_movielens,
+    "diary": diary_step,  # after movielens: its ratings become diary entries dated by their timestamps
     "metadata": importers.load_metadata,
     "critics": importers.load_critic_reviews,
     "studios": load_studios,  # after metadata: films are joined on the IMDb id it stores

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from community.diary.api import views
+
+urlpatterns = [
+    path("diary/", views.DiaryApi.as_view(), name="diary"),
+    path("diary/<int:entry_id>/", views.DiaryEntryApi.as_view(), name="diary-entry"),
+    path("diary/imports/", views.ImportApi.as_view(), name="diary-imports"),
+    path("diary/imports/<int:job_id>/", views.ImportJobApi.as_view(), name="diary-import"),
+    path(
+        "diary/imports/<int:job_id>/unmatched/<int:index>/",
+        views.ImportResolveApi.as_view(),
+        name="diary-import-resolve",
+    ),
+]

@@ -1,0 +1,81 @@
+"""Reads on the diary. Who may see a member's entries is decided here only (pages and API)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+
+from community.accounts.models import User, Visibility
+from community.diary.models import DiaryEntry, ImportJob, Tag
+from community.movies.models import Movie
+
+
+def visible_levels(*, viewer: User | AnonymousUser, owner: User) -> list[str]:
+    """The entry visibilities the viewer may see of the owner's diary: all for the owner,
+    followers-only ones for a signed-in follower, public ones for everyone else."""
+    if viewer.is_authenticated and viewer.pk == owner.pk:
+        return list(Visibility.values)
+    if viewer.is_authenticated:
+        from community.social.models import Follow
+
+        if Follow.objects.filter(follower_id=viewer.pk, followee_id=owner.pk).exists():
+            return [Visibility.PUBLIC, Visibility.FOLLOWERS]
+    return [Visibility.PUBLIC]
+
+
+def diary_entries(*, owner: User, viewer: User | AnonymousUser) -> QuerySet[DiaryEntry]:
+    """The owner's entries the viewer may see, newest watch first, ready to list."""
+    return (
+        DiaryEntry.objects.filter(user=owner, visibility__in=visible_levels(viewer=viewer, owner=owner))
+        .select_related("movie", "review")
+        .prefetch_related("tags")
+        .order_by("-watched_on", "-created_at", "-pk")
+    )
+
+
+def entries_visible_to(*, viewer: User | AnonymousUser) -> QuerySet[DiaryEntry]:
+    """Every entry the viewer may see, of anyone (the API's read of others' diaries)."""
+    from community.social.models import Follow
+
+    allowed = Q(visibility=Visibility.PUBLIC)
+    if viewer.is_authenticated:
+        followed = Follow.objects.filter(follower_id=viewer.pk).values("followee_id")
+        allowed |= Q(user_id=viewer.pk) | Q(visibility=Visibility.FOLLOWERS, user_id__in=followed)
+    return (
+        DiaryEntry.objects.filter(allowed)
+        .select_related("movie", "review", "user")
+        .prefetch_related("tags")
+        .order_by("-watched_on", "-created_at", "-pk")
+    )
+
+
+def previous_watches(*, user: User | AnonymousUser, movie: Movie) -> list[DiaryEntry]:
+    """The member's own watches of the film, newest first (empty for a visitor)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        DiaryEntry.objects.filter(user_id=user.pk, movie=movie)
+        .prefetch_related("tags")
+        .order_by("-watched_on", "-created_at")[:20]
+    )
+
+
+def tag_cloud(*, owner: User, viewer: User | AnonymousUser) -> list[Tag]:
+    """The owner's tags on entries the viewer may see, each with `uses`, most used first."""
+    levels = visible_levels(viewer=viewer, owner=owner)
+    in_view = Q(entries__user=owner, entries__visibility__in=levels)
+    return list(
+        Tag.objects.filter(in_view)
+        .annotate(uses=Count("entries", filter=in_view, distinct=True))
+        .order_by("-uses", "slug")
+    )
+
+
+def films_by_tag(*, owner: User, viewer: User | AnonymousUser, slug: str) -> QuerySet[DiaryEntry]:
+    """The owner's visible entries carrying the tag (each a film and when it was watched)."""
+    return diary_entries(owner=owner, viewer=viewer).filter(tags__slug=slug)
+
+
+def import_job_for(*, user: User, job_id: int) -> ImportJob | None:
+    """One of the member's own import jobs, or None."""
+    return ImportJob.objects.filter(user=user, pk=job_id).first()
