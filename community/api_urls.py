@@ -19,6 +19,7 @@ v1 = [
     path("", include("community.moderation.api.urls")),
     path("", include("community.studios.api.urls")),
     path("", include("community.diary.api.urls")),
+    path("", include("community.lists.api.urls")),
     path("", include("recommender.api.urls")),
 ]
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "community.moderation",
     "community.studios",
     "community.diary",
+    "community.lists",
     "recommender",
 ]
 
@@ -460,6 +461,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "generation", "description": "AI-generated drafts and suggestions: 202, then poll."},
         {"name": "studios", "description": "Studio console, scoped to the studios you belong to."},
         {"name": "moderation", "description": "Report a review, thread or reply to site staff."},
+        {"name": "lists", "description": "Film lists: films and notes, collaborators, likes, comments."},
         {"name": "diary", "description": "Your film diary, others' visible entries, Letterboxd import."},
     ],
     "POSTPROCESSING_HOOKS": [

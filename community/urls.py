@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("community.social.urls")),
     path("", include("community.moderation.urls")),
     path("", include("community.diary.urls")),
+    path("", include("community.lists.urls")),
     path("studio/", include("community.studios.urls", namespace="studios")),
     path("", include("recommender.urls")),
 ]

@@ -206,11 +206,14 @@ def account_delete(*, user: User) -> None:
     follows both ways, studio memberships, API tokens, every session of the member (in the
     database and in the cache), and what the recommender derived (its rows cascade; the
     `user_deleted` event removes the member from the served model files). Kept: threads the
-    member started, with everyone's replies, shown as by "deleted member". Movie averages and
+    member started, with everyone's replies, shown as by "deleted member"; lists as
+    ``community.lists.services.lists_owner_leaving`` says (a collaborative list passes to a
+    collaborator, a public list others commented on stays without owner). Movie averages and
     counts, other reviews' like counts and threads' reply counts are recomputed.
     """
     from community.discussions.models import Thread
     from community.discussions.services import thread_counts_refresh
+    from community.lists.services import lists_owner_leaving
     from community.movies.services import movie_stats_refresh
     from community.reviews.models import Rating, Review
     from community.studios.services import studio_owner_leaving_warn
@@ -226,6 +229,8 @@ def account_delete(*, user: User) -> None:
         thread_ids = list(Thread.objects.filter(replies__author=user).values_list("id", flat=True).distinct())
         # Their threads stay for the replies in them: the author becomes "deleted member".
         Thread.objects.filter(author=user).update(author=None)
+        # Their lists go, or pass to a collaborator, or stay for others' comments (lists services).
+        lists_owner_leaving(user=user)
         _sessions_end(user_id=user_id)
         user.delete()
         movie_stats_refresh(movie_ids=movie_ids)

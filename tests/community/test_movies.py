@@ -130,8 +130,9 @@ def test_movie_page_query_count_is_bounded(client, django_assert_max_num_queries
         ThreadFactory(movie=movie)
     client.force_login(UserFactory())
     # A fixed number whatever the rows: the movie notes, "What audiences say" and the similar
-    # reviews' stored neighbours read one or two queries each; "Your watches" (the diary) one.
-    with django_assert_max_num_queries(21):
+    # reviews' stored neighbours read one or two queries each; "Your watches" (the diary) one;
+    # the lists box two.
+    with django_assert_max_num_queries(23):
         client.get(movie.get_absolute_url())
 
 
