@@ -93,8 +93,27 @@ class Command(BaseCommand):
 
         reader = model._generator_reader()
         judge_margins = reader._margins(texts)
-        fit = multilingual.fit_scale(judge_margins[cal], truth[cal])
+        fitted = multilingual.fit_scale(judge_margins[cal], truth[cal])
         before = dict(reader.scale)
+        # The label rule's "mixed" band was fitted on the English ensemble's scores: the scale
+        # kept is the one whose labels are right more often on the calibration part (the
+        # log-loss slope, or the judge's own log-odds), never chosen on the held-out part.
+        cal_names = np.where(truth[cal] == 1, "positive", "negative")
+
+        def cal_label_acc(scale: dict) -> float:
+            reader.scale = scale
+            read = reader.read(texts[cal], ["zh"] * len(texts[cal]), labels.MAX_SENTENCES)
+            got = [model.label_rule.label(2 * p - 1, ss or [2 * p - 1]) for p, ss, _ in read]
+            return float(np.mean(np.array(got) == cal_names))
+
+        own = {"a": 1.0, "b": 0.0}
+        scores_by_scale = {"fitted slope": cal_label_acc(fitted), "judge's own log-odds": cal_label_acc(own)}
+        fit = fitted if scores_by_scale["fitted slope"] > scores_by_scale["judge's own log-odds"] else own
+        self.stdout.write(
+            "label accuracy on the calibration part: "
+            + ", ".join(f"{k} {v:.3f}" for k, v in scores_by_scale.items())
+            + f"; kept a={fit['a']}"
+        )
         reader.scale = fit
         held_texts, held_truth = texts[held], truth[held]
         read = reader.read(held_texts, ["zh"] * len(held_texts), labels.MAX_SENTENCES)
@@ -121,7 +140,8 @@ class Command(BaseCommand):
             total += len(want)
             found += len(want & got)
         self.stdout.write(
-            f"\nscale for Chinese fitted on {o['calibrate']}: a={fit['a']} b={fit['b']} (before: {before})"
+            f"\nscale for Chinese: slope fitted on {o['calibrate']} a={fitted['a']}; kept a={fit['a']} "
+            f"b={fit['b']} (before: {before})"
         )
         self.stdout.write(f"\n{'reader':42} {'texts':>6} {'sign acc':>9} {'label acc':>10}")
         self.stdout.write(
