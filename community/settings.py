@@ -306,6 +306,7 @@ CELERY_SLOW_TASKS = (
     "recommender.insight.tasks.audience_summary_refresh_task",
     "recommender.notes.tasks.movie_notes_refresh_task",
     "recommender.audiences.tasks.audiences_refresh_task",
+    "recommender.ask.tasks.ask_turn_complete",
 )
 CELERY_BULK_TASKS = (
     "recommender.prepare_models",

@@ -116,6 +116,32 @@ def _generation_charges(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _ask_conversations(user: User) -> list[dict[str, Any]]:
+    from recommender.ask.models import AskConversation
+
+    conversations = AskConversation.objects.filter(user=user).prefetch_related("turns")
+    return [
+        {
+            "created_at": when(c.created_at),
+            "updated_at": when(c.updated_at),
+            "turns": [
+                {
+                    "number": t.number,
+                    "text": t.text,
+                    "language": t.language,
+                    "query": t.query,
+                    "notices": t.notices,
+                    "picks": t.picks,
+                    "popular_fallback": t.popular_fallback,
+                    "created_at": when(t.created_at),
+                }
+                for t in sorted(c.turns.all(), key=lambda t: t.number)
+            ],
+        }
+        for c in conversations.order_by("created_at", "pk")
+    ]
+
+
 def register() -> None:
     section_register(
         "taste_profile",
@@ -159,4 +185,12 @@ def register() -> None:
         models=["recommender.GenerationCharge"],
         help_text="Uses of your AI generation budget in its current window (what was generated, when).",
         order=RECOMMENDER + 5,
+    )
+    section_register(
+        "ask_conversations",
+        _ask_conversations,
+        models=["recommender.AskConversation", "recommender.AskTurn"],
+        help_text="Your Ask CineCircle conversations: each request, how it was understood, the picks and "
+        "their AI-generated sentences (with the model that wrote them).",
+        order=RECOMMENDER + 6,
     )

@@ -128,6 +128,9 @@ class GeneratedText(models.Model):
         ]
 
 
+ASK_PARSE_CHARGE = ("ask_parse", "Ask CineCircle: the generator reading a request")
+
+
 class GenerationCharge(models.Model):
     """One unit of a member's generation budget, taken when a text is queued for the model.
 
@@ -137,7 +140,8 @@ class GenerationCharge(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_charges"
     )
-    kind = models.CharField(max_length=30, choices=GeneratedText.Kind.choices)
+    # Ask CineCircle's reading of a request by the generator costs a unit too (recommender/ask/).
+    kind = models.CharField(max_length=30, choices=[*GeneratedText.Kind.choices, ASK_PARSE_CHARGE])
     # Kept when the movie goes: deleting a movie gives no units back.
     movie = models.ForeignKey("movies.Movie", on_delete=models.SET_NULL, null=True, related_name="+")
     charged_at = models.DateTimeField()
@@ -174,6 +178,9 @@ class ModelArtifact(models.Model):
             ),
         ]
 
+
+# Ask CineCircle's conversations and turns live in recommender/ask/.
+from recommender.ask.models import AskConversation, AskTurn  # noqa: E402, F401
 
 # The studio console's aggregates live in recommender/insight/ but belong to this app.
 # The movie page's "What audiences say" lives in recommender/audiences/.

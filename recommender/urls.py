@@ -1,6 +1,7 @@
 from django.urls import path
 
 from recommender import views, views_llm
+from recommender.ask import views as ask_views
 from recommender.audiences import views as audiences_views
 from recommender.insight import views as insight_views
 
@@ -8,6 +9,11 @@ app_name = "recommender"
 
 urlpatterns = [
     path("recommendations/feedback/", views.recommendation_feedback, name="feedback"),
+    # Ask CineCircle (recommender/ask/).
+    path("ask/", ask_views.ask, name="ask"),
+    path("ask/broaden/", ask_views.broaden, name="ask_broaden"),
+    path("ask/conversations/<int:conversation_id>/delete/", ask_views.conversation_delete, name="ask_delete"),
+    path("ask/turns/<int:turn_id>/", ask_views.turn_status, name="ask_turn_status"),
     # The reviews behind a point of "What audiences say" (recommender/audiences/).
     path(
         "movies/<slug:slug>/audiences/<slug:point>/",
