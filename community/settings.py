@@ -447,6 +447,7 @@ SPECTACULAR_SETTINGS = {
         "StudioRoleEnum": "community.studios.models.StudioMembership.Role",
         "ReportKindEnum": "community.moderation.models.Kind",
         "DiaryImportStatusEnum": "community.diary.models.ImportJob.Status",
+        "ListCollaboratorStatusEnum": "community.lists.models.ListCollaborator.Status",
     },
     "TAGS": [
         {"name": "auth", "description": "Obtain or revoke a token (`Authorization: Token <key>`), sign up."},

@@ -70,6 +70,10 @@ class CommentInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
 
 
+class InvitationAnswerInputSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=["accept", "decline"])
+
+
 class InviteInputSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
 

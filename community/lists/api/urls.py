@@ -6,14 +6,9 @@ urlpatterns = [
     path("lists/", views.ListsApi.as_view(), name="lists"),
     path("lists/invitations/", views.InvitationsApi.as_view(), name="list-invitations"),
     path(
-        "lists/invitations/<int:invitation_id>/accept/",
-        views.InvitationAcceptApi.as_view(),
-        name="list-invitation-accept",
-    ),
-    path(
-        "lists/invitations/<int:invitation_id>/decline/",
-        views.InvitationDeclineApi.as_view(),
-        name="list-invitation-decline",
+        "lists/invitations/<int:invitation_id>/",
+        views.InvitationAnswerApi.as_view(),
+        name="list-invitation-answer",
     ),
     path("lists/comments/<int:comment_id>/", views.CommentDetailApi.as_view(), name="list-comment-detail"),
     path("lists/<int:list_id>/", views.ListDetailApi.as_view(), name="list-detail"),

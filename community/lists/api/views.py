@@ -27,6 +27,7 @@ from community.lists.api.serializers import (
     FilmListInputSerializer,
     FilmListSerializer,
     FilmListUpdateInputSerializer,
+    InvitationAnswerInputSerializer,
     InvitationSerializer,
     InviteInputSerializer,
     LikeSerializer,
@@ -415,32 +416,24 @@ class InvitationsApi(generics.GenericAPIView):
         return Response(InvitationSerializer(self.get_queryset(), many=True).data)
 
 
-class InvitationAcceptApi(generics.GenericAPIView):
+class InvitationAnswerApi(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = InvitationSerializer
     queryset = ListCollaborator.objects.none()
 
     @extend_schema(
         tags=TAG,
-        summary="Accept an invitation: from then on you change the list's films",
-        request=None,
-        responses={200: InvitationSerializer},
+        summary="Answer an invitation: accept (then you change the list's films) or decline",
+        request=InvitationAnswerInputSerializer,
+        responses={200: InvitationSerializer, 204: None},
     )
     def post(self, request: Request, invitation_id: int) -> Response:
         member = signed_in_member(request)
         invitation = selectors.invitation_get(pk=invitation_id, user=member)
-        invitation = services.invitation_accept(invitation=invitation, user=member)
-        return Response(InvitationSerializer(invitation).data)
-
-
-class InvitationDeclineApi(generics.GenericAPIView):
-    permission_classes = [IsAuthenticated]
-    serializer_class = InvitationSerializer
-    queryset = ListCollaborator.objects.none()
-
-    @extend_schema(tags=TAG, summary="Decline an invitation", request=None, responses={204: None})
-    def post(self, request: Request, invitation_id: int) -> Response:
-        member = signed_in_member(request)
-        invitation = selectors.invitation_get(pk=invitation_id, user=member)
+        data = InvitationAnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data["answer"] == "accept":
+            invitation = services.invitation_accept(invitation=invitation, user=member)
+            return Response(InvitationSerializer(invitation).data)
         services.collaborator_remove(film_list=invitation.film_list, user=member, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -72,7 +72,12 @@ def test_collaborators_change_films_but_not_the_list(api, user):
         reverse("api:list-entry-detail", args=[film_list.pk, entry.pk]), {"note": "x"}, format="json"
     )
     assert note.status_code == 403
-    assert api.post(reverse("api:list-invitation-accept", args=[row.pk])).status_code == 200
+    bad = api.post(reverse("api:list-invitation-answer", args=[row.pk]), {"answer": "maybe"}, format="json")
+    assert bad.status_code == 400 and "answer" in bad.json()
+    accepted = api.post(
+        reverse("api:list-invitation-answer", args=[row.pk]), {"answer": "accept"}, format="json"
+    )
+    assert accepted.status_code == 200
     note = api.patch(
         reverse("api:list-entry-detail", args=[film_list.pk, entry.pk]), {"note": "x"}, format="json"
     )
