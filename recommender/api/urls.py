@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("recommender.insight.api.urls")),
     # The movie page's notes (recommender/notes/api/).
     path("", include("recommender.notes.api.urls")),
+    # Ask CineCircle (recommender/ask/api/).
+    path("", include("recommender.ask.api.urls")),
     # The movie page's "What audiences say" (recommender/audiences/api/).
     path("", include("recommender.audiences.api.urls")),
 ]
