@@ -32,7 +32,7 @@ from community.accounts.models import User, Visibility
 from community.diary import letterboxd
 from community.diary.matching import FilmIndex
 from community.diary.models import DiaryEntry, ImportJob, LikedFilm
-from community.diary.services import liked_film_set, rating_follow_latest, tags_get_or_create
+from community.diary.services import liked_film_set, tags_get_or_create
 from community.movies.models import Movie
 from community.reviews.models import Rating, Review
 from community.reviews.services import rating_set, review_post
@@ -223,22 +223,29 @@ class _Run:
         return "unchanged" if liked else "created"
 
     def settle_ratings(self, movies: dict[int, Movie]) -> None:
-        """Write each touched film's rating once: ratings.csv's, else the latest rated watch's."""
+        """Write each touched film's rating once, and only when it differs: ratings.csv's, else
+        the latest rated watch's (the order rating_follow_latest uses), read in two queries."""
+        films = set(self.ratings) | self.rated_watches
         current = dict(
-            Rating.objects.filter(
-                user=self.user, movie_id__in=set(self.ratings) | self.rated_watches
-            ).values_list("movie_id", "score")
+            Rating.objects.filter(user=self.user, movie_id__in=films).values_list("movie_id", "score")
         )
-        for movie_id in sorted(set(self.ratings) | self.rated_watches):
-            if movie_id in self.ratings:
-                score = Decimal(self.ratings[movie_id])
-                if current.get(movie_id) == score:
-                    self.count("ratings", "unchanged")
-                    continue
-                rating_set(user=self.user, movie=movies[movie_id], score=score)
-                self.count("ratings", "updated" if movie_id in current else "created")
-            else:
-                rating_follow_latest(user=self.user, movie=movies[movie_id])
+        latest = dict(
+            DiaryEntry.objects.filter(
+                user=self.user, movie_id__in=self.rated_watches - set(self.ratings), rating__isnull=False
+            )
+            .order_by("movie_id", "-watched_on", "-created_at", "-pk")
+            .distinct("movie_id")
+            .values_list("movie_id", "rating")
+        )
+        for movie_id in sorted(films):
+            target = Decimal(self.ratings[movie_id]) if movie_id in self.ratings else latest.get(movie_id)
+            if target is None:
+                continue
+            if current.get(movie_id) == target:
+                self.count("ratings", "unchanged")
+                continue
+            rating_set(user=self.user, movie=movies[movie_id], score=target)
+            self.count("ratings", "updated" if movie_id in current else "created")
         self.counts.pop("ratings:read", None)
 
 
