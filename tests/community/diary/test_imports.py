@@ -223,3 +223,20 @@ def test_export_then_import_into_a_fresh_member_gives_the_same_diary(films):
         }
 
     assert comparable(second) == comparable(first)
+
+
+def test_lists_in_the_export_are_handed_to_the_lists_app(films):
+    from community.lists.models import FilmList
+
+    list_csv = (
+        b"Letterboxd list export v7\r\n"
+        b"Date,Name,Tags,URL,Description\r\n"
+        b"2024-01-01,Heat and friends,,https://letterboxd.com/me/list/heat/,Crime nights\r\n"
+        b"\r\n"
+        b"Position,Name,Year,URL,Description\r\n"
+        b"1,Heat,1995,https://boxd.it/x,\r\n"
+    )
+    user = UserFactory()
+    job = run(user, zip_of({"lists/heat-and-friends.csv": list_csv}))
+    assert job.summary["counts"] == {"list:imported": 1}
+    assert FilmList.objects.filter(owner=user, title="Heat and friends").exists()
