@@ -312,6 +312,7 @@ CELERY_BULK_TASKS = (
     "recommender.prepare_models",
     "recommender.tasks.analysis.analyse_reviews_batch",
     "recommender.tasks.recommendations.recommender_retrain",
+    "recommender.tasks.recommendations.recommender_upgrade_content",
     "recommender.tasks.recommendations.recommendations_refresh_many",
     "recommender.insight.tasks.film_insights_refresh_all",
     "recommender.similar.tasks.similar_nightly",

@@ -1,5 +1,6 @@
-"""The admin's view of trained models: which is served, and the validation figures each
-recommender retrain recorded (so a retrain the guard kept out shows why)."""
+"""The admin's view of trained models: which is served, its content vectors (TF-IDF or MiniLM),
+and the validation figures each recommender retrain recorded (so a retrain the guard kept out
+shows why)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class ModelArtifactAdmin(admin.ModelAdmin):
         "kind",
         "version",
         "is_active",
+        "content_vectors",
         "validation_ndcg10",
         "best_single_scorer",
         "fell_back",
@@ -31,6 +33,11 @@ class ModelArtifactAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:  # models are trained, not typed in
         return False
+
+    @admin.display(description="content vectors")
+    def content_vectors(self, artifact: ModelArtifact) -> str:
+        """tfidf (a first start's model, until its MiniLM upgrade) or minilm:<version>."""
+        return str((artifact.metrics or {}).get("content", ""))
 
     @admin.display(description="validation NDCG@10")
     def validation_ndcg10(self, artifact: ModelArtifact):

@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
+from django.utils import timezone
 
 from community.accounts.models import User
 from community.core import pagecache
 from community.movies.models import Movie
 from community.reviews.models import Rating
-from recommender.models import GeneratedText, Recommendation, RecommendationFeedback
+from recommender.models import GeneratedText, ModelArtifact, Recommendation, RecommendationFeedback
+from recommender.services.training_state import Training, training_running
 
 ROW_ORDER = [
     Recommendation.Row.TOP_PICKS,
@@ -41,6 +43,46 @@ def _row_title(row: str, subject: str) -> str:
     if row == Recommendation.Row.HIDDEN_GEMS:
         return f"Hidden gems in {subject}"
     return f"More like {subject}"
+
+
+@dataclass(frozen=True)
+class PicksStatus:
+    """Why a member has no picks yet: what the homepage says instead of them."""
+
+    ratings: int  # the member's ratings
+    model_served: bool  # a recommender model is served (their rows follow within seconds)
+    training: Training | None  # the training running now, if any
+
+    @property
+    def training_age(self) -> str:
+        """How long the running training has run: "20 s", "3 min"."""
+        if self.training is None:
+            return ""
+        seconds = max(0, int((timezone.now() - self.training.started_at).total_seconds()))
+        return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+
+    @property
+    def state(self) -> str:
+        if not self.ratings:
+            return "no_ratings"
+        if self.model_served:
+            return "refreshing"
+        return "first_training" if self.training else "waiting_for_training"
+
+
+def picks_status(*, user_id: int) -> PicksStatus:
+    """What is happening to the picks of a member who has none: their rating count and whether a
+    model is served, in one query, and whether a training is running (a file beside the model)."""
+    row = (
+        User.objects.filter(pk=user_id)
+        .annotate(
+            n_ratings=Count("ratings", distinct=True),
+            served=Exists(ModelArtifact.objects.filter(kind=ModelArtifact.Kind.RECOMMENDER, is_active=True)),
+        )
+        .values("n_ratings", "served")
+        .first()
+    ) or {"n_ratings": 0, "served": False}
+    return PicksStatus(ratings=row["n_ratings"], model_served=row["served"], training=training_running())
 
 
 def recommendation_rows(*, user_id: int, per_row: int = 12) -> list[RecommendationRow]:

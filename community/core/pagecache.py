@@ -265,6 +265,20 @@ def _member_version(user_id: int, known: Any) -> str:
     return str(cache.get(_version_key(user_id)) or fresh)  # another request made one just now
 
 
+def keep_out(request: HttpRequest) -> None:
+    """Do not keep the page this request renders: it shows something that changes with time
+    rather than with its stamp (how long a training has been running, say)."""
+    request._pagecache_keep_out = True  # type: ignore[attr-defined]
+
+
+def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not getattr(request, "_pagecache_keep_out", False)
+    )
+
+
 def cached_member_page(
     request: HttpRequest,
     page: str,
@@ -291,7 +305,7 @@ def cached_member_page(
         if body is not None:
             return HttpResponse(body)
         response = render()
-        if response.status_code == 200 and not response.cookies:
+        if _keepable(request, response):
             cache.set(slot, (version, response.content), PAGE_SECONDS)
             _keep_local_page(slot, version, response.content)
         return response
@@ -301,6 +315,6 @@ def cached_member_page(
         if body is not None:
             return HttpResponse(body)
     response = render()
-    if key is not None and response.status_code == 200 and not response.cookies:
+    if key is not None and _keepable(request, response):
         cache.set(key, response.content, PAGE_SECONDS)
     return response

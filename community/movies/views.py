@@ -86,5 +86,7 @@ def movie_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "use_notes_tags": template_tag_available("recommender_notes", "character_guide"),
         # ... and "What audiences say" above the reviews.
         "use_audiences_tag": template_tag_available("recommender_audiences", "audiences_say"),
+        # ... and "You would likely rate this" above the member's stars, until they rate it.
+        "use_predicted_tag": template_tag_available("recommender", "predicted_rating"),
     }
     return render(request, "movies/detail.html", context)

@@ -31,4 +31,6 @@ urlpatterns = [
     path("", include("recommender.ask.api.urls")),
     # The movie page's "What audiences say" (recommender/audiences/api/).
     path("", include("recommender.audiences.api.urls")),
+    # A member's predicted rating of a film (recommender/predicted/api/).
+    path("", include("recommender.predicted.api.urls")),
 ]

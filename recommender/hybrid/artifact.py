@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from .aspects import AspectScorer
 from .base import BaseScorers
 from .blend import FEATURES, Hybrid
-from .cf import EASE, CoLiked, ImplicitALS, ItemKNN, UserKNN
+from .cf import EASE, BiasedMF, CoLiked, ImplicitALS, ItemKNN, UserKNN
 from .content import ContentScorer
 from .partial import PARTIAL_PARTS, PartialSums
 from .people import PeopleScorer
@@ -100,7 +100,34 @@ def _arrays(model: ServingModel) -> dict[str, np.ndarray]:
         "aspect_profiles": aspects.profiles,
         **_partial_sums_arrays(model.partial_sums, model.n_items),
         **({"user_knn_member_ids": model.member_ids} if model.member_ids is not None else {}),
+        **_rating_arrays(model.rating),
     }
+
+
+def _rating_arrays(rating: BiasedMF | None) -> dict[str, np.ndarray]:
+    """The rating predictor's movie side (factors, biases, global mean and options); its users
+    are folded in when served, so their factors are not kept."""
+    if rating is None:
+        return {}
+    options = {"mu": rating.mu, "l2": rating.l2, "bias_l2": rating.bias_l2, "scale": list(rating.scale)}
+    return {
+        "rating_item_factors": rating.q.astype(np.float32),
+        "rating_item_bias": rating.bi.astype(np.float32),
+        "rating_options": np.frombuffer(json.dumps(options).encode(), dtype=np.uint8),
+    }
+
+
+def _load_rating(arrays: dict[str, np.ndarray]) -> BiasedMF | None:
+    """The rating predictor, or None in files written before it was kept."""
+    if "rating_item_factors" not in arrays:
+        return None
+    options = json.loads(arrays["rating_options"].tobytes().decode())
+    q = arrays["rating_item_factors"].astype(np.float64)
+    rating = BiasedMF(
+        factors=q.shape[1], l2=options["l2"], bias_l2=options["bias_l2"], scale=tuple(options["scale"])
+    )
+    rating.mu, rating.q, rating.bi = float(options["mu"]), q, arrays["rating_item_bias"].astype(np.float64)
+    return rating
 
 
 def _partial_sums_arrays(kept: Mapping[int, PartialSums], n_items: int) -> dict[str, np.ndarray]:
@@ -232,6 +259,7 @@ def load_artifact(path: Path) -> ServingModel:
     if "user_knn_member_ids" in arrays:
         model.member_ids = arrays["user_knn_member_ids"].astype(np.int64)
     model.revision = int(meta.get("revision", 0))
+    model.rating = _load_rating(arrays)
     return model
 
 

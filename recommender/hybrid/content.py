@@ -35,12 +35,18 @@ def tfidf_text_vectors(texts: Sequence[str], *, dims: int = 128, seed: int = 0) 
     return _normalise_rows(TruncatedSVD(dims, random_state=seed).fit_transform(words))
 
 
-def cached_embeddings(texts: Sequence[str], embed: EmbedFn, *, cache_dir: Path, version: str) -> np.ndarray:
-    """``embed(texts)``, cached as .npy under a key of the model version and the exact texts."""
+def embeddings_cache_path(texts: Sequence[str], *, cache_dir: Path, version: str) -> Path:
+    """Where ``cached_embeddings`` keeps the vectors of exactly these texts by this model
+    version (whether it exists says if they are ready without computing anything)."""
     digest = hashlib.sha256(version.encode())
     for t in texts:
         digest.update(t.encode("utf-8", "replace") + b"\0")
-    path = Path(cache_dir) / f"item-embeddings-{digest.hexdigest()[:24]}.npy"
+    return Path(cache_dir) / f"item-embeddings-{digest.hexdigest()[:24]}.npy"
+
+
+def cached_embeddings(texts: Sequence[str], embed: EmbedFn, *, cache_dir: Path, version: str) -> np.ndarray:
+    """``embed(texts)``, cached as .npy under a key of the model version and the exact texts."""
+    path = embeddings_cache_path(texts, cache_dir=cache_dir, version=version)
     if path.exists():
         return np.load(path)
     vectors = np.asarray(embed(list(texts)), dtype=np.float32)

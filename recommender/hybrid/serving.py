@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from .blas import one_blas_thread
 from .blend import Hybrid
+from .cf import BiasedMF
 from .partial import PartialSums
 from .ranking import best_first, zscore_finite
 from .rows import LIKED_AT
@@ -70,6 +71,9 @@ class ServingModel:
         # Rewrites of this version's file without some users (``forget_users``); the version,
         # which stored rows and texts name, stays the same.
         self.revision = 0
+        # The star-rating predictor (biased MF, movie side only; a member is folded in from
+        # their own ratings by ``rating_fold_in``). None in files written before it was kept.
+        self.rating: BiasedMF | None = None
         self._sorted_columns = np.argsort(self.item_ids, kind="stable")
         self._sorted_ids = self.item_ids[self._sorted_columns]
         base = hybrid.base
@@ -185,6 +189,20 @@ class ServingModel:
         """The columns of the known movies among ``movie_ids``, in the order given."""
         cols, known = self._positions(movie_ids)
         return cols[known].astype(np.int64)
+
+    # -- predicted rating ---------------------------------------------------------
+    def rating_fold_in(self, ratings: Mapping[int, float]) -> tuple[np.ndarray, float, int] | None:
+        """(factors, bias, ratings used) of a member in the rating predictor, solved from their
+        own star ratings of movies this model knows; None without a predictor or such ratings.
+        Their predicted rating of movie i is ``rating.mu + rating.bi[i] + bias + q[i] @ factors``."""
+        if self.rating is None:
+            return None
+        row = self.row(ratings)
+        if row.nnz == 0:
+            return None
+        with one_blas_thread():
+            factors, bias = self.rating.fold_in(row)
+        return factors[0], float(bias[0]), int(row.nnz)
 
     # -- similarity ---------------------------------------------------------------
     def item_similarity(self, items: np.ndarray) -> np.ndarray:

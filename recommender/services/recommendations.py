@@ -34,6 +34,7 @@ from recommender.hybrid.cache import load_current
 from recommender.hybrid.reasons import favourite_people, reason_for
 from recommender.hybrid.serving import ServingModel
 from recommender.models import Recommendation, RecommendationFeedback, ReviewAnalysis
+from recommender.predicted.services import member_rating_factors_store
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,8 @@ def current_model() -> ServingModel | None:
 @dataclass
 class History:
     ratings: dict[int, float] = field(default_factory=dict)
+    # the member's own stars, as given (``ratings`` is nudged by reviews): the rating predictor's input
+    stars: dict[int, float] = field(default_factory=dict)
     # whose history it is: lets the model start from sums it kept for this user at training
     user_id: int | None = None
     disliked: set[int] = field(default_factory=set)
@@ -69,6 +72,7 @@ def user_history(*, user_id: int) -> History:
     history = History(user_id=user_id)
     for movie_id, score in Rating.objects.filter(user_id=user_id).values_list("movie_id", "score"):
         history.ratings[movie_id] = float(score)
+    history.stars = dict(history.ratings)
     analysed = list(
         ReviewAnalysis.objects.filter(review__user_id=user_id, review__hidden_at__isnull=True).values_list(
             "review__movie_id", "label", "score", "aspects"
@@ -178,6 +182,8 @@ def recommendations_refresh(*, user_id: int) -> int:
             return 0
         Recommendation.objects.filter(user_id=user_id).delete()
         Recommendation.objects.bulk_create(objects)
+        # what the movie pages' "You would likely rate this" reads
+        member_rating_factors_store(user_id=user_id, model=model, ratings=history.stars)
         # bulk_create sends no signal: cached pages showing the rows learn it here
         pagecache.member_pages_changed(user_id)
     return len(objects)

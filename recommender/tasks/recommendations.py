@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
 from recommender.services import recommendations, recommender_model
 
@@ -64,18 +64,64 @@ def recommendations_refresh_many(user_ids: list[int]) -> int:
     retry_jitter=True,
     max_retries=3,
 )
-def recommender_retrain(refresh_users: bool = True) -> str:
-    """Full retrain and atomic swap; then queue every rating user's rows in batches.
+def recommender_retrain(refresh_users: bool = True, content: str = "auto") -> str:
+    """Full retrain and atomic swap (bulk queue); then queue every rating user's rows.
 
-    A retrain the guard rejects (validation NDCG@10 more than 3% below the served model's)
-    is recorded and kept on disk but not served, so no rows are refreshed from it."""
-    artifact = recommender_model.recommender_train()
-    if not artifact.is_active:
-        return artifact.version
-    if refresh_users:
-        users = recommender_model.active_user_ids()
-        for start in range(0, len(users), REFRESH_BATCH):
-            recommendations_refresh_many.delay(users[start : start + REFRESH_BATCH])
+    ``content="auto"`` trains on MiniLM content when its vectors are cached, else on TF-IDF
+    (seconds, where MiniLM takes minutes on a fresh cache) and queues
+    ``recommender_upgrade_content``, which retrains on MiniLM once its vectors are computed.
+    A first model refreshes members' rows on the quick queue (each a fraction of a second), so
+    a newcomer's picks do not wait behind the bulk queue's backfills; other users' rows are
+    refreshed in batches on the bulk queue. A retrain the guard rejects (validation NDCG@10
+    more than 3% below the served model's) is recorded and kept on disk but not served, so
+    no rows are refreshed from it."""
+    first = not recommender_model.served_artifact_exists()
+    artifact = recommender_model.recommender_train(content=content)
+    if content == "auto" and artifact.metrics.get("content") == "tfidf":
+        transaction.on_commit(lambda: recommender_upgrade_content.delay(), robust=True)
+    if artifact.is_active and refresh_users:
+        _queue_refreshes(members_first=first)
+    return artifact.version
+
+
+def _queue_refreshes(*, members_first: bool) -> None:
+    users = recommender_model.active_user_ids()
+    if members_first:
+        members = set(recommender_model.member_ids(users))
+        for user_id in members:
+            recommendations_refresh.delay(user_id)
+        users = [u for u in users if u not in members]
+    for start in range(0, len(users), REFRESH_BATCH):
+        recommendations_refresh_many.delay(users[start : start + REFRESH_BATCH])
+
+
+@shared_task(
+    bind=True,
+    name="recommender.tasks.recommendations.recommender_upgrade_content",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=60,
+    retry_jitter=True,
+    max_retries=3,
+)
+def recommender_upgrade_content(self) -> str:
+    """Compute the MiniLM vectors of every film (minutes on a fresh cache), then retrain on
+    them and swap the model in through the retrain guard, and refresh every user's rows from
+    it (bulk queue). Does nothing when the served model already has MiniLM content or a MiniLM
+    retrain was already tried since it was served: safe to run twice. While MiniLM cannot be
+    loaded yet (its model is still being prepared), it tries again in 5 minutes, up to an hour."""
+    if not recommender_model.content_upgrade_due():
+        return "not due"
+    try:
+        recommender_model.minilm_vectors(recommender_model.catalogue_texts())
+    except Exception as exc:
+        log.warning("MiniLM vectors not ready (%s); trying the content upgrade again later", exc)
+        raise self.retry(exc=exc, countdown=300, max_retries=12) from exc
+    if not recommender_model.content_upgrade_due():  # another run finished meanwhile
+        return "not due"
+    artifact = recommender_model.recommender_train(content="minilm")
+    if artifact.is_active:
+        _queue_refreshes(members_first=False)
     return artifact.version
 
 

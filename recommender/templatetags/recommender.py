@@ -1,5 +1,5 @@
-"""``{% recommendation_rows user %}``, ``{% similar_movies movie %}`` and ``{% taste_summary person %}``
-for community's pages.
+"""``{% recommendation_rows user %}``, ``{% similar_movies movie %}``, ``{% predicted_rating movie %}``
+and ``{% taste_summary person %}`` for community's pages.
 
 Both read stored rows or the loaded model; neither runs training or a language model.
 """
@@ -14,7 +14,9 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from community.accounts.selectors import profile_visibility
+from community.core import pagecache
 from recommender import selectors, selectors_llm
+from recommender.predicted import selectors as predicted_selectors
 
 register = template.Library()
 
@@ -49,10 +51,18 @@ def recommendation_rows(context, user, per_row: int = 12) -> str:
         for pick in row.items:
             text = explanations.get(pick.movie_id)
             pick.explanation = text.text if text else ""
+    status = None
+    if not rows:
+        # What is happening to their picks. While the first model trains it says for how long,
+        # which changes with time, not with the page's stamp: that page is not kept.
+        status = selectors.picks_status(user_id=user.pk)
+        if request is not None and status.state == "first_training":
+            pagecache.keep_out(request)
     html = render_to_string(
         "recommender/rows.html",
         {
             "rows": rows,
+            "status": status,
             # community's popular-in-your-genres row, shown while the member has no picks yet
             "fallback_movies": context.get("for_you") or [],
         },
@@ -66,6 +76,18 @@ def recommendation_rows(context, user, per_row: int = 12) -> str:
 @register.inclusion_tag("recommender/similar.html")
 def similar_movies(movie, limit: int = 8):
     return {"movie": movie, "similar": selectors.similar_movies(movie=movie, limit=limit)}
+
+
+@register.inclusion_tag("recommender/predicted_rating.html", takes_context=True)
+def predicted_rating(context, movie) -> dict:
+    """ "You would likely rate this 4.0" for the signed-in member, from the stored rating
+    factors (one query); nothing when they rated the film or the model has no estimate."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"prediction": None}
+    prediction = predicted_selectors.predicted_rating(user_id=user.pk, movie_id=movie.pk)
+    return {"prediction": prediction if prediction.status == predicted_selectors.PREDICTED else None}
 
 
 @register.simple_tag(takes_context=True)

@@ -131,8 +131,8 @@ def test_movie_page_query_count_is_bounded(client, django_assert_max_num_queries
     client.force_login(UserFactory())
     # A fixed number whatever the rows: the movie notes, "What audiences say" and the similar
     # reviews' stored neighbours read one or two queries each; "Your watches" (the diary) one;
-    # the lists box two.
-    with django_assert_max_num_queries(23):
+    # the lists box two; "You would likely rate this" one.
+    with django_assert_max_num_queries(24):
         client.get(movie.get_absolute_url())
 
 

@@ -19,6 +19,7 @@ BULK = [
     "recommender.prepare_models",
     "recommender.tasks.analysis.analyse_reviews_batch",
     "recommender.tasks.recommendations.recommender_retrain",
+    "recommender.tasks.recommendations.recommender_upgrade_content",
     "recommender.tasks.recommendations.recommendations_refresh_many",
     "recommender.insight.tasks.film_insights_refresh_all",
     "recommender.similar.tasks.similar_nightly",

@@ -1,6 +1,6 @@
 """Full retrain of the hybrid from the site's ratings, swapped in atomically.
 
-manage.py train_recommender [--content minilm|tfidf] [--refresh-users] [--force]
+manage.py train_recommender [--content minilm|tfidf|auto] [--refresh-users] [--force]
 
 A model whose validation NDCG@10 is more than 3% below the served one's is kept under
 ``rejected/`` and not served, unless ``--force``.
@@ -16,14 +16,14 @@ from tqdm import tqdm
 from recommender.services import recommendations, recommender_model
 
 BASE = ["ease", "ease_loved", "als", "knn", "co_liked", "user_knn"]
-STAGES = ["data", "content", *BASE, "blend", *BASE, "saved"]
+STAGES = ["data", "content", *BASE, "blend", *BASE, "rating model", "saved"]
 
 
 class Command(BaseCommand):
     help = "Train the hybrid recommender on every rating in the database and make it the active model."
 
     def add_arguments(self, parser):
-        parser.add_argument("--content", choices=["minilm", "tfidf"], default="minilm")
+        parser.add_argument("--content", choices=["auto", "minilm", "tfidf"], default="minilm")
         parser.add_argument(
             "--refresh-users", action="store_true", help="then refresh every rating user's rows"
         )

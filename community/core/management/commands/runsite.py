@@ -15,14 +15,15 @@ from community.movies.models import Movie
 
 WARMUP_TASKS = (
     # (task name, why, quick) - sent by name so community never imports recommender code.
-    # `quick`: sent to the quick worker, which is idle at start, instead of the task's usual
-    # queue; the recommender then trains in about a minute while the bulk worker prepares the
-    # language models (a first start trains the sentiment model, which takes longer).
+    # `quick`: sent to the quick worker instead of the task's usual queue. The recommender's
+    # first training goes first on the bulk queue, before the slower warm-ups there: on a fresh
+    # cache it trains on TF-IDF content in seconds and queues its MiniLM upgrade behind them,
+    # and the quick worker stays free for the rating refreshes of the members' first picks.
     ("community.movies.refresh_movie_stats", "check the worker answers", True),
     (
         "recommender.tasks.recommendations.recommender_retrain",
-        "train the recommender on the imported ratings",
-        True,
+        "train the recommender on the imported ratings (TF-IDF content first on a fresh cache)",
+        False,
     ),
     (
         "recommender.insight.tasks.film_insights_refresh_all",
