@@ -142,6 +142,23 @@ def _ask_conversations(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _rating_factors(user: User) -> dict[str, Any] | None:
+    import numpy as np
+
+    from recommender.predicted.models import MemberRatingFactors
+
+    row = MemberRatingFactors.objects.filter(user=user).first()
+    if row is None:
+        return None
+    return {
+        "model_version": row.model_version,
+        "bias": row.bias,
+        "factors": [round(float(x), 6) for x in np.frombuffer(bytes(row.factors), dtype=np.float32)],
+        "rating_count": row.rating_count,
+        "updated_at": when(row.updated_at),
+    }
+
+
 def register() -> None:
     section_register(
         "taste_profile",
@@ -193,4 +210,13 @@ def register() -> None:
         help_text="Your Ask CineCircle conversations: each request, how it was understood, the picks and "
         "their AI-generated sentences (with the model that wrote them).",
         order=RECOMMENDER + 6,
+    )
+    section_register(
+        "rating_factors",
+        _rating_factors,
+        models=["recommender.MemberRatingFactors"],
+        shape=Shape.OBJECT,
+        help_text="The numbers your predicted ratings come from: your bias and factors, folded in from "
+        "your own ratings (null: none yet).",
+        order=RECOMMENDER + 7,
     )

@@ -32,6 +32,10 @@ class DiaryEntryForm(forms.Form):
 
 
 class DiaryLogForm(DiaryEntryForm):
+    # The movie page also holds the review form (rating, body, has_spoilers): prefixed names and
+    # ids keep the two apart for labels, for the browser and for what each view reads.
+    prefix_on_movie_page = "log"
+
     review_text = forms.CharField(
         label="Review",
         required=False,

@@ -16,5 +16,5 @@ urlpatterns = [
     path("diary/export/letterboxd/", views.export_letterboxd, name="export_letterboxd"),
     path("u/<name:username>/diary/", views.member_diary, name="member"),
     path("u/<name:username>/tags/", views.tag_cloud, name="tags"),
-    path("u/<name:username>/tags/<str:tag>/", views.films_by_tag, name="tag"),
+    path("u/<name:username>/tags/<name:tag>/", views.films_by_tag, name="tag"),
 ]

@@ -58,7 +58,7 @@ def films_by_tag(request: HttpRequest, username: str, tag: str) -> HttpResponse:
 @require_POST
 def log(request: HttpRequest, slug: str) -> HttpResponse:
     movie = get_object_or_404(Movie, slug=slug)
-    form = DiaryLogForm(request.POST)
+    form = DiaryLogForm(request.POST, prefix=DiaryLogForm.prefix_on_movie_page)
     if form.is_valid():
         data = form.cleaned_data
         try:

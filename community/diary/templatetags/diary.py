@@ -20,7 +20,7 @@ def diary_panel(context: template.Context, movie: Any) -> dict[str, Any]:
         "movie": movie,
         "user": user,
         "watches": previous_watches(user=user, movie=movie),
-        "form": DiaryLogForm() if user.is_authenticated else None,
+        "form": DiaryLogForm(prefix=DiaryLogForm.prefix_on_movie_page) if user.is_authenticated else None,
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }

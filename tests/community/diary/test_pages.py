@@ -28,11 +28,11 @@ def test_the_movie_page_logs_a_watch_and_shows_previous_watches(member_client, u
     response = member_client.post(
         reverse("diary:log", args=[movie.slug]),
         {
-            "watched_on": "2024-03-01",
-            "rating": "4.5",
-            "tags": "noir, cinema",
-            "visibility": "public",
-            "rewatch": "on",
+            "log-watched_on": "2024-03-01",
+            "log-rating": "4.5",
+            "log-tags": "noir, cinema",
+            "log-visibility": "public",
+            "log-rewatch": "on",
         },
     )
     assert response.status_code == 302
@@ -47,7 +47,8 @@ def test_a_bad_log_answers_400_with_the_message_inline(member_client):
     movie = MovieFactory()
     future = (datetime.date.today() + datetime.timedelta(days=9)).isoformat()
     response = member_client.post(
-        reverse("diary:log", args=[movie.slug]), {"watched_on": future, "rating": "", "visibility": "public"}
+        reverse("diary:log", args=[movie.slug]),
+        {"log-watched_on": future, "log-rating": "", "log-visibility": "public"},
     )
     assert response.status_code == 400
     assert b"cannot be in the future" in response.content
@@ -58,7 +59,7 @@ def test_logging_needs_a_signed_in_member_and_a_csrf_token(client, user):
     movie = MovieFactory()
     url = reverse("diary:log", args=[movie.slug])
     assert (
-        client.post(url, {"watched_on": "2024-01-01", "visibility": "public"}).status_code == 302
+        client.post(url, {"log-watched_on": "2024-01-01", "log-visibility": "public"}).status_code == 302
     )  # to login
     from django.test import Client
 
