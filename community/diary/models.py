@@ -126,3 +126,20 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed / self.total) if self.total else (100 if self.status == "done" else 0)
+
+
+class StatsSharing(models.Model):
+    """Whether the member lets others see their year in review and stats pages. Off until they
+    choose; when on, others still see figures from only the entries they may see."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="stats_sharing"
+    )
+    shared = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "stats sharing"
+
+    def __str__(self) -> str:
+        return f"{self.user}'s stats {'shared' if self.shared else 'not shared'}"
