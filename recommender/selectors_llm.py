@@ -22,8 +22,10 @@ def models_status() -> dict[str, Any]:
     """Which models are ready, and what the background preparation is doing.
 
     {"sentiment": bool, "generator": bool, "embeddings": bool, "ready": bool,
+     "sentiment_final": bool,
      "damaged": [part with missing or wrong-sized files],
-     "stage": "repair" | "embeddings" | "sentiment" | "generator" | "ready" | "failed" | "",
+     "stage": "repair" | "sentiment-quick" | "backfill-quick" | "embeddings" | "generator"
+              | "sentiment" | "ready" | "failed" | "",
      "detail": str, "error": str}
     """
     from recommender.llm import registry, sentiment
@@ -41,6 +43,8 @@ def models_status() -> dict[str, Any]:
     progress = status_read()
     state.update(
         ready=all(state.values()),
+        # The full sentiment version, not the quick one read with on a first start.
+        sentiment_final=fake or (state["sentiment"] and sentiment.sentiment_final()),
         damaged=damaged,
         stage=progress.get("stage", ""),
         detail=progress.get("detail", ""),
@@ -142,7 +146,8 @@ def taste_profile(*, user_id: int) -> TasteProfile | None:
 
 # --- the movie page's AI panels -------------------------------------------------------
 
-WARMING_UP_NOTICE = "AI features are warming up; this takes a few minutes on first start."
+# The first sentence of every notice while the models are prepared (preparation.py says the rest).
+WARMING_UP_NOTICE = "AI features are being prepared on this first start."
 
 
 def ai_warming_up() -> bool:

@@ -32,6 +32,7 @@ from community.reviews.forms import typed_review_keep
 from community.reviews.selectors import rating_for
 from recommender import selectors_llm
 from recommender.models import GeneratedText
+from recommender.preparation import preparation
 from recommender.services.budget import GenerationBudgetSpent
 from recommender.services.generation import (
     GenerationRefused,
@@ -89,6 +90,7 @@ def panel_context(
     `listed_thread_ids` (the threads it lists under Discussions, not suggested again).
     """
     kind, _, anchor = _panel(panel)
+    prep = preparation()
     text = selectors_llm.generated_text(user_id=user.pk, movie_id=movie.pk, kind=kind)
     context: dict[str, Any] = {
         "movie": movie,
@@ -101,8 +103,9 @@ def panel_context(
         "draft_in_box": not on,
         "text": text,
         "status": text.status if text is not None else "none",
-        "warming_up": selectors_llm.ai_warming_up(),
-        "warming_up_notice": selectors_llm.WARMING_UP_NOTICE,
+        "warming_up": prep.warming_up,
+        "warming_up_notice": prep.notice,
+        "preparation": prep,
     }
     if kind == GeneratedText.Kind.REVIEW_DRAFT:
         if rated is None:

@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q, Sum
@@ -382,11 +383,13 @@ QUEUE_KEY = "insight:queued:{}"
 QUEUE_DELAY_SECONDS = 10
 
 
-def film_insight_queue(*, movie_id: int) -> None:
+def film_insight_queue(*, movie_id: int, bulk: bool = False) -> None:
     """Queue one refresh of the film a few seconds from now; a burst of reviews shares it.
 
     The key is removed when the task starts, so whatever arrives after the start queues
     another run and nothing is missed. A cache that fails only costs a duplicate run.
+    `bulk` (a backfill reading every review) sends it to the bulk queue, so hundreds of
+    films' refreshes do not stand before a member's draft on the slow queue.
     """
     from recommender.insight.tasks import film_insight_refresh_task
 
@@ -395,4 +398,5 @@ def film_insight_queue(*, movie_id: int) -> None:
     except Exception:  # noqa: BLE001 - the cache is an optimisation here
         first = True
     if first:
-        film_insight_refresh_task.apply_async((movie_id,), countdown=QUEUE_DELAY_SECONDS)
+        queue = settings.CELERY_BULK_QUEUE if bulk else None
+        film_insight_refresh_task.apply_async((movie_id,), countdown=QUEUE_DELAY_SECONDS, queue=queue)

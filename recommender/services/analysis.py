@@ -18,6 +18,8 @@ from recommender.models import ReviewAnalysis, TasteProfile
 log = logging.getLogger(__name__)
 
 SENTIMENT_MODEL_NAME = "minilm-sentiment-ensemble"
+# The TF-IDF version a first start reads reviews with until the full one is trained (quick.py).
+QUICK_MODEL_NAME = "tfidf-quick-sentiment"
 # A review in another language is read by the generator (llm.sentiment.multilingual): the
 # analysis's model name says so, e.g. "generator-judge:zh".
 GENERATOR_READING_NAME = "generator-judge"
@@ -27,6 +29,8 @@ ASPECT_NAMES = tuple(sentiment.ASPECTS)
 def _model_name(result: sentiment.Analysis) -> str:
     reading = getattr(result, "reading", "ensemble")
     if reading == "ensemble":
+        if result.model_version.startswith(sentiment.QUICK_PREFIX):
+            return QUICK_MODEL_NAME
         return SENTIMENT_MODEL_NAME
     return GENERATOR_READING_NAME + ":" + reading.split(":", 1)[-1]
 
@@ -56,10 +60,10 @@ def _store(review: Review, result: sentiment.Analysis, digest: str) -> ReviewAna
     return analysis
 
 
-def _queue_film_insight(movie_id: int) -> None:
+def _queue_film_insight(movie_id: int, bulk: bool = False) -> None:
     from recommender.insight.services import film_insight_queue
 
-    film_insight_queue(movie_id=movie_id)
+    film_insight_queue(movie_id=movie_id, bulk=bulk)
 
 
 def _queue_taste_profile(user_id: int) -> None:
@@ -68,14 +72,15 @@ def _queue_taste_profile(user_id: int) -> None:
     taste_profile_refresh.delay(user_id)
 
 
-def reviews_analyse(*, review_ids: Iterable[int], analyser=None) -> list[ReviewAnalysis]:
+def reviews_analyse(*, review_ids: Iterable[int], analyser=None, bulk: bool = False) -> list[ReviewAnalysis]:
     """Analyse the current text of each review with the current model, in one model pass.
 
     Safe to repeat: a review whose stored analysis already matches its text and the
     model version is left alone, and each review keeps exactly one analysis row.
     Reviews deleted or hidden by moderators meanwhile are skipped. Once committed, the taste
     profile of each author with a new analysis is queued (taste_profile_refresh, once per
-    author), as is the studio console's insight of each film.
+    author), as is the studio console's insight of each film (on the bulk queue with `bulk`,
+    as backfills do).
     """
     analyser = analyser or sentiment.get_analyser()
     reviews = list(Review.objects.visible().filter(pk__in=list(review_ids)).select_related("analysis"))
@@ -107,7 +112,7 @@ def reviews_analyse(*, review_ids: Iterable[int], analyser=None) -> list[ReviewA
             authors.add(review.user_id)
         # The studio console's figures for these films include the new analyses.
         for movie_id in sorted({review.movie_id for review, _ in todo if review.pk in current}):
-            transaction.on_commit(partial(_queue_film_insight, movie_id), robust=True)
+            transaction.on_commit(partial(_queue_film_insight, movie_id, bulk), robust=True)
         # The authors' aspect preferences follow, by their own task (the one place they change).
         for user_id in sorted(authors):
             transaction.on_commit(partial(_queue_taste_profile, user_id), robust=True)

@@ -315,7 +315,9 @@ def generation_refusal(*, user_id: int, movie_id: int, kind: str) -> GenerationR
         if not Rating.objects.filter(user_id=user_id, movie_id=movie_id).exists():
             return GenerationRefused("Rate this movie to get an AI draft.", code="not_rated")
     if selectors_llm.ai_warming_up():
-        return GenerationRefused(selectors_llm.WARMING_UP_NOTICE, code="warming_up")
+        from recommender.preparation import preparation
+
+        return GenerationRefused(preparation().notice, code="warming_up")
     return None
 
 

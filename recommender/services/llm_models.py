@@ -27,15 +27,28 @@ from recommender.models import ModelArtifact
 
 log = logging.getLogger(__name__)
 
+# Reviews read per transaction by the quick sentiment version (TF-IDF: the database is the cost).
+QUICK_BACKFILL_BATCH = 200
+
 
 def status_path() -> Path:
     return registry.models_dir() / "prepare-status.json"
 
 
 def status_write(**fields: Any) -> None:
+    """Record what the preparation is doing. A new `stage` (or a new `part` of one, such as
+    the fine-tuning inside the sentiment training) restarts its clock and its counts, so the
+    pages can say how far it is and, from its pace, about how long is left."""
     path = status_path()
     current = status_read()
-    current.update(fields, updated=time.time())
+    now = time.time()
+    if "stage" in fields and fields["stage"] != current.get("stage"):
+        current.update(stage_started=now, part="", done=0, total=0)
+        if fields["stage"] not in ("ready", "failed"):
+            current.setdefault("started", now)
+    if fields.get("part") and fields["part"] != current.get("part"):
+        current.update(part_started=now)
+    current.update(fields, updated=now)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(current))
     tmp.replace(path)
@@ -216,6 +229,10 @@ def models_prepare(
         damaged = models_check(full=True, quarantine=True, parts=parts)
         if damaged:
             status_write(stage="repair", detail=", ".join(damaged), error="")
+        if "sentiment" in parts and train and not sentiment.sentiment_ready():
+            # Reviews are read within minutes of a first start: a TF-IDF version first, the
+            # full one (half an hour and more of fine-tuning) once the generator is there.
+            sentiment_quick(backfill=backfill, progress=progress)
         if "minilm" in parts:
             status_write(stage="embeddings", error="")
             versions["embeddings"] = registry.minilm_version()
@@ -231,11 +248,13 @@ def models_prepare(
             versions["generator"] = resolved.version
             artifact_record(kind=ModelArtifact.Kind.GENERATOR, version=resolved.version, path=resolved.path)
 
-        if "sentiment" in parts and not sentiment.sentiment_ready() and train:
+        if "sentiment" in parts and not sentiment.sentiment_final() and train:
             status_write(stage="sentiment")
 
             def _progress(stage: str, done: int, total: int) -> None:
-                status_write(stage="sentiment", detail=f"{stage} {done}/{total}")
+                status_write(
+                    stage="sentiment", part=stage, done=done, total=total, detail=f"{stage} {done}/{total}"
+                )
                 if progress:
                     progress(stage, done, total)
 
@@ -262,6 +281,39 @@ def models_prepare(
                 log.warning("model %s repaired: its files match their hashes again", part)
         status_write(stage="ready", versions=versions, detail="")
     return versions
+
+
+def sentiment_quick(
+    *, backfill: bool = True, progress: Callable[[str, int, int], Any] | None = None
+) -> ModelArtifact:
+    """Train the quick (TF-IDF) sentiment version, make it current and read every review with it.
+
+    The reviews are read here rather than queued: the bulk worker running this goes on to the
+    generator and the full training, and batches queued behind it would wait for both.
+    """
+    from recommender.llm import sentiment
+
+    status_write(stage="sentiment-quick", error="")
+    version = sentiment.train_quick()
+    meta = json.loads((sentiment.sentiment_root() / version / "meta.json").read_text())
+    artifact = artifact_record(
+        kind=ModelArtifact.Kind.SENTIMENT,
+        version=version,
+        path=sentiment.sentiment_root() / version,
+        metrics={"quick": True, "validation": meta["val"], "seconds": meta["total_seconds"]},
+    )
+    if backfill:
+        from recommender.services import analysis
+
+        ids = list(analysis.reviews_needing_analysis(model_version=version))
+        status_write(stage="backfill-quick", part="reviews", done=0, total=len(ids))
+        for start in range(0, len(ids), QUICK_BACKFILL_BATCH):
+            analysis.reviews_analyse(review_ids=ids[start : start + QUICK_BACKFILL_BATCH], bulk=True)
+            done = min(len(ids), start + QUICK_BACKFILL_BATCH)
+            status_write(stage="backfill-quick", part="reviews", done=done, total=len(ids))
+            if progress:
+                progress("reviews read by the quick model", done, len(ids))
+    return artifact
 
 
 def models_check(

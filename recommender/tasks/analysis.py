@@ -81,7 +81,7 @@ def analyse_reviews_batch(review_ids: list[int]) -> int:
     """Analyse a batch of reviews in one model pass (the backfill queues these)."""
     if not _model_ready():
         return 0
-    return len(analysis.reviews_analyse(review_ids=review_ids))
+    return len(analysis.reviews_analyse(review_ids=review_ids, bulk=True))
 
 
 @shared_task(

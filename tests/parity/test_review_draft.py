@@ -33,7 +33,12 @@ def member_with(movie, situation: str):
     [
         ("unrated", "Rate this movie to get an AI draft.", 409),
         ("reviewed", "You have already reviewed this movie.", 409),
-        ("warming_up", "AI features are warming up; this takes a few minutes on first start.", 503),
+        (
+            "warming_up",
+            "AI features are being prepared on this first start. "
+            "It starts once the recommender's first training is done.",
+            503,
+        ),
         ("rated", "", 202),
     ],
 )

@@ -243,12 +243,13 @@ def test_while_the_models_warm_up_the_page_shows_a_notice_and_asking_queues_noth
 ):
     settings.LLM_BACKEND = "real"  # with an empty model cache: nothing is ready yet
     content = page(member_client, rated)
-    assert "AI features are warming up; this takes a few minutes on first start" in content
+    assert "AI features are being prepared on this first start" in content
+    assert "What is being prepared" in content  # the steps, with the one under way
     assert "Draft my review" not in content and "Suggest discussion questions" not in content
 
     for panel in ("review-draft", "discussion-suggestions"):
         data = member_client.post(ask_url(rated, panel), **JSON).json()
-        assert data["status"] == "none" and "warming up" in data["message"]
+        assert data["status"] == "none" and "being prepared" in data["message"]
     assert not GeneratedText.objects.exists() and not queued
 
 
@@ -258,7 +259,7 @@ def test_a_pending_request_keeps_polling_while_the_models_warm_up(
     settings.LLM_BACKEND = "real"
     make_text(user, rated, DRAFT, GeneratedText.Status.PENDING)
     content = page(member_client, rated)
-    assert 'data-ai-status="pending"' in content and "warming up" in content
+    assert 'data-ai-status="pending"' in content and "being prepared" in content
 
 
 # --- discussion suggestions -------------------------------------------------------------

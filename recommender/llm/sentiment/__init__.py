@@ -23,11 +23,21 @@ from ..lexicon import ASPECTS
 from .data import SPLIT_SEED, accuracy, extra_snippets, load_labelled, split_labelled
 from .ensemble import combine_versions
 from .model import Analysis, AspectSentiment, Components, SentimentModel, judge_usable
-from .store import current_version, get_analyser, load_sentiment, sentiment_ready, sentiment_root
+from .quick import QUICK_PREFIX, train_quick
+from .store import (
+    current_version,
+    get_analyser,
+    is_quick,
+    load_sentiment,
+    sentiment_final,
+    sentiment_ready,
+    sentiment_root,
+)
 from .text import LABELS, SHORT_WORDS, clean_text, split_sentences
 from .training import TrainConfig, TrainResult, train_baseline, train_sentiment
 
 __all__ = [
+    "QUICK_PREFIX",
     "ASPECTS",
     "LABELS",
     "SHORT_WORDS",
@@ -44,13 +54,16 @@ __all__ = [
     "current_version",
     "extra_snippets",
     "get_analyser",
+    "is_quick",
     "judge_usable",
     "load_labelled",
     "load_sentiment",
+    "sentiment_final",
     "sentiment_ready",
     "sentiment_root",
     "split_labelled",
     "split_sentences",
     "train_baseline",
+    "train_quick",
     "train_sentiment",
 ]

@@ -101,7 +101,8 @@ class SentimentModel:
                 for b, c in self.meta["calibration"].items()
             }
         self.members = [Member(folder) for folder in folders]
-        self.tfidf = joblib.load(folders[0] / "tfidf.joblib")
+        # A quick version (quick.py) has no networks: its TF-IDF models are its own.
+        self.tfidf = joblib.load((folders[0] if folders else path) / "tfidf.joblib")
         short = path / "tfidf_short.joblib"
         self.tfidf_short = joblib.load(short) if short.exists() else None
         # The generator's zero-shot vote on short texts, when the version was combined with
@@ -174,7 +175,13 @@ class SentimentModel:
 
     def _generator_reader(self):
         from ..judge import get_judge
+        from ..registry import llm_ready, use_fake_models
         from . import multilingual
+
+        if not (use_fake_models() or llm_ready()):
+            # Not prepared yet (the quick version of a first start reads reviews before the
+            # generator is there): never convert it here, in whichever worker asked.
+            raise RuntimeError("the generator is not prepared yet")
 
         judge = get_judge()
         scale = multilingual.load_calibration(judge.version) or (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 from pathlib import Path
 
 from ..registry import models_dir
@@ -24,7 +25,25 @@ def current_version(root: Path | None = None) -> str | None:
 
 
 def sentiment_ready() -> bool:
+    """A version reads reviews: the full one, or the quick one of a first start (quick.py)."""
     return current_version() is not None
+
+
+def is_quick(version: str | None, root: Path | None = None) -> bool:
+    """True when `version` is a quick (TF-IDF only) version, waiting for the full one."""
+    if not version:
+        return False
+    try:
+        meta = json.loads(((root or sentiment_root()) / version / "meta.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(meta.get("quick"))
+
+
+def sentiment_final() -> bool:
+    """The full version (fine-tuned networks) is current, not the quick one of a first start."""
+    version = current_version()
+    return version is not None and not is_quick(version)
 
 
 @functools.lru_cache(maxsize=2)
