@@ -73,10 +73,6 @@ def word_count(text: str) -> int:
     return len(_LATIN_WORD.findall(text)) + math.ceil(len(_CJK.findall(text)) / 1.5)
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[。！？!?])", text) if s.strip()]
-
-
 def _tone(text: str) -> tuple[int, int]:
     praise = blame = 0
     for words, positive in ((_PRAISE, True), (_BLAME, False)):

@@ -14,7 +14,7 @@ import numpy as np
 from .. import labels
 from ..config import sentiment_judge_enabled, torch_threads
 from .network import Member, sigmoid
-from .text import ASPECT_PATTERNS, bucket_of, clean_text, label_for, split_sentences
+from .text import ASPECT_PATTERNS, bucket_of, clean_text, flat_index, label_for, split_sentences
 
 
 @dataclass
@@ -54,14 +54,6 @@ def judge_usable(model_version: str) -> bool:
     if not sentiment_judge_enabled():
         return False
     return configured_version() == model_version
-
-
-def _flat_index(flat: list[str], at: dict[str, int], sentence: str) -> int:
-    """Where `sentence` sits in `flat`, appending it the first time."""
-    if sentence not in at:
-        at[sentence] = len(flat)
-        flat.append(sentence)
-    return at[sentence]
 
 
 def _aspects(by_aspect: dict[str, list[tuple[float, str]]]) -> list[AspectSentiment]:
@@ -237,10 +229,10 @@ class SentimentModel:
             for aspect, pattern in ASPECT_PATTERNS.items():
                 for sentence in sentences:
                     if pattern.search(sentence):
-                        hits.append((aspect, _flat_index(flat, at, sentence)))
+                        hits.append((aspect, flat_index(flat, at, sentence)))
             aspect_hits.append(hits)
             first = sentences[: labels.MAX_SENTENCES]
-            verdict_sentences.append([_flat_index(flat, at, s) for s in first] if len(first) > 1 else [])
+            verdict_sentences.append([flat_index(flat, at, s) for s in first] if len(first) > 1 else [])
         probs = self.predict_proba(list(texts) + flat)
         doc_p, sent_p = probs[: len(texts)], probs[len(texts) :]
         results = []

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..lexicon import ASPECTS_ZH
 from .network import sigmoid
+from .text import flat_index
 
 # Languages the English models read; everything else goes to the generator. "und" (too
 # short or mixed to tell) stays with the English models, which is what it mostly is.
@@ -128,10 +129,7 @@ class GeneratorReader:
         at: dict[str, int] = {}
 
         def index(s: str) -> int:
-            if s not in at:
-                at[s] = len(flat)
-                flat.append(s)
-            return at[s]
+            return flat_index(flat, at, s)
 
         plans = []
         for text, language in zip(texts, languages, strict=True):

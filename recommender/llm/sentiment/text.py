@@ -46,3 +46,11 @@ def label_for(score: float, spread: bool = False) -> str:
     if spread or abs(score) < 0.3:
         return "mixed"
     return "positive" if score > 0 else "negative"
+
+
+def flat_index(flat: list[str], at: dict[str, int], sentence: str) -> int:
+    """Where `sentence` sits in `flat` (one model pass scores them all), appending it the first time."""
+    if sentence not in at:
+        at[sentence] = len(flat)
+        flat.append(sentence)
+    return at[sentence]
