@@ -162,6 +162,18 @@ def cites_a_count(text: str, facts: Facts) -> bool:
     return any(n in figures for n in numbers if n > 1)
 
 
+def sentence_problems(sentence: str, facts: Facts) -> list[str]:
+    """What one sentence misstates on its own: names, numbers, quotes, the reception, an
+    aspect's praise or blame, a quantifier, the first person or a studio."""
+    problems = grounding.sentence_problems("audience_summary", sentence, facts)
+    own = _QUOTED.sub(" ", sentence)
+    if _FIRST_PERSON.search(own):
+        problems.append("the first person")
+    if _STUDIO.search(own):
+        problems.append("a studio")
+    return problems + quantifier_misstatements(sentence, facts)
+
+
 def audiences_problems(text: str, facts: Facts, *, prompt: str = "") -> list[str]:
     """Every reason `text` may not be shown, before the support check; empty when it passes."""
     problems = list(grounding.check_output("audience_summary", text, facts, prompt=prompt).problems)

@@ -36,6 +36,7 @@ class AudiencesResult:
     support_checked: bool = False  # False when no support check was given
     unsupported: list[str] = field(default_factory=list)  # sentences it turned down, all attempts
     judged: int = 0  # sentences the support check read, all attempts
+    trimmed_from: list[str] = field(default_factory=list)  # texts passed once a sentence went
 
 
 def audiences_write(
@@ -60,6 +61,17 @@ def audiences_write(
         result.attempts = attempt
         text = tidy("audience_summary", out.text)
         problems = audiences_checks.audiences_problems(text, facts, prompt=messages[-1]["content"])
+        if problems:
+            # A sentence that misstates a count goes, if what is left still reads whole and
+            # passes every check (grounding.without_sentences: at most one in three).
+            trimmed = grounding.without_sentences(
+                "audience_summary", text, lambda s: bool(audiences_checks.sentence_problems(s, facts))
+            )
+            if trimmed != text:
+                again = audiences_checks.audiences_problems(trimmed, facts, prompt=messages[-1]["content"])
+                if not again:
+                    result.trimmed_from.append(text)
+                    text, problems = trimmed, again
         if not problems and support is not None:
             said = grounding.sentences(text)
             result.judged += len(said)

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .prompts import SYSTEM, AspectFacts, AudienceFacts, Facts, MovieFacts, UserFacts, data_sentences
+from .prompts_audience import BLAME_MIN_PCT, PRAISE_MIN_PCT
 
 MIN_SENTENCES, MAX_SENTENCES = 2, 4
 MAX_WORDS = 85  # the grounding's limit for audience texts (prompts.MAX_WORDS["audience_summary"])
@@ -109,6 +110,30 @@ def facts_block(m: MovieFacts, a: ReaderFacts) -> str:
     return "\n".join(lines)
 
 
+def phrases(a: ReaderFacts) -> list[str]:
+    """Statements the counts bear out, for the model to build its sentences from word for word.
+
+    A 1.5B model asked to pick quantifiers and verdicts from a table misstates them (it called
+    the visuals "most" praised when 4 of 35 reviews did, or praised a part whose mentions were
+    mostly negative); given the statements it only has to join them. Praise is offered where at
+    least two reviews praise a part and at least half its mentions are positive, criticism where
+    two criticise it and a quarter of its mentions are negative (the checks' thresholds).
+    """
+    n = a.analysed
+    out = []
+    if a.positive >= 2:
+        out.append(f"{a.positive} of the {n} reviews are positive")
+    if a.negative >= 2:
+        out.append(f"{a.negative} of the {n} reviews are negative")
+    for item in _aspects(a):
+        name = aspect_name(item.aspect)
+        if item.praising >= 2 and item.positive_pct >= PRAISE_MIN_PCT:
+            out.append(f"{item.praising} of the {n} reviews praise the {name}")
+        if item.criticising >= 2 and item.negative_pct >= BLAME_MIN_PCT:
+            out.append(f"{item.criticising} of the {n} reviews criticise the {name}")
+    return out
+
+
 def messages(facts: Facts, *, strict: bool = False, problems: str = "") -> list[dict[str, str]]:
     """The prompt: a reader's guide to what the film's reviewers praise and criticise."""
     m = facts.movie
@@ -122,20 +147,25 @@ def messages(facts: Facts, *, strict: bool = False, problems: str = "") -> list[
             + ". Copy every number exactly as the facts write it, add no other number, and say only "
             "what the counts say."
         )
-    parts = [aspect_name(a.aspect) for a in _aspects(audience)]
-    scope = ", ".join(f"the {p}" for p in parts) if parts else "the reviews as a whole"
     limit = MAX_WORDS - (25 if strict else 15)
+    statements = phrases(audience)
     task = (
         f"Write 2 to 4 sentences for members deciding whether to watch {m.title}: what its reviewers "
-        "praise and what they criticise, citing the counts above (for example '11 of the "
-        f"{audience.analysed} reviews praise the acting'). Speak only of "
-        + scope
-        + ", each as its counts say, using the quantifier words given in brackets ('most', 'many', "
-        "'several'). Keep it under "
+        "praise and what they criticise. Build every sentence from the STATEMENTS above, copied word "
+        "for word with their numbers; you may join two statements with 'while' or 'but', and begin a "
+        "sentence with 'Overall,' or 'On the other hand,'. Say nothing that is not one of the "
+        f"statements: no other part of the film, no other number, no 'most' or 'all'. Keep it under "
         f"{limit} words. Name no person, do not quote the reviews (quotes are shown beside your text), "
         "never write 'I' or 'we'. Output only the sentences."
     )
-    user = "FACTS\n" + facts_block(m, audience) + "\n\nTASK\n" + task
+    user = (
+        "FACTS\n"
+        + facts_block(m, audience)
+        + "\n\nSTATEMENTS\n"
+        + "\n".join(f"- {p}" for p in statements)
+        + "\n\nTASK\n"
+        + task
+    )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 

@@ -137,7 +137,7 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     return Check(not problems, problems)
 
 
-def _sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
+def sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
     """The checks that belong to one sentence: names, rating claims, links, obeyed injections."""
     problems = [f"names {name}" for name in unknown_names(sentence, facts)]
     if kind == "audience_summary":
@@ -182,7 +182,7 @@ def without_sentences(kind: str, text: str, bad: Callable[[str], bool]) -> str:
 def without_unfounded_sentences(kind: str, text: str, facts: Facts) -> str:
     """`text` without its sentences that name someone the facts do not, or misstate a rating
     (as `without_sentences` allows)."""
-    return without_sentences(kind, text, lambda s: bool(_sentence_problems(kind, s, facts)))
+    return without_sentences(kind, text, lambda s: bool(sentence_problems(kind, s, facts)))
 
 
 def parse_questions(text: str) -> list[str]:

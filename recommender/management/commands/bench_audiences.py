@@ -209,6 +209,7 @@ class Command(BaseCommand):
                     "attempts": result.attempts,
                     "problems": result.problems,
                     "rejected": result.rejected,
+                    "trimmed_from": result.trimmed_from,
                     "unsupported": result.unsupported,
                     "seconds": round(secs[-1], 1),
                     "judged": result.judged,

@@ -143,3 +143,32 @@ def test_a_sentence_the_support_check_turns_down_fails_the_text():
     result = audiences_write(facts=facts(), backend=FakeBackend([GOOD]), support=support)
     assert result.text == "" and result.support_checked and result.unsupported
     assert all("not supported by the counts" in p for p in result.problems[0])
+
+
+def test_the_prompt_offers_only_statements_the_counts_bear_out():
+    statements = audiences_prompts.phrases(facts().audience)
+    assert statements == [
+        "15 of the 23 reviews are positive",
+        "5 of the 23 reviews are negative",
+        "11 of the 23 reviews praise the acting",
+        "4 of the 23 reviews criticise the pacing",
+    ]
+    # acting praised by 6 of its 14 mentioners (43% positive): no praise to copy; criticised
+    # by 2 at 14% negative: no criticism either
+    assert not any("acting" in s for s in audiences_prompts.phrases(facts(acting_praise=6).audience))
+    prompt = audiences_prompts.messages(facts())[-1]["content"]
+    assert "STATEMENTS\n- 15 of the 23 reviews are positive\n" in prompt
+    for statement in statements:  # each statement passes the checks as a sentence of its own
+        text = f"{statement[0].upper()}{statement[1:]}. {GOOD}"
+        assert audiences_problems(text, facts()) == []
+
+
+def test_a_sentence_that_misstates_a_count_is_dropped_when_the_rest_stands():
+    wrong = "Most of the 23 reviews criticise the pacing."
+    text = f"{GOOD} Overall, 15 of the 23 reviews are positive. {wrong}"
+    result = audiences_write(facts=facts(), backend=FakeBackend([text]))
+    assert result.text == f"{GOOD} Overall, 15 of the 23 reviews are positive."
+    assert result.trimmed_from == [text] and result.passed_first
+    # never below two sentences: a two-sentence text with a wrong one is not trimmed
+    short = f"Overall, 15 of the 23 reviews are positive. {wrong}"
+    assert audiences_write(facts=facts(), backend=FakeBackend([short])).text == ""
