@@ -22,6 +22,7 @@ def _analyse_saved_review(sender, review_id: int, user_id: int, text_changed: bo
 
 
 @receiver(events.rating_saved, dispatch_uid="recommender.taste_after_rating")
+@receiver(events.ratings_saved, dispatch_uid="recommender.taste_after_ratings")
 @receiver(events.review_visibility_changed, dispatch_uid="recommender.taste_after_review_hidden")
 @receiver(events.rating_deleted, dispatch_uid="recommender.taste_after_rating_deleted")
 @receiver(events.review_deleted, dispatch_uid="recommender.taste_after_review_deleted")
@@ -36,6 +37,7 @@ def _refresh_taste_profile(sender, user_id: int, **kwargs) -> None:
 
 # (review_saved: see _analyse_saved_review above)
 @receiver(events.rating_saved, dispatch_uid="recommender.rows_after_rating")
+@receiver(events.ratings_saved, dispatch_uid="recommender.rows_after_ratings")
 @receiver(events.rating_deleted, dispatch_uid="recommender.rows_after_rating_deleted")
 @receiver(events.review_deleted, dispatch_uid="recommender.rows_after_review_deleted")
 @receiver(events.review_visibility_changed, dispatch_uid="recommender.rows_after_review_hidden")
@@ -56,6 +58,15 @@ def _refresh_film_insight(sender, movie_id: int, **kwargs) -> None:
     from recommender.insight.services import film_insight_queue
 
     film_insight_queue(movie_id=movie_id)
+
+
+@receiver(events.ratings_saved, dispatch_uid="recommender.insight_after_ratings")
+def _refresh_films_insight(sender, movie_ids: list[int], **kwargs) -> None:
+    # An import's thousands of films go to the bulk queue in batches, not one slow task each.
+    from recommender.insight.tasks import INSIGHT_BATCH, film_insights_refresh_many
+
+    for start in range(0, len(movie_ids), INSIGHT_BATCH):
+        film_insights_refresh_many.delay(list(movie_ids[start : start + INSIGHT_BATCH]))
 
 
 # --- a deleted account leaves the served model (recommender.tasks.recommendations) ---

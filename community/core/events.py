@@ -6,6 +6,9 @@ Receivers should queue a task and do nothing else.
 - review_saved(review_id, user_id, movie_id, text_changed): a review was created or edited.
 - review_deleted(review_id, user_id, movie_id)
 - rating_saved(user_id, movie_id, score): a rating was set or changed.
+- ratings_saved(user_id, movie_ids): many ratings of one member were set or changed at once (a
+  Letterboxd import); stands for one rating_saved per film, so what depends on the member is
+  refreshed once and what depends on a film once per film.
 - rating_deleted(user_id, movie_id)
 - user_deleted(user_id): an account and its personal data were removed.
 - review_visibility_changed(review_id, user_id, movie_id, hidden): staff hid or restored a review
@@ -24,6 +27,7 @@ log = logging.getLogger(__name__)
 review_saved = Signal()
 review_deleted = Signal()
 rating_saved = Signal()
+ratings_saved = Signal()
 rating_deleted = Signal()
 user_deleted = Signal()
 review_visibility_changed = Signal()

@@ -6,6 +6,7 @@ Review.like_count) in step and sends the documented events after the transaction
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,6 +58,44 @@ def rating_set(*, user: User, movie: Movie, score: Decimal | float | str) -> Rat
         movie_stats_refresh(movie_ids=[movie.pk])
         events.send_on_commit(events.rating_saved, user_id=user.pk, movie_id=movie.pk, score=float(value))
     return rating
+
+
+def ratings_set_many(*, user: User, scores: Mapping[int, Decimal | float | str]) -> tuple[int, int]:
+    """Set many of the user's ratings at once, by film id (an import): each score follows
+    rating_set's rules, each film's counters are recomputed once, and one ratings_saved event
+    is sent for all of them instead of one rating_saved per film. A score equal to the current
+    one writes nothing. Returns (created, changed)."""
+    _require_member(user)
+    values = {int(movie_id): rating_score_parse(score) for movie_id, score in scores.items()}
+    if not values:
+        return 0, 0
+    now = timezone.now()
+    with transaction.atomic():
+        current = {
+            r.movie_id: r for r in Rating.objects.select_for_update().filter(user=user, movie_id__in=values)
+        }
+        changed = [r for r in current.values() if r.score != values[r.movie_id]]
+        for rating in changed:
+            rating.score, rating.updated_at = values[rating.movie_id], now
+        Rating.objects.bulk_update(changed, ["score", "updated_at"], batch_size=1000)
+        new = [
+            Rating(user=user, movie_id=movie_id, score=value, created_at=now, updated_at=now)
+            for movie_id, value in values.items()
+            if movie_id not in current
+        ]
+        # a rating set meanwhile by another request is overwritten, as rating_set would have done
+        Rating.objects.bulk_create(
+            new,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["user", "movie"],
+            update_fields=["score", "updated_at"],
+        )
+        touched = sorted([r.movie_id for r in changed] + [r.movie_id for r in new])
+        if touched:
+            movie_stats_refresh(movie_ids=touched)
+            events.send_on_commit(events.ratings_saved, user_id=user.pk, movie_ids=touched)
+    return len(new), len(changed)
 
 
 def rating_clear(*, user: User, movie: Movie) -> None:

@@ -36,6 +36,27 @@ def film_insight_refresh_task(movie_id: int) -> str:
     return "done"
 
 
+INSIGHT_BATCH = 500  # films per film_insights_refresh_many task
+
+
+@shared_task(
+    name="recommender.insight.tasks.film_insights_refresh_many",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=30,
+    max_retries=3,
+)
+def film_insights_refresh_many(movie_ids: list[int]) -> int:
+    """Recompute many films' aggregates (bulk queue: a member's import rated them all at once),
+    each comparable-film group once, then queue what film_insight_refresh_task queues for each
+    film when due. Safe to run twice (rows are rewritten)."""
+    services.film_insights_refresh(movie_ids=movie_ids)
+    for movie_id in movie_ids:
+        summary.audience_summary_queue_if_due(movie_id=movie_id)
+        audiences_queue_if_due(movie_id=movie_id)
+    return len(movie_ids)
+
+
 @shared_task(
     name="recommender.insight.tasks.film_insights_refresh_all",
     acks_late=True,

@@ -62,6 +62,44 @@ def test_rating_sends_rating_saved_after_commit(django_capture_on_commit_callbac
     assert received[0]["user_id"] == user.pk and received[0]["score"] == 4.0
 
 
+def test_rating_many_films_at_once_counts_each_film_and_sends_one_event(django_capture_on_commit_callbacks):
+    user, other = UserFactory(), UserFactory()
+    first, second, third = MovieFactory(), MovieFactory(), MovieFactory()
+    services.rating_set(user=other, movie=first, score="2")
+    services.rating_set(user=user, movie=second, score="3")
+    services.rating_set(user=user, movie=third, score="1")
+    received, single = [], []
+    events.ratings_saved.connect(lambda **kw: received.append(kw), weak=False, dispatch_uid="t-many")
+    events.rating_saved.connect(lambda **kw: single.append(kw), weak=False, dispatch_uid="t-one")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            counts = services.ratings_set_many(
+                user=user, scores={first.pk: "4", second.pk: Decimal("5"), third.pk: "1.0"}
+            )
+    finally:
+        events.ratings_saved.disconnect(dispatch_uid="t-many")
+        events.rating_saved.disconnect(dispatch_uid="t-one")
+    assert counts == (1, 1)  # the third film already had that score
+    assert dict(Rating.objects.filter(user=user).values_list("movie_id", "score")) == {
+        first.pk: Decimal("4.0"),
+        second.pk: Decimal("5.0"),
+        third.pk: Decimal("1.0"),
+    }
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.rating_count, first.rating_average) == (2, pytest.approx(3.0))
+    assert (second.rating_count, second.rating_average) == (1, pytest.approx(5.0))
+    assert single == []
+    assert [(r["user_id"], r["movie_ids"]) for r in received] == [(user.pk, sorted([first.pk, second.pk]))]
+
+
+def test_rating_many_films_refuses_any_score_outside_half_stars():
+    user, movie = UserFactory(), MovieFactory()
+    with pytest.raises(ValidationError):
+        services.ratings_set_many(user=user, scores={movie.pk: "4", MovieFactory().pk: "3.3"})
+    assert not Rating.objects.exists()
+
+
 def test_posting_a_review_stores_it_counts_it_and_sends_review_saved(django_capture_on_commit_callbacks):
     received = []
 

@@ -22,6 +22,7 @@ BULK = [
     "recommender.tasks.recommendations.recommender_upgrade_content",
     "recommender.tasks.recommendations.recommendations_refresh_many",
     "recommender.insight.tasks.film_insights_refresh_all",
+    "recommender.insight.tasks.film_insights_refresh_many",
     "recommender.similar.tasks.similar_nightly",
     "recommender.notes.tasks.movie_notes_refresh_due",
 ]

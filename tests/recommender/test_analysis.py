@@ -186,3 +186,22 @@ def test_an_analysed_review_queues_a_refresh_of_its_authors_recommendations(monk
 
     assert analyse_review.run(review.pk) == "done"
     assert queued == [review.user_id]
+
+
+def test_many_ratings_at_once_refresh_the_member_once_and_their_films_in_batches(
+    follow_ups, monkeypatch, django_capture_on_commit_callbacks
+):
+    """An import's ratings_saved: one taste and one rows refresh for the member (not one per
+    film), and the studio console's aggregates of every film in bulk-queue batches."""
+    from community.reviews.services import ratings_set_many
+    from recommender.insight import tasks as insight_tasks
+
+    batches: list[list[int]] = []
+    monkeypatch.setattr(insight_tasks, "INSIGHT_BATCH", 2)
+    monkeypatch.setattr(insight_tasks.film_insights_refresh_many, "delay", batches.append)
+    user, movies = UserFactory(), MovieFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        ratings_set_many(user=user, scores={m.pk: "4" for m in movies})
+
+    assert follow_ups == {"rows": [user.pk], "taste": [user.pk]}
+    assert batches == [sorted(m.pk for m in movies)[:2], sorted(m.pk for m in movies)[2:]]

@@ -152,6 +152,31 @@ def test_importing_the_same_file_twice_changes_nothing(films):
     assert not any(key.endswith((":created", ":updated")) for key in job.summary["counts"])
 
 
+def test_an_import_rates_films_in_one_event_and_keeps_their_counters(
+    films, django_capture_on_commit_callbacks
+):
+    from community.core import events
+
+    received, single = [], []
+    events.ratings_saved.connect(lambda **kw: received.append(kw), weak=False, dispatch_uid="t-import")
+    events.rating_saved.connect(lambda **kw: single.append(kw), weak=False, dispatch_uid="t-import-one")
+    try:
+        user = UserFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            run(user, export_zip())
+        with django_capture_on_commit_callbacks(execute=True):
+            run(user, export_zip())
+    finally:
+        events.ratings_saved.disconnect(dispatch_uid="t-import")
+        events.rating_saved.disconnect(dispatch_uid="t-import-one")
+    assert single == []
+    assert [(r["user_id"], r["movie_ids"]) for r in received] == [
+        (user.pk, sorted([films["heat"].pk, films["usual"].pk]))
+    ]  # once for the first import, never for the second (nothing changed)
+    films["heat"].refresh_from_db()
+    assert (films["heat"].rating_count, films["heat"].rating_average) == (1, pytest.approx(4.5))
+
+
 def test_a_watch_with_the_same_film_and_date_is_updated_not_duplicated(films):
     user = UserFactory()
     run(user, csv_bytes(DIARY_HEADER, [["", "Heat", "1995", "", "", "", "", "2024-01-01"]]), "diary.csv")
