@@ -48,6 +48,27 @@ def _liked_films(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _review_tags(user: User) -> list[dict[str, Any]]:
+    from community.reviews.models import Review
+
+    reviews = (
+        Review.objects.filter(user=user, tags__isnull=False)
+        .distinct()
+        .select_related("movie")
+        .prefetch_related("tags")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "review_id": r.pk,
+            "movie": r.movie.title,
+            "movie_slug": r.movie.slug,
+            "tags": sorted(t.slug for t in r.tags.all()),  # type: ignore[attr-defined]
+        }
+        for r in reviews
+    ]
+
+
 def _diary_imports(user: User) -> list[dict[str, Any]]:
     from community.diary.models import ImportJob
 
@@ -79,6 +100,14 @@ def register() -> None:
         shape=Shape.OBJECTS,
         help_text="Films marked as liked.",
         order=DIARY + 1,
+    )
+    section_register(
+        "review_tags",
+        _review_tags,
+        models=("diary.Tag",),
+        shape=Shape.OBJECTS,
+        help_text="The free tags on your reviews (the reviews themselves are in `reviews`).",
+        order=DIARY + 3,
     )
     section_register(
         "diary_imports",
@@ -125,7 +154,12 @@ def letterboxd_export(*, user: User) -> bytes:
     # A review goes out with the latest watch it was written from (or alone, with no watch date).
     watch_of: dict[int, Any] = {e.review_id: e for e in entries if e.review_id}
     reviews = []
-    for review in Review.objects.filter(user=user).select_related("movie").order_by("created_at", "pk"):
+    for review in (
+        Review.objects.filter(user=user)
+        .select_related("movie")
+        .prefetch_related("tags")
+        .order_by("created_at", "pk")
+    ):
         entry = watch_of.get(review.pk)
         reviews.append(
             {
@@ -134,7 +168,8 @@ def letterboxd_export(*, user: User) -> bytes:
                 "Rating": entry.rating if entry else "",
                 "Rewatch": "Yes" if entry and entry.rewatch else "",
                 "Review": letterboxd.review_html(review.body),
-                "Tags": ", ".join(t.slug for t in entry.tags.all()) if entry else "",
+                # the review's own tags (an import puts them on the review and on its watch)
+                "Tags": ", ".join(sorted(t.slug for t in review.tags.all())),  # type: ignore[attr-defined]
                 "Watched Date": entry.watched_on.isoformat() if entry else "",
             }
         )

@@ -23,6 +23,9 @@ class Tag(models.Model):
     """A free tag, stored once in its normalised form (lowercase slug, see services.tag_normalise)."""
 
     slug = models.SlugField(max_length=TAG_MAX_LENGTH, unique=True, allow_unicode=True)
+    # Tags on reviews live here, with the tags: community.reviews knows nothing of them (it is
+    # the floor the diary stands on), and reads a review's tags only as `review.tags`.
+    reviews = models.ManyToManyField("reviews.Review", blank=True, related_name="tags")
 
     class Meta:
         ordering = ["slug"]

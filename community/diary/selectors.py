@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from community.accounts.models import User, Visibility
 from community.diary.models import DiaryEntry, ImportJob, Tag
@@ -61,12 +62,24 @@ def previous_watches(*, user: User | AnonymousUser, movie: Movie) -> list[DiaryE
 
 
 def tag_cloud(*, owner: User, viewer: User | AnonymousUser) -> list[Tag]:
-    """The owner's tags on entries the viewer may see, each with `uses`, most used first."""
+    """The owner's tags on entries and reviews the viewer may see, each with `uses` (entries
+    plus reviews carrying it), most used first."""
     levels = visible_levels(viewer=viewer, owner=owner)
-    in_view = Q(entries__user=owner, entries__visibility__in=levels)
+    on_entries = DiaryEntry.tags.through.objects.filter(
+        diaryentry__user=owner, diaryentry__visibility__in=levels
+    )
+    on_reviews = Tag.reviews.through.objects.filter(review__user=owner)
+    if not (viewer.is_authenticated and viewer.pk == owner.pk):
+        on_reviews = on_reviews.filter(review__hidden_at__isnull=True)
+
+    def uses(rows: QuerySet) -> Coalesce:
+        counted = rows.filter(tag_id=OuterRef("pk")).order_by().values("tag_id").annotate(n=Count("pk"))
+        return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+    ids = on_entries.values("tag_id").union(on_reviews.values("tag_id"))
     return list(
-        Tag.objects.filter(in_view)
-        .annotate(uses=Count("entries", filter=in_view, distinct=True))
+        Tag.objects.filter(pk__in=Subquery(ids))
+        .annotate(uses=uses(on_entries) + uses(on_reviews))
         .order_by("-uses", "slug")
     )
 

@@ -32,6 +32,15 @@ class ReviewForm(forms.Form):
     has_spoilers = forms.BooleanField(
         label="Contains spoilers (hidden until a reader clicks to show it)", required=False
     )
+    tags = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=500,
+        help_text="Optional, separated by commas, e.g. rainy day, noir.",
+    )
+
+    def clean_tags(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
 
 
 # What a member typed into a review form, kept in the session across one redirect. Without

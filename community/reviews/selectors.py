@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, OuterRef, QuerySet
 
 from community.accounts.models import User
 from community.movies.models import Movie
@@ -16,8 +18,22 @@ from community.reviews.sentiment import with_sentiments
 REVIEW_ORDERS = {"newest": "Newest", "liked": "Most liked"}
 
 
+def with_tags(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """The reviews, each with `tag_slugs` (its free tags, sorted), in the same query.
+
+    Tags belong to the diary app (Tag.reviews, reached from here as `review.tags`); this
+    module reads the relation by name only, and leaves the reviews as they are without it.
+    """
+    try:
+        through = Review._meta.get_field("tags").through  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        return reviews
+    slugs = through.objects.filter(review_id=OuterRef("pk")).order_by("tag__slug").values("tag__slug")
+    return reviews.annotate(tag_slugs=ArraySubquery(slugs))
+
+
 def movie_reviews(*, movie: Movie, order: str = "newest") -> QuerySet[Review]:
-    reviews = with_sentiments(Review.objects.visible().filter(movie=movie).select_related("user"))
+    reviews = with_tags(with_sentiments(Review.objects.visible().filter(movie=movie).select_related("user")))
     if order == "liked":
         return reviews.order_by("-like_count", "-created_at")
     return reviews.order_by("-created_at", "-pk")
@@ -29,14 +45,14 @@ def recent_reviews(
     reviews: QuerySet[Review] = Review.objects.visible().select_related("user", "movie")
     if source:
         reviews = reviews.filter(source=source)
-    reviews = with_sentiments(reviews).order_by("-created_at", "-pk")
+    reviews = with_tags(with_sentiments(reviews)).order_by("-created_at", "-pk")
     return reviews[:limit] if limit else reviews
 
 
 def user_reviews(*, user: User, viewer: User | AnonymousUser | None = None) -> QuerySet[Review]:
     """The member's reviews that ``viewer`` may see (their own hidden ones too, when it is them)."""
     reviews = Review.objects.visible_to(viewer).filter(user=user).select_related("movie", "user")
-    return with_sentiments(reviews).order_by("-created_at", "-pk")
+    return with_tags(with_sentiments(reviews)).order_by("-created_at", "-pk")
 
 
 def user_ratings(*, user: User) -> QuerySet[Rating]:
@@ -58,7 +74,7 @@ def review_for(*, user: User | AnonymousUser, movie: Movie) -> Review | None:
     """The member's own review of the movie, hidden or not (they see it marked)."""
     if not user.is_authenticated:
         return None
-    return with_sentiments(Review.objects.filter(user=user, movie=movie)).first()
+    return with_tags(with_sentiments(Review.objects.filter(user=user, movie=movie))).first()
 
 
 def scores_by_movie(*, user: User | AnonymousUser, movie_ids: Iterable[int]) -> dict[int, float]:
@@ -87,7 +103,9 @@ def review_get(*, pk: int, viewer: User | AnonymousUser | None = None) -> Review
     """The review, if ``viewer`` may see it (hidden ones only by their author), else 404."""
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(Review.objects.visible_to(viewer).select_related("movie", "user"), pk=pk)
+    return get_object_or_404(
+        with_tags(Review.objects.visible_to(viewer).select_related("movie", "user")), pk=pk
+    )
 
 
 def critic_highlights(*, limit: int = 6) -> list[Review]:

@@ -15,6 +15,7 @@ from community.core.viewutils import (
     template_tag_available,
     wants_json,
 )
+from community.diary.tagging import review_post_tagged, review_update_tagged
 from community.movies.selectors import movie_get
 from community.reviews import selectors, services
 from community.reviews.forms import RatingForm, ReviewForm, typed_review_take
@@ -72,11 +73,12 @@ def review_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         review = call_service(
             form,
-            services.review_post,
+            review_post_tagged,
             user=request.user,
             movie=movie,
             body=form.cleaned_data["body"],
             has_spoilers=form.cleaned_data["has_spoilers"],
+            tags=form.cleaned_data["tags"],
         )
         if review is not None:
             messages.success(request, "Your review is posted.")
@@ -103,17 +105,21 @@ def _own_review(request: HttpRequest, pk: int):
 @login_required
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = _own_review(request, pk)
-    form = ReviewForm(
-        request.POST or None, initial={"body": review.body, "has_spoilers": review.has_spoilers}
-    )
+    initial = {
+        "body": review.body,
+        "has_spoilers": review.has_spoilers,
+        "tags": ", ".join(getattr(review, "tag_slugs", None) or []),
+    }
+    form = ReviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = call_service(
             form,
-            services.review_update,
+            review_update_tagged,
             review=review,
             user=request.user,
             body=form.cleaned_data["body"],
             has_spoilers=form.cleaned_data["has_spoilers"],
+            tags=form.cleaned_data["tags"],
         )
         if saved is not None:
             messages.success(request, "Your review was updated.")

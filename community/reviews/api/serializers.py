@@ -21,14 +21,26 @@ class AuthorSerializer(serializers.ModelSerializer):
 # --- input ---
 
 
+TAGS_HELP = "Free tags (at most 20), stored as lowercase slugs: 'Rainy Day' is 'rainy-day'."
+
+
 class ReviewInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=REVIEW_MAX_LENGTH)
     has_spoilers = serializers.BooleanField(default=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=20, help_text=TAGS_HELP
+    )
 
 
 class ReviewUpdateInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=REVIEW_MAX_LENGTH, required=False)
     has_spoilers = serializers.BooleanField(required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50),
+        required=False,
+        max_length=20,
+        help_text=TAGS_HELP + " When given, they replace the review's tags.",
+    )
 
 
 class RatingInputSerializer(serializers.Serializer):
@@ -60,6 +72,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         source="is_hidden", read_only=True, help_text="Hidden by moderators (only its author sees it)."
     )
     hidden_reason = serializers.CharField(read_only=True, help_text="Why moderators hid it; empty if not.")
+    tags = serializers.SerializerMethodField()
 
     class Meta:
         model = Review
@@ -79,7 +92,15 @@ class ReviewSerializer(serializers.ModelSerializer):
             "updated_at",
             "hidden",
             "hidden_reason",
+            "tags",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_tags(self, review: Review) -> list[str]:
+        slugs = getattr(review, "tag_slugs", None)  # annotated by reviews.selectors.with_tags
+        if slugs is None:
+            slugs = sorted(t.slug for t in review.tags.all())  # type: ignore[attr-defined]
+        return list(slugs)
 
     @extend_schema_field(serializers.BooleanField())
     def get_liked_by_me(self, review: Review) -> bool:

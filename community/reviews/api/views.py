@@ -14,6 +14,7 @@ from community.accounts.selectors import user_get_public
 from community.core.api.lookups import clean_lookup
 from community.core.api.permissions import IsOwnerOrReadOnly
 from community.core.members import signed_in_member
+from community.diary.tagging import review_post_tagged, review_update_tagged
 from community.movies.models import Movie
 from community.reviews import services
 from community.reviews.api.filters import RatingFilter, ReviewFilter
@@ -28,13 +29,18 @@ from community.reviews.api.serializers import (
     SimilarReviewSerializer,
 )
 from community.reviews.models import Rating, Review, ReviewLike
+from community.reviews.selectors import with_tags
 from community.reviews.sentiment import with_sentiments
 from community.reviews.similar import similar_reviews
 
 
 def reviews_for(request: Request) -> QuerySet[Review]:
-    queryset: QuerySet[Review] = with_sentiments(
-        Review.objects.visible_to(request.user).select_related("user", "movie").order_by("-created_at", "-pk")
+    queryset: QuerySet[Review] = with_tags(
+        with_sentiments(
+            Review.objects.visible_to(request.user)
+            .select_related("user", "movie")
+            .order_by("-created_at", "-pk")
+        )
     )
     if request.user.is_authenticated:
         liked = ReviewLike.objects.filter(review=OuterRef("pk"), user=request.user)
@@ -74,7 +80,7 @@ class MovieReviewListApi(generics.GenericAPIView):
         movie = get_object_or_404(Movie, pk=movie_id)
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        review = services.review_post(user=signed_in_member(request), movie=movie, **data.validated_data)
+        review = review_post_tagged(user=signed_in_member(request), movie=movie, **data.validated_data)
         return Response(review_out(request, review), status=status.HTTP_201_CREATED)
 
 
@@ -101,11 +107,12 @@ class ReviewDetailApi(generics.GenericAPIView):
         review = self.get_object()
         data = ReviewUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.review_update(
+        review_update_tagged(
             review=review,
             user=signed_in_member(request),
             body=data.validated_data.get("body", review.body),
             has_spoilers=data.validated_data.get("has_spoilers", review.has_spoilers),
+            tags=data.validated_data.get("tags"),
         )
         return Response(review_out(request, review))
 
