@@ -38,6 +38,7 @@ from community.lists.transfer import ListImportResult as ListImportResult
 from community.lists.transfer import UnmatchedFilm as UnmatchedFilm
 from community.lists.transfer import export_letterboxd_list as export_letterboxd_list
 from community.lists.transfer import import_letterboxd_list as import_letterboxd_list
+from community.moderation.services import content_hide, content_restore
 from community.movies.models import Movie
 
 ALREADY_ON_LIST = "This film is already on the list."
@@ -392,10 +393,11 @@ def comment_delete(*, comment: ListComment, user: User) -> None:
 
 def comment_visibility_set(*, staff: User, comment: ListComment, reason: str, hidden: bool) -> ListComment:
     """Site staff hide a comment from everyone but its author (who sees the reason), or show it
-    again; used by the admin's actions."""
-    if not (staff.is_authenticated and staff.is_active and staff.is_staff):
-        raise PermissionDenied("Only site staff can moderate.")
-    comment.hidden_at = (comment.hidden_at or timezone.now()) if hidden else None
-    comment.hidden_reason = clean_text(reason, field="reason", max_length=500) if hidden else ""
-    comment.save(update_fields=["hidden_at", "hidden_reason"])
+    again: through the moderation services, like reviews and discussion posts, so the action is
+    in the audit log and closes the comment's open reports. Used by the admin's actions."""
+    if hidden:
+        content_hide(staff=staff, target=comment, reason=reason)
+    else:
+        content_restore(staff=staff, target=comment, reason=reason)
+    comment.refresh_from_db(fields=["hidden_at", "hidden_reason"])
     return comment

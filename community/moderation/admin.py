@@ -54,8 +54,9 @@ class ReportAdmin(admin.ModelAdmin):
         "thread__title",
         "thread__body",
         "reply__body",
+        "list_comment__body",
     )
-    list_select_related = ("review", "thread", "reply")
+    list_select_related = ("review", "thread", "reply", "list_comment")
     date_hierarchy = "created_at"
     actions = ["hide_reported_content", "dismiss_reports"]
     fields = (
@@ -80,6 +81,7 @@ class ReportAdmin(admin.ModelAdmin):
                     _reports_on_same_post("review"),
                     _reports_on_same_post("thread"),
                     _reports_on_same_post("reply"),
+                    _reports_on_same_post("list_comment"),
                     0,
                 )
             )

@@ -1,4 +1,5 @@
-"""Members' reports on reviews, threads and replies, and the log of what staff did about them."""
+"""Members' reports on reviews, threads, replies and list comments, and the log of what staff
+did about them."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ class Kind(models.TextChoices):
     REVIEW = "review", "Review"
     THREAD = "thread", "Discussion thread"
     REPLY = "reply", "Reply"
+    LIST_COMMENT = "list_comment", "List comment"
 
 
 class Report(models.Model):
-    """One member's report of one post. Exactly one of review, thread and reply is set."""
+    """One member's report of one post. Exactly one of review, thread, reply and list_comment
+    is set (each field is named like its Kind value)."""
 
     class Reason(models.TextChoices):
         SPOILER = "spoiler", "Spoiler without warning"
@@ -44,6 +47,9 @@ class Report(models.Model):
     reply = models.ForeignKey(
         "discussions.Reply", on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
     )
+    list_comment = models.ForeignKey(
+        "lists.ListComment", on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
     reason = models.CharField(max_length=10, choices=Reason.choices)
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -62,16 +68,40 @@ class Report(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(review__isnull=False, thread__isnull=True, reply__isnull=True)
-                    | Q(review__isnull=True, thread__isnull=False, reply__isnull=True)
-                    | Q(review__isnull=True, thread__isnull=True, reply__isnull=False)
+                    Q(
+                        review__isnull=False,
+                        thread__isnull=True,
+                        reply__isnull=True,
+                        list_comment__isnull=True,
+                    )
+                    | Q(
+                        review__isnull=True,
+                        thread__isnull=False,
+                        reply__isnull=True,
+                        list_comment__isnull=True,
+                    )
+                    | Q(
+                        review__isnull=True,
+                        thread__isnull=True,
+                        reply__isnull=False,
+                        list_comment__isnull=True,
+                    )
+                    | Q(
+                        review__isnull=True,
+                        thread__isnull=True,
+                        reply__isnull=True,
+                        list_comment__isnull=False,
+                    )
                 ),
-                name="report_has_one_target",
+                name="report_has_one_of_four_targets",
             ),
             # Once each per member (NULLs are distinct, so each constraint binds its own kind).
             models.UniqueConstraint(fields=["reporter", "review"], name="one_report_per_member_and_review"),
             models.UniqueConstraint(fields=["reporter", "thread"], name="one_report_per_member_and_thread"),
             models.UniqueConstraint(fields=["reporter", "reply"], name="one_report_per_member_and_reply"),
+            models.UniqueConstraint(
+                fields=["reporter", "list_comment"], name="one_report_per_member_and_list_comment"
+            ),
         ]
         indexes = [models.Index(fields=["status", "-created_at"])]
 
@@ -84,15 +114,17 @@ class Report(models.Model):
             return Kind.REVIEW
         if self.thread_id is not None:
             return Kind.THREAD
-        return Kind.REPLY
+        if self.reply_id is not None:
+            return Kind.REPLY
+        return Kind.LIST_COMMENT
 
     @property
     def target_id(self) -> int | None:
-        return self.review_id or self.thread_id or self.reply_id
+        return self.review_id or self.thread_id or self.reply_id or self.list_comment_id
 
     @property
     def target(self):
-        return self.review or self.thread or self.reply
+        return self.review or self.thread or self.reply or self.list_comment
 
 
 class ModerationAction(models.Model):
@@ -113,7 +145,7 @@ class ModerationAction(models.Model):
     actor_username = models.CharField(max_length=150)
     created_at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=10, choices=Action.choices)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     # No foreign key: the entry outlives the content it is about.
     object_id = models.PositiveBigIntegerField()
     author_username = models.CharField(max_length=150, blank=True, default="")

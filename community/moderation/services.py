@@ -1,7 +1,7 @@
 """Writes on moderation: members report posts; staff hide, restore and dismiss, all logged.
 
-A post is a review, a discussion thread or a reply (``Target``). Hiding sets ``hidden_at`` and
-``hidden_reason`` on the post; every read that shows posts filters them out through
+A post is a review, a discussion thread, a reply or a comment on a list (``Target``). Hiding
+sets ``hidden_at`` and ``hidden_reason`` on the post; every read that shows posts filters them out through
 ``community.moderation.hiding`` (``.visible()`` / ``.visible_to(user)``).
 """
 
@@ -19,12 +19,13 @@ from community.accounts.models import User
 from community.core import events, pagecache
 from community.core.validation import clean_text
 from community.discussions.models import Reply, Thread
+from community.lists.models import ListComment
 from community.moderation.models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, Kind, ModerationAction, Report
 from community.reviews.models import Review
 
 log = logging.getLogger(__name__)
 
-Target = Review | Thread | Reply
+Target = Review | Thread | Reply | ListComment
 
 ALREADY_REPORTED = "You already reported this."
 # The homepage's "recent reviews" block, kept for everyone for a few seconds (community.core.views).
@@ -36,6 +37,8 @@ def target_kind(target: Target) -> str:
         return Kind.REVIEW
     if isinstance(target, Thread):
         return Kind.THREAD
+    if isinstance(target, ListComment):
+        return Kind.LIST_COMMENT
     return Kind.REPLY
 
 

@@ -8,7 +8,7 @@ from community.moderation.models import NOTE_MAX_LENGTH, Kind, Report
 class ReportInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, help_text="What is reported.")
     id = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1, help_text="The review, thread or reply id."
+        min_value=1, max_value=2**63 - 1, help_text="The review, thread, reply or list comment id."
     )
     reason = serializers.ChoiceField(choices=Report.Reason.choices)
     note = serializers.CharField(

@@ -21,7 +21,7 @@ class ReportCreateApi(generics.GenericAPIView):
 
     @extend_schema(
         tags=["moderation"],
-        summary="Report a review, thread or reply to site staff (once each)",
+        summary="Report a review, thread, reply or list comment to site staff (once each)",
         description=(
             "400 with field errors for a bad kind, reason or note, an unknown or hidden post "
             '(`{"id": [...]}`), your own post, or a second report of the same post '
