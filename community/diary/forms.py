@@ -65,3 +65,13 @@ class ImportForm(forms.Form):
 
 class ResolveForm(forms.Form):
     choice = forms.CharField(max_length=20)  # a candidate film's id, or "skip"
+
+
+class StatsSharingForm(forms.Form):
+    shared = forms.BooleanField(
+        label="Let others see my year in review and stats",
+        required=False,
+        help_text="Others see figures from only the entries they may see: never your private ones.",
+    )
+    # the page to come back to: a year, or all time when empty
+    year = forms.IntegerField(required=False, min_value=1, max_value=9999, widget=forms.HiddenInput)

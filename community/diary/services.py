@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from community.accounts.models import User, Visibility
-from community.diary.models import TAG_MAX_LENGTH, DiaryEntry, LikedFilm, Tag
+from community.diary.models import TAG_MAX_LENGTH, DiaryEntry, LikedFilm, StatsSharing, Tag
 from community.movies.models import Movie
 from community.reviews.models import Rating, Review
 from community.reviews.services import rating_score_parse, rating_set, review_post
@@ -191,3 +191,13 @@ def review_attach(*, entry: DiaryEntry, review: Review) -> None:
     if entry.review_id != review.pk:
         entry.review = review
         entry.save(update_fields=["review"])
+
+
+def stats_sharing_set(*, user: User, shared: bool) -> StatsSharing:
+    """Let others see the member's year in review and stats pages, or stop. Others still see
+    figures from only the entries they may see; the member always sees all of theirs."""
+    _require_member(user)
+    sharing, _ = StatsSharing.objects.update_or_create(
+        user=user, defaults={"shared": shared, "updated_at": timezone.now()}
+    )
+    return sharing

@@ -14,7 +14,11 @@ urlpatterns = [
     path("diary/import/<int:job_id>/status.json", views.import_status, name="import_status"),
     path("diary/import/<int:job_id>/resolve/<int:index>/", views.import_resolve, name="import_resolve"),
     path("diary/export/letterboxd/", views.export_letterboxd, name="export_letterboxd"),
+    path("diary/stats/", views.my_stats, name="my_stats"),
+    path("diary/stats/sharing/", views.stats_sharing, name="stats_sharing"),
     path("u/<name:username>/diary/", views.member_diary, name="member"),
+    path("u/<name:username>/diary/stats/", views.stats_all_time, name="stats"),
+    path("u/<name:username>/diary/year/<int:year>/", views.stats_year, name="stats_year"),
     path("u/<name:username>/tags/", views.tag_cloud, name="tags"),
     path("u/<name:username>/tags/<name:tag>/", views.films_by_tag, name="tag"),
 ]

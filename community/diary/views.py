@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from community.accounts.selectors import user_get_public
 from community.core.members import signed_in_member
-from community.core.viewutils import add_service_errors, paginate
-from community.diary import exports, imports, selectors, services
-from community.diary.forms import DiaryEntryForm, DiaryLogForm, ImportForm, ResolveForm
+from community.core.viewutils import add_service_errors, paginate, template_tag_available
+from community.diary import charts, exports, imports, selectors, services, stats
+from community.diary.forms import DiaryEntryForm, DiaryLogForm, ImportForm, ResolveForm, StatsSharingForm
 from community.diary.models import DiaryEntry, ImportJob
 from community.movies.models import Movie
 
@@ -26,7 +26,9 @@ def _diary_page(request: HttpRequest, owner, *, template: str = "diary/diary.htm
     entries = selectors.diary_entries(owner=owner, viewer=request.user)
     page = paginate(request, entries, per_page=PER_PAGE)
     is_owner = request.user.is_authenticated and request.user.pk == owner.pk
-    return render(request, template, {"owner": owner, "page": page, "is_owner": is_owner})
+    show_stats = is_owner or stats.stats_shared(owner=owner)
+    context = {"owner": owner, "page": page, "is_owner": is_owner, "show_stats": show_stats}
+    return render(request, template, context)
 
 
 @login_required
@@ -196,3 +198,62 @@ def export_letterboxd(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(exports.letterboxd_export(user=member), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="cinecircle-letterboxd-{member.pk}.zip"'
     return response
+
+
+# --- year in review and stats ------------------------------------------------------------------
+
+
+def _stats_page(request: HttpRequest, username: str, year: int | None) -> HttpResponse:
+    owner = user_get_public(username=username)
+    if (year is not None and not stats.year_is_valid(year)) or not stats.stats_viewable(
+        owner=owner, viewer=request.user
+    ):
+        raise Http404
+    figures = stats.year_in_review(owner=owner, viewer=request.user, year=year)
+    is_owner = request.user.is_authenticated and request.user.pk == owner.pk
+    context = {
+        "owner": owner,
+        "stats": figures,
+        "charts": charts.year_in_review_charts(figures),
+        "is_owner": is_owner,
+        "sharing_form": StatsSharingForm(initial={"shared": stats.stats_shared(owner=owner), "year": year})
+        if is_owner
+        else None,
+        # The recommender fills the taste slot when installed; its tag asks visibility itself.
+        "use_taste_tag": template_tag_available("recommender", "taste_summary"),
+    }
+    return render(request, "diary/stats.html", context)
+
+
+def stats_all_time(request: HttpRequest, username: str) -> HttpResponse:
+    return _stats_page(request, username, None)
+
+
+def stats_year(request: HttpRequest, username: str, year: int) -> HttpResponse:
+    return _stats_page(request, username, year)
+
+
+@login_required
+def my_stats(request: HttpRequest) -> HttpResponse:
+    return redirect("diary:stats", username=signed_in_member(request).username)
+
+
+@login_required
+@require_POST
+def stats_sharing(request: HttpRequest) -> HttpResponse:
+    member = signed_in_member(request)
+    form = StatsSharingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That choice could not be saved; try again.")
+        return redirect("diary:stats", username=member.username)
+    services.stats_sharing_set(user=member, shared=form.cleaned_data["shared"])
+    messages.success(
+        request,
+        "Your year in review and stats can now be seen by others (only the entries each may see)."
+        if form.cleaned_data["shared"]
+        else "Your year in review and stats are now seen by you only.",
+    )
+    year = form.cleaned_data["year"]
+    if year and stats.year_is_valid(year):
+        return redirect("diary:stats_year", username=member.username, year=year)
+    return redirect("diary:stats", username=member.username)

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from community.diary.api import views
+from community.diary.api.stats import StatsApi
 
 urlpatterns = [
     path("diary/", views.DiaryApi.as_view(), name="diary"),
     path("diary/<int:entry_id>/", views.DiaryEntryApi.as_view(), name="diary-entry"),
+    path("diary/stats/", StatsApi.as_view(), name="diary-stats"),
     path("diary/imports/", views.ImportApi.as_view(), name="diary-imports"),
     path("diary/imports/<int:job_id>/", views.ImportJobApi.as_view(), name="diary-import"),
     path(

@@ -1,4 +1,5 @@
-"""{% diary_panel movie %}: the movie page's "Log" form and the member's previous watches."""
+"""{% diary_panel movie %}: the movie page's "Log" form and the member's previous watches;
+{% stats_visible person as flag %}: whether the viewer may open the member's stats pages."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django import template
 
 from community.diary.forms import DiaryLogForm
 from community.diary.selectors import previous_watches
+from community.diary.stats import stats_viewable
 
 register = template.Library()
 
@@ -24,3 +26,11 @@ def diary_panel(context: template.Context, movie: Any) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }
+
+
+@register.simple_tag(takes_context=True)
+def stats_visible(context: template.Context, person: Any) -> bool:
+    """True for the member themself, and for others when the member shares their stats."""
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    return viewer is not None and stats_viewable(owner=person, viewer=viewer)
