@@ -1,4 +1,4 @@
-"""`python -m drills <drill>`: load, redis-restart, db-outage (docs/drills.md)."""
+"""`python -m drills <drill>`: load, redis-restart, db-outage, first-start (docs/drills.md)."""
 
 from __future__ import annotations
 
@@ -38,11 +38,33 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("--outage", type=float, default=10, help="seconds the database is unreachable")
     db.add_argument("--recovery-timeout", type=float, default=60)
     db.add_argument("--web-workers", type=int, default=2)
+
+    first = sub.add_parser("first-start", help="runsite on a clean cache: answering, picks, analysis, drafts")
+    first.add_argument("--cache", help="an empty folder for CINECIRCLE_CACHE_DIR (default: a new temp dir)")
+    first.add_argument("--allow-used-cache", action="store_true", help="accept a cache that is not empty")
+    first.add_argument("--logs", help="folder for runsite.log (default: <cache>-logs beside the cache)")
+    first.add_argument(
+        "--database-url", help="PostgreSQL URL (an empty database) instead of SQLite in the cache"
+    )
+    first.add_argument("--port", type=int, default=0, help="default: a free port")
+    first.add_argument("--max-minutes", type=float, default=90, help="stop after this long from the launch")
+    first.add_argument("--remove-cache", action="store_true", help="delete the cache folder at the end")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.drill == "first-start":
+        # A new user's settings (SQLite and the broker in the clean cache), not the drills' stack.
+        from drills import first_start
+
+        os.environ.clear()
+        os.environ.update(first_start.settings_env(args))
+        os.environ["DJANGO_SETTINGS_MODULE"] = "community.settings"
+        import django
+
+        django.setup()
+        return first_start.run(args)
     from drills.stack import drill_settings_env
 
     # The drill's own process talks to the same database, broker and cache as the stack.

@@ -352,8 +352,10 @@ def retrain_rejection(metrics: dict, previous: dict | None) -> str:
 
 def _model_files_lock() -> None:
     """Wait for, then hold until the transaction ends, the lock on the model folder."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MODEL_FILES_LOCK])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MODEL_FILES_LOCK])
+    # SQLite (runsite's default) writes one transaction at a time (transaction_mode IMMEDIATE).
 
 
 def recommender_forget_users(*, user_ids: Iterable[int] = ()) -> int:
