@@ -18,4 +18,5 @@
 - ``artifact``: the model as a versioned ``.npz`` file, and the ``current`` link.
 - ``cache``: the active model, loaded once per process.
 - ``evaluation``: the offline protocol behind ``manage.py evaluate_recommender``.
+- ``synthetic``: rating sets drawn from a low-rank model of a real one, for ``manage.py bench_scale``.
 """

@@ -56,6 +56,13 @@ from .ranking import k_smallest, zscore
 from .rows import as_csr32, split_by_rating
 
 COLD_KEEP = 5
+# EASE's item-item matrices cover at most this many films, the most rated of those with
+# ease_min_count ratings (None: all of them); the others are ranked by the other scorers.
+# 2 x 144 MB at most, where a catalogue of 87,000 films would need 2 x 30 GB; ml-latest-small
+# has 4,801 films with 3 ratings, so today's model is unchanged. See docs/scaling.md.
+EASE_MAX_ITEMS: int | None = 6000
+# users x films scored at once while learning the blend (256 users of 9,066 films)
+VALIDATION_BATCH_CELLS = 2_400_000
 # fold f's validation split and cold users are drawn from seed + FOLD_SEED_STEP * f
 FOLD_SEED_STEP = 1000
 
@@ -105,6 +112,7 @@ class Hybrid:
         aspect_names: list[str] | tuple[str, ...] = (),
         ease_l2: float = 300.0,
         ease_min_count: int = 3,
+        ease_max_items: int | None = EASE_MAX_ITEMS,
         als_factors: int = 32,
         als_iterations: int = 8,
         knn_k: int = 100,
@@ -124,6 +132,7 @@ class Hybrid:
         self.aspect_names = list(aspect_names)
         self.ease_l2 = ease_l2
         self.ease_min_count = ease_min_count
+        self.ease_max_items = ease_max_items
         self.als_factors = als_factors
         self.als_iterations = als_iterations
         self.knn_k = knn_k
@@ -145,13 +154,11 @@ class Hybrid:
         aspect profiles for this fit (the validation fit's, without the held-out reviews)."""
         timings = {}
         steps = [
-            ("ease", lambda: EASE(l2=self.ease_l2, min_count=self.ease_min_count).fit(train)),
+            ("ease", lambda: self._ease(self.ease_l2).fit(train)),
             # EASE on loved movies only: "people who loved these also loved", the held-out target
             (
                 "ease_loved",
-                lambda: EASE(l2=self.ease_l2 / 2, min_count=self.ease_min_count).fit(
-                    split_by_rating(train)[0]
-                ),
+                lambda: self._ease(self.ease_l2 / 2).fit(split_by_rating(train)[0]),
             ),
             (
                 "als",
@@ -194,6 +201,10 @@ class Hybrid:
             ),
             timings=timings,
         )
+
+    def _ease(self, l2: float) -> EASE:
+        # getattr: a hybrid unpickled from before the cap existed has no ease_max_items
+        return EASE(l2=l2, min_count=self.ease_min_count, max_items=getattr(self, "ease_max_items", None))
 
     def fit(
         self,
@@ -274,8 +285,11 @@ class Hybrid:
         examples = []
         discounts = 1.0 / np.log2(np.arange(2, 12))
         users = np.flatnonzero(np.diff(validation.indptr) > 0)
-        for start in range(0, len(users), 256):
-            batch = users[start : start + 256]
+        # A batch holds (users, films, 28) float32 features: 260 MB for 256 users and 9,066
+        # films; fewer users per batch past that keep it there for bigger catalogues.
+        size = max(16, min(256, VALIDATION_BATCH_CELLS // max(1, fit_part.shape[1])))
+        for start in range(0, len(users), size):
+            batch = users[start : start + size]
             rows = fit_part[batch]
             prefs = None if user_aspects is None else user_aspects[batch]
             # without use_people the people column is 0, so its learned weight is 0

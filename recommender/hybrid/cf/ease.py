@@ -14,18 +14,24 @@ class EASE:
 
     ``min_count`` restricts the item-item matrix to items with that many training
     ratings (the cost is cubic in the number of items); the others score zero.
+    ``max_items`` keeps at most that many of them, the most rated (ties: the lower
+    column): the matrix takes 4 * n**2 bytes (330 MB for 9,066 films, 30 GB for the
+    87,000 of the full MovieLens), so a catalogue past the cap costs no more than the cap.
+    The films left out score zero here; the hybrid's other scorers (ALS, item-kNN,
+    co-liked, user-kNN, content) still rank them.
     """
 
     name = "EASE"
 
-    def __init__(self, *, l2: float = 300.0, min_count: int = 1):
+    def __init__(self, *, l2: float = 300.0, min_count: int = 1, max_items: int | None = None):
         self.l2 = l2
         self.min_count = min_count
+        self.max_items = max_items
 
     def fit(self, train: sp.csr_matrix) -> EASE:
         x = binarize(train)
         counts = np.asarray(x.sum(axis=0)).ravel()
-        self.items = np.flatnonzero(counts >= self.min_count)
+        self.items = capped_items(counts, min_count=self.min_count, max_items=self.max_items)
         self.n_items = x.shape[1]
         if len(self.items) == 0:
             self.weights = np.zeros((0, 0), dtype=np.float32)
@@ -71,6 +77,16 @@ class EASE:
         pick = sp.csr_matrix((values, idx[known], indptr), shape=(rows.shape[0], len(self.items)))
         out[:, self.items] = pick @ self.weights
         return out
+
+
+def capped_items(counts: np.ndarray, *, min_count: int, max_items: int | None) -> np.ndarray:
+    """Columns with at least ``min_count`` ratings; past ``max_items`` of them, the
+    ``max_items`` most rated (stable: equal counts keep the lower column), in column order."""
+    items = np.flatnonzero(counts >= min_count)
+    if max_items is not None and len(items) > max_items:
+        order = np.argsort(-counts[items], kind="stable")[: max(0, max_items)]
+        items = np.sort(items[order])
+    return items
 
 
 def _spd_inverse(a: np.ndarray) -> np.ndarray:
