@@ -12,12 +12,33 @@ from .query import Query
 _OLDER = re.compile(r"\b(?:older|earlier|an older one)\b|老一点|更老|早一点|年代久一点|再老", re.IGNORECASE)
 _NEWER = re.compile(r"\b(?:newer|more recent|later)\b|新一点|更新|近一点", re.IGNORECASE)
 _SHORTER = re.compile(r"\bshorter\b|短一点|更短|再短", re.IGNORECASE)
+# Words that make a sentence naming a genre or a title a change to the last request
+# ("horror instead", "make it a comedy", "also sci-fi", 换成喜剧) rather than a new one.
+_FOLLOW_UP_CUE = re.compile(
+    r"\b(?:instead|rather|also|too|same|again|still|make it|now|more|less|longer|what about|how about)\b"
+    r"|^\s*(?:and|but|or)\b|一点|更|再|换成|换个|改成|也|还是",
+    re.IGNORECASE,
+)
+
+
+def is_new_request(text: str, new: Query) -> bool:
+    """Whether ``text`` (read as ``new``) asks for something else rather than changing the last
+    request: it names what to watch (a genre or "like <title>") with no follow-up cue."""
+    if not (new.genres or new.like):
+        return False
+    return not (
+        _FOLLOW_UP_CUE.search(text) or _OLDER.search(text) or _NEWER.search(text) or _SHORTER.search(text)
+    )
 
 
 def refine(previous: Query, text: str) -> Query:
     """The previous query with a follow-up applied: what the follow-up names replaces or adds
-    to it, and "older", "newer", "shorter" move its years or runtime from where they were."""
+    to it, and "older", "newer", "shorter" move its years or runtime from where they were.
+    A new request in the same conversation ("a horror film from the 80s" after "a short
+    comedy") starts afresh: nothing of the last one (its runtime, moods, people) is kept."""
     new = parse_rules(text)
+    if is_new_request(text, new):
+        return new
     merged = Query.from_dict(previous.as_dict())
     merged.language = new.language
     if _OLDER.search(text):

@@ -141,6 +141,18 @@ def test_follow_ups_refine_the_conversation_and_a_removed_chip_broadens_it(catal
         services.ask_request(user=UserFactory(), text="older", conversation_id=first.conversation_id)
 
 
+def test_a_new_request_in_a_conversation_drops_the_last_turns_runtime_chip(catalogue):
+    member = catalogue["users"][2]
+    first = services.ask_request(user=member, text="a comedy under 100 min")
+    assert first.query["max_runtime"] == 100
+    second = services.ask_request(
+        user=member, text="a horror film from the 80s", conversation_id=first.conversation_id
+    )
+    assert second.number == 2 and second.query["max_runtime"] is None
+    assert second.query["genres"] == ["Horror"] and second.query["year_min"] == 1980
+    assert all(pick["movie_id"] in {m.pk for m in catalogue["movies"]["Horror"]} for pick in second.picks)
+
+
 def test_the_texts_task_writes_one_checked_sentence_per_pick_and_is_safe_to_run_twice(catalogue):
     member = catalogue["users"][0]
     turn = services.ask_request(user=member, text="a tense horror film")

@@ -116,3 +116,25 @@ def test_each_chip_removal_broadens_the_query():
 def test_chinese_chips_read_in_chinese():
     labels = [c.label for c in chips(parse_rules("九十年代的喜剧，不要恐怖"))]
     assert labels == ["喜剧", "不要恐怖", "1990-1999"]
+
+
+def test_a_new_request_in_a_conversation_keeps_nothing_of_the_last_one():
+    q = parse_rules("a funny comedy from the 90s under 100 min")
+    new = refine(q, "a horror film from the 80s")
+    assert new.genres == ["Horror"] and (new.year_min, new.year_max) == (1980, 1989)
+    assert new.max_runtime is None and new.moods == []
+    assert [c.key for c in chips(new)] == ["genre:Horror", "years"]
+    like = refine(q, "something like Alien")
+    assert [r.text for r in like.like] == ["Alien"] and like.max_runtime is None and like.genres == []
+    chinese = refine(parse_rules("100分钟以内的喜剧"), "我想看一部恐怖片")
+    assert chinese.genres == ["Horror"] and chinese.max_runtime is None
+
+
+def test_a_follow_up_naming_a_genre_still_refines_the_last_request():
+    q = parse_rules("a comedy from the 90s under 100 min")
+    instead = refine(q, "horror instead")
+    assert instead.genres == ["Horror"] and instead.max_runtime == 100 and instead.year_min == 1990
+    also = refine(q, "make it a romance")
+    assert also.genres == ["Romance"] and also.max_runtime == 100
+    zh = refine(parse_rules("100分钟以内的喜剧"), "换成恐怖片")
+    assert zh.genres == ["Horror"] and zh.max_runtime == 100
