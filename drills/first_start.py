@@ -504,5 +504,17 @@ def _retry_locked(fn: Any, attempts: int = 10) -> Any:
     return None
 
 
+def _interrupt(signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def run(args: argparse.Namespace) -> int:
-    return Drill(args).run()
+    # SIGTERM, and SIGINT even when started in the background (where it is ignored), end the
+    # run the same way: the table of what was reached, then the site and its workers stopped.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        return Drill(args).run()
+    except KeyboardInterrupt:
+        print("first_start error=interrupted", flush=True)
+        return 1
