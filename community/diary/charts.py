@@ -54,10 +54,11 @@ def _figure(
         f'<title id="{cid}-title">{t}</title><desc id="{cid}-desc">{escape(_summary(bars, unit))}</desc>'
         f"{svg_body}</svg>"
         f'<figcaption class="chart-caption">{t}</figcaption>'
-        f'<table class="visually-hidden"><caption>{t}</caption>'
+        # the hidden class on a wrapper: a table ignores the 1px width and would widen the page
+        f'<div class="visually-hidden"><table><caption>{t}</caption>'
         f'<thead><tr><th scope="col">{escape(column)}</th>'
         f'<th scope="col">{escape(unit.capitalize())}</th></tr>'
-        f"</thead><tbody>{rows}</tbody></table></figure>"
+        f"</thead><tbody>{rows}</tbody></table></div></figure>"
     )
 
 
