@@ -63,7 +63,7 @@ def _review_tags(user: User) -> list[dict[str, Any]]:
             "review_id": r.pk,
             "movie": r.movie.title,
             "movie_slug": r.movie.slug,
-            "tags": sorted(t.slug for t in r.tags.all()),  # type: ignore[attr-defined]
+            "tags": sorted(t.slug for t in r.tags.all()),
         }
         for r in reviews
     ]
@@ -169,7 +169,7 @@ def letterboxd_export(*, user: User) -> bytes:
                 "Rewatch": "Yes" if entry and entry.rewatch else "",
                 "Review": letterboxd.review_html(review.body),
                 # the review's own tags (an import puts them on the review and on its watch)
-                "Tags": ", ".join(sorted(t.slug for t in review.tags.all())),  # type: ignore[attr-defined]
+                "Tags": ", ".join(sorted(t.slug for t in review.tags.all())),
                 "Watched Date": entry.watched_on.isoformat() if entry else "",
             }
         )

@@ -99,7 +99,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     def get_tags(self, review: Review) -> list[str]:
         slugs = getattr(review, "tag_slugs", None)  # annotated by reviews.selectors.with_tags
         if slugs is None:
-            slugs = sorted(t.slug for t in review.tags.all())  # type: ignore[attr-defined]
+            slugs = sorted(t.slug for t in review.tags.all())
         return list(slugs)
 
     @extend_schema_field(serializers.BooleanField())
