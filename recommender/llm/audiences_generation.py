@@ -60,7 +60,8 @@ def audiences_write(
         result.seconds += out.seconds
         result.attempts = attempt
         text = tidy("audience_summary", out.text)
-        problems = audiences_checks.audiences_problems(text, facts, prompt=messages[-1]["content"])
+        echo = audiences_prompts.echo_source(messages[-1]["content"])
+        problems = audiences_checks.audiences_problems(text, facts, prompt=echo)
         if problems:
             # A sentence that misstates a count goes, if what is left still reads whole and
             # passes every check (grounding.without_sentences: at most one in three).
@@ -68,7 +69,7 @@ def audiences_write(
                 "audience_summary", text, lambda s: bool(audiences_checks.sentence_problems(s, facts))
             )
             if trimmed != text:
-                again = audiences_checks.audiences_problems(trimmed, facts, prompt=messages[-1]["content"])
+                again = audiences_checks.audiences_problems(trimmed, facts, prompt=echo)
                 if not again:
                     result.trimmed_from.append(text)
                     text, problems = trimmed, again

@@ -134,6 +134,16 @@ def phrases(a: ReaderFacts) -> list[str]:
     return out
 
 
+# One worked example (another film, other numbers): the 1.5B model wrote freely from the
+# statements ("the story is well-told and engaging") until it was shown how they are joined.
+EXAMPLE = (
+    "EXAMPLE (another film)\nSTATEMENTS\n- 12 of the 20 reviews are positive\n"
+    "- 9 of the 20 reviews praise the acting\n- 5 of the 20 reviews criticise the pacing\n"
+    "ANSWER\n12 of the 20 reviews are positive. 9 of the 20 reviews praise the acting, while 5 of "
+    "the 20 reviews criticise the pacing.\n\n"
+)
+
+
 def messages(facts: Facts, *, strict: bool = False, problems: str = "") -> list[dict[str, str]]:
     """The prompt: a reader's guide to what the film's reviewers praise and criticise."""
     m = facts.movie
@@ -159,7 +169,8 @@ def messages(facts: Facts, *, strict: bool = False, problems: str = "") -> list[
         "never write 'I' or 'we'. Output only the sentences."
     )
     user = (
-        "FACTS\n"
+        EXAMPLE
+        + "FACTS\n"
         + facts_block(m, audience)
         + "\n\nSTATEMENTS\n"
         + "\n".join(f"- {p}" for p in statements)
@@ -167,6 +178,15 @@ def messages(facts: Facts, *, strict: bool = False, problems: str = "") -> list[
         + task
     )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def echo_source(prompt: str) -> str:
+    """The prompt a text may not copy from: without the film's statements, which it is asked to
+    copy (the worked example stays: copying it is an echo)."""
+    head, found, rest = prompt.rpartition("\n\nSTATEMENTS\n")
+    if not found:
+        return prompt
+    return head + "\n\nTASK\n" + rest.split("\n\nTASK\n", 1)[-1]
 
 
 def support_source(facts: Facts) -> str:

@@ -172,3 +172,15 @@ def test_a_sentence_that_misstates_a_count_is_dropped_when_the_rest_stands():
     # never below two sentences: a two-sentence text with a wrong one is not trimmed
     short = f"Overall, 15 of the 23 reviews are positive. {wrong}"
     assert audiences_write(facts=facts(), backend=FakeBackend([short])).text == ""
+
+
+def test_copying_the_statements_is_asked_for_and_copying_the_example_is_not():
+    prompt = audiences_prompts.messages(facts())[-1]["content"]
+    echo = audiences_prompts.echo_source(prompt)
+    joined = (
+        "15 of the 23 reviews are positive, while 5 of the 23 reviews are negative. "
+        "11 of the 23 reviews praise the acting, while 4 of the 23 reviews criticise the pacing."
+    )
+    assert audiences_problems(joined, facts(), prompt=echo) == []
+    example = audiences_prompts.EXAMPLE.split("ANSWER\n", 1)[1].strip()
+    assert "copies the facts verbatim" in audiences_problems(example, facts(), prompt=echo)
