@@ -310,6 +310,7 @@ CELERY_SLOW_TASKS = (
 )
 CELERY_BULK_TASKS = (
     "recommender.prepare_models",
+    "recommender.sentiment_quick",
     "recommender.tasks.analysis.analyse_reviews_batch",
     "recommender.tasks.recommendations.recommender_retrain",
     "recommender.tasks.recommendations.recommender_upgrade_content",

@@ -283,6 +283,21 @@ def models_prepare(
     return versions
 
 
+def models_prepare_quick() -> str | None:
+    """On a fresh cache, the quick sentiment version and every review read with it, alone (a
+    warm-up of its own, so the first analyses do not wait behind the other warm-ups and the
+    generator); nothing when a version is there or another process is preparing. Returns the
+    version made."""
+    from recommender.llm import sentiment
+
+    if registry.use_fake_models() or sentiment.sentiment_ready():
+        return None
+    with _exclusive() as mine:
+        if not mine or sentiment.sentiment_ready():
+            return None
+        return sentiment_quick().version
+
+
 def sentiment_quick(
     *, backfill: bool = True, progress: Callable[[str, int, int], Any] | None = None
 ) -> ModelArtifact:

@@ -32,6 +32,17 @@ def prepare_models() -> dict[str, str]:
         cache.delete(_REPAIR_KEY)
 
 
+@shared_task(name="recommender.sentiment_quick", acks_late=True, time_limit=3600, soft_time_limit=3540)
+def sentiment_quick() -> str:
+    """The first start's quick sentiment version and its reading of every review (`runsite`
+    queues it right after the recommender's first training); safe to queue repeatedly."""
+    try:
+        return llm_models.models_prepare_quick() or "nothing to do"
+    except Exception as exc:
+        llm_models.status_write(stage="failed", error=f"{type(exc).__name__}: {exc}"[:500])
+        raise
+
+
 def models_repair_queue(part: str = "") -> bool:
     """Queue `prepare_models` (slow queue) to make a damaged part again; False if already queued."""
     if not cache.add(_REPAIR_KEY, part or "models", timeout=REPAIR_QUEUE_SECONDS):

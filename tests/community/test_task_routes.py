@@ -17,6 +17,7 @@ SLOW = [
 # backfills over every review or film, retraining, model preparation
 BULK = [
     "recommender.prepare_models",
+    "recommender.sentiment_quick",
     "recommender.tasks.analysis.analyse_reviews_batch",
     "recommender.tasks.recommendations.recommender_retrain",
     "recommender.tasks.recommendations.recommender_upgrade_content",

@@ -150,6 +150,13 @@ def test_the_upgrade_and_retraining_go_to_the_bulk_queue_and_runsite_sends_the_f
     assert warmup[tasks.recommender_retrain.name] is False
     bulk_warmups = [name for name, _why, quick in runsite.WARMUP_TASKS if not quick]
     assert bulk_warmups[0] == tasks.recommender_retrain.name  # ahead of the slow warm-ups
+    # the first analyses come next, before the studio insights (which count them) and the
+    # generator and the half hour of fine-tuning
+    assert bulk_warmups[1:] == [
+        "recommender.sentiment_quick",
+        "recommender.insight.tasks.film_insights_refresh_all",
+        "recommender.prepare_models",
+    ]
 
 
 def _home(client) -> str:

@@ -79,6 +79,18 @@ def test_a_first_start_reads_every_review_with_the_quick_version_before_the_full
     assert quick.metrics["quick"] is True
 
 
+def test_the_quick_warm_up_reads_the_reviews_once_and_then_has_nothing_to_do(cache, monkeypatch):
+    review = ReviewFactory(movie=MovieFactory(), body="A superb, moving drama with a wonderful cast.")
+    real_train_quick = sentiment.train_quick
+    monkeypatch.setattr(sentiment, "train_quick", lambda **kw: real_train_quick(sample=80))
+
+    version = llm_models.models_prepare_quick()
+
+    assert version and sentiment.current_version() == version
+    assert ReviewAnalysis.objects.get(review=review).model_name == analysis.QUICK_MODEL_NAME
+    assert llm_models.models_prepare_quick() is None  # safe to queue twice
+
+
 def test_a_full_version_is_never_replaced_by_a_quick_one(cache, monkeypatch):
     root = sentiment.sentiment_root()
     (root / "full-1").mkdir(parents=True)
