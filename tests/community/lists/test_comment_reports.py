@@ -82,7 +82,7 @@ def test_the_queue_shows_a_reported_comment_and_hiding_it_closes_the_reports_and
     queue = client.get("/admin/moderation/report/?kind=list_comment")
     assert queue.status_code == 200 and queue.context["cl"].result_count == 2
     assert "You are all idiots" in queue.content.decode()
-    ids = list(Report.objects.values_list("pk", flat=True))
+    ids = [Report.objects.order_by("pk").first().pk]  # one report: hiding closes the other too
     done = client.post(
         "/admin/moderation/report/",
         {"action": "hide_reported_content", ACTION_CHECKBOX_NAME: ids, "apply": "1", "reason": "Insults"},
