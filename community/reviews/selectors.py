@@ -25,7 +25,7 @@ def with_tags(reviews: QuerySet[Review]) -> QuerySet[Review]:
     module reads the relation by name only, and leaves the reviews as they are without it.
     """
     try:
-        through = Review._meta.get_field("tags").through  # type: ignore[union-attr]
+        through = Review._meta.get_field("tags").through
     except FieldDoesNotExist:
         return reviews
     slugs = through.objects.filter(review_id=OuterRef("pk")).order_by("tag__slug").values("tag__slug")

@@ -123,7 +123,7 @@ class Command(BaseCommand):
             explained.append(out)
             return out
 
-        ask_generation.explain = recording_explain  # type: ignore[assignment]
+        ask_generation.explain = recording_explain
         original_queue = services._queue
         services._queue = lambda turn_id, task_id: None  # the task runs here, not on a worker
         conversations: list[int] = []
@@ -182,7 +182,7 @@ class Command(BaseCommand):
                 if last_at is not None:
                     to_last.append(last_at)
         finally:
-            ask_generation.explain = original_explain  # type: ignore[assignment]
+            ask_generation.explain = original_explain
             services._queue = original_queue
             if not o["keep"]:
                 AskConversation.objects.filter(pk__in=conversations).delete()
@@ -190,29 +190,29 @@ class Command(BaseCommand):
         passed = sum(bool(e.text) for e in explained)
         n_expl = len(explained)
         satisfied = 1 - picks_bad / max(1, picks_total)
-        out = self.stdout.write
-        out(f"Ask CineCircle on {Movie.objects.count()} films, model {current_model().version}")  # type: ignore[union-attr]
-        out(cold)
-        out(f"seconds to the picks:         {_percentiles(to_picks)}")
-        out(f"seconds to the last sentence: {_percentiles(to_last)}")
-        out(f"picks meeting every hard constraint: {picks_total - picks_bad}/{picks_total} ({satisfied:.4f})")
-        out(
+        say = self.stdout.write
+        say(f"Ask CineCircle on {Movie.objects.count()} films, model {current_model().version}")  # type: ignore[union-attr]
+        say(cold)
+        say(f"seconds to the picks:         {_percentiles(to_picks)}")
+        say(f"seconds to the last sentence: {_percentiles(to_last)}")
+        say(f"picks meeting every hard constraint: {picks_total - picks_bad}/{picks_total} ({satisfied:.4f})")
+        say(
             f"explanations passing the checks: first attempt {first}/{n_expl}, "
             f"after the retry {passed}/{n_expl} "
             f"({passed / max(1, n_expl):.3f})"
         )
-        out(
+        say(
             f"machine: {platform.machine()} {os.cpu_count()} cpus, python {platform.python_version()}, "
             f"load average {os.getloadavg()[0]:.1f}"
         )
         p = lambda v, q: float(np.percentile(v, q)) if v else float("nan")  # noqa: E731
-        out(
+        say(
             f"ask_latency requests={len(to_picks)} picks_p50={p(to_picks, 50):.3f} "
             f"picks_p95={p(to_picks, 95):.3f} "
             f"turns_explained={len(to_last)} last_p50={p(to_last, 50):.2f} last_p95={p(to_last, 95):.2f}"
         )
-        out(f"ask_constraints source=served picks={picks_total} satisfied={satisfied:.4f}")
-        out(
+        say(f"ask_constraints source=served picks={picks_total} satisfied={satisfied:.4f}")
+        say(
             f"ask_explanations n={n_expl} passed_first={first / max(1, n_expl):.3f} "
             f"passed={passed / max(1, n_expl):.3f}"
         )

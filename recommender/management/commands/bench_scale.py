@@ -187,7 +187,7 @@ class Command(BaseCommand):
         stages = tqdm(desc="training", unit="step", file=sys.stderr)
         start, cpu = time.perf_counter(), time.process_time()
         hybrid = blend.Hybrid(content_vectors=vectors, seed=seed, ease_max_items=cap).fit(
-            matrix, progress=lambda stage: (stages.set_postfix_str(stage), stages.update(1))
+            matrix, progress=lambda stage: _advance(stages, stage)
         )
         out["hybrid_s"] = time.perf_counter() - start
         out["hybrid_cpu_s"] = time.process_time() - cpu
@@ -377,3 +377,8 @@ def _project_root() -> Path:
     from django.conf import settings
 
     return Path(settings.BASE_DIR)
+
+
+def _advance(bar, stage: str) -> None:
+    bar.set_postfix_str(stage)
+    bar.update(1)

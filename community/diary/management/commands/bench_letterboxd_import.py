@@ -37,7 +37,7 @@ HEADER = ["Date", "Name", "Year", "Letterboxd URI", "Rating", "Rewatch", "Tags",
 TAGS = ["rainy-day", "cinema", "with friends", "Criterion", "plane", "rewatchable", "noir", "festival"]
 
 
-def diary_csv(films: list[tuple[int, str, int]], seed: int) -> bytes:
+def diary_csv(films: list[tuple[int, str, int | None]], seed: int) -> bytes:
     rnd = random.Random(seed)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
