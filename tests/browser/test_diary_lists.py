@@ -151,7 +151,7 @@ def test_diary_import_and_lists_at_desktop_and_phone_widths(
         page.wait_for_selector("#unmatched-h")
         review = page.locator("main")
         assert review.get_by_text("What was imported").is_visible()
-        assert review.get_by_text("A Film Nobody Made").is_visible()
+        assert review.get_by_text("A Film Nobody Made", exact=True).is_visible()
         assert_no_sideways_scroll(page, f"the import review screen at {width}px")
         shot(page, f"diary-import-review-{width}")
         if width == 1280:
