@@ -26,14 +26,19 @@ def test_the_real_judge_prefers_what_the_counts_say(qwen_small):
 
     judge = support.get_support_judge(qwen_small)
     source = audiences_prompts.support_source(facts())
-    said, invented = judge.scores(
+    # The 0.5B judge tells a praised part from an invented one, and a count from a wrong one;
+    # it does not tell "the acting is mentioned in 14" from "the music is mentioned in 14"
+    # (-1.375 against -1.007 here), which is one reason the site checks with the 1.5B model.
+    said, invented, right, wrong = judge.scores(
         source,
         [
+            "The acting is praised by 11 of the 23 reviews.",
+            "The music is praised by 11 of the 23 reviews.",
             "The acting is mentioned in 14 of the 23 reviews.",
-            "The music is mentioned in 14 of the 23 reviews.",
+            "The acting is mentioned in 2 of the 23 reviews.",
         ],
     )
-    assert said > invented
+    assert said > invented and right > wrong
 
 
 def test_a_real_text_is_either_withheld_or_passes_every_check(qwen_small):
