@@ -84,6 +84,16 @@ def _diary_imports(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _stats_sharing(user: User) -> dict[str, Any]:
+    from community.diary.models import StatsSharing
+
+    choice = StatsSharing.objects.filter(user=user).first()
+    return {
+        "shared": bool(choice and choice.shared),
+        "updated_at": when(choice.updated_at) if choice else None,
+    }
+
+
 def register() -> None:
     section_register(
         "diary_entries",
@@ -116,6 +126,14 @@ def register() -> None:
         shape=Shape.OBJECTS,
         help_text="Letterboxd imports: file name, status and what each imported.",
         order=DIARY + 2,
+    )
+    section_register(
+        "stats_sharing",
+        _stats_sharing,
+        models=("diary.StatsSharing",),
+        shape=Shape.OBJECT,
+        help_text="Whether others may see your year in review and stats pages.",
+        order=DIARY + 4,
     )
 
 

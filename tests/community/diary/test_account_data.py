@@ -41,6 +41,18 @@ def test_the_json_export_holds_the_diary_and_liked_films():
     assert [x["movie"] for x in data["liked_films"]] == ["Heat"]
 
 
+def test_the_json_export_says_whether_the_stats_pages_are_shared():
+    from community.diary.services import stats_sharing_set
+
+    user = UserFactory()
+    assert account_export(user=user)["stats_sharing"] == {"shared": False, "updated_at": None}
+    choice = stats_sharing_set(user=user, shared=True)
+    assert account_export(user=user)["stats_sharing"] == {
+        "shared": True,
+        "updated_at": choice.updated_at.isoformat(),
+    }
+
+
 def test_deleting_the_account_deletes_its_diary_likes_and_imports_only():
     entry, other = DiaryEntryFactory(), DiaryEntryFactory()
     LikedFilm.objects.create(user=entry.user, movie=entry.movie)
