@@ -101,7 +101,15 @@ def test_the_name_guard_keeps_the_real_model_to_the_names_in_the_facts():
         {"role": "user", "content": "Which director and which three actors made Jaws (1975)? One sentence."},
     ]
 
+    free = backend.generate(messages, max_new_tokens=32)
     out = backend.generate(messages, max_new_tokens=32, guard=grounding.NameGuard(facts))
 
+    # Unguarded, the model names people it was not given ("Stanley Kubrick, Ridley Scott and
+    # Jack Nicholson"). Guarded, it takes another token where a plausible one exists (within
+    # e^7 of the best); where none does, the name goes through and the checks judge the text:
+    # alone here it wrote no name, in one full suite run it wrote "Orson Welsh" and no other.
+    unguarded = grounding.unknown_names(free.text, facts)
+    guarded = grounding.unknown_names(out.text, facts)
+    assert len(unguarded) >= 2, free.text
     assert out.ruled_out > 0  # the model reached for names it was not given
-    assert grounding.unknown_names(out.text, facts) == [], out.text
+    assert len(guarded) <= 1 and len(guarded) < len(unguarded), out.text
