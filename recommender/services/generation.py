@@ -245,6 +245,10 @@ def _worth_asking(row: GeneratedText | None, now: datetime) -> bool:
     return row.status == GeneratedText.Status.PENDING and row.updated_at < now - PENDING_REQUEUE_AFTER
 
 
+# While the models warm up, a member's explanations are asked for again this often (seconds).
+EXPLANATIONS_WARMING_UP_RETRY = 600
+
+
 def explanations_request(*, user_id: int, limit: int = 6) -> ExplanationsQueued:
     """Mark explanation texts pending for the user's top recommendations, within their budget.
 
@@ -253,7 +257,15 @@ def explanations_request(*, user_id: int, limit: int = 6) -> ExplanationsQueued:
     its text, and a pending one is not queued again. A text the member's generation budget
     cannot pay for now is not created, so the pick shows its template reason; `retry_after`
     says when to ask again.
+
+    While the models warm up nothing is created (the picks keep their template reasons) and
+    `retry_after` asks again later: a queued text would make the slow worker fetch and convert
+    the generator itself, ahead of prepare_models (the first-start drill saw 7.5 GB resident).
+    A preparation that failed is not waited for.
     """
+    if selectors_llm.ai_warming_up():
+        failed = selectors_llm.models_status().get("stage") == "failed"
+        return ExplanationsQueued(ids=[], retry_after=None if failed else EXPLANATIONS_WARMING_UP_RETRY)
     movie_ids = list(
         Recommendation.objects.filter(user_id=user_id)
         .order_by("rank", "row")

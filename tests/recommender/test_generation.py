@@ -182,6 +182,38 @@ def test_explanations_are_queued_for_the_top_recommendations(heat_fan, monkeypat
     assert explanations_refresh.run(user.pk) == 0
 
 
+def test_explanations_wait_for_the_models_to_warm_up_and_are_asked_for_again_later(
+    heat_fan, monkeypatch
+):
+    from recommender import selectors_llm
+
+    user, movie = heat_fan
+    Recommendation.objects.create(
+        user=user, movie=movie, row="top_picks", rank=1, score=0.9, reason="Because you loved Heat",
+        model_version="test", created_at=timezone.now(),
+    )  # fmt: skip
+    stage = {"stage": "generator"}
+    monkeypatch.setattr(selectors_llm, "ai_warming_up", lambda: True)
+    monkeypatch.setattr(selectors_llm, "models_status", lambda: stage)
+
+    # Nothing is created (a queued text would make the slow worker convert the generator
+    # itself), and the member's explanations are asked for again later ...
+    queued = generation.explanations_request(user_id=user.pk)
+    assert queued.ids == [] and queued.retry_after == generation.EXPLANATIONS_WARMING_UP_RETRY
+    assert not GeneratedText.objects.exists()
+    # ... unless the preparation failed: then nothing waits for it.
+    stage["stage"] = "failed"
+    assert generation.explanations_request(user_id=user.pk).retry_after is None
+
+    later = []
+    monkeypatch.setattr(
+        explanations_refresh, "apply_async", lambda args, countdown: later.append((args, countdown))
+    )
+    stage["stage"] = "generator"
+    assert explanations_refresh.run(user.pk) == 0
+    assert later == [([user.pk, 6], generation.EXPLANATIONS_WARMING_UP_RETRY)]
+
+
 def test_a_generation_that_raises_marks_the_text_failed(heat_fan, monkeypatch):
     user, movie = heat_fan
     row = _pending(user, movie, GeneratedText.Kind.REVIEW_DRAFT)
