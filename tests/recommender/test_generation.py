@@ -182,9 +182,7 @@ def test_explanations_are_queued_for_the_top_recommendations(heat_fan, monkeypat
     assert explanations_refresh.run(user.pk) == 0
 
 
-def test_explanations_wait_for_the_models_to_warm_up_and_are_asked_for_again_later(
-    heat_fan, monkeypatch
-):
+def test_explanations_wait_for_the_models_to_warm_up_and_are_asked_for_again_later(heat_fan, monkeypatch):
     from recommender import selectors_llm
 
     user, movie = heat_fan
