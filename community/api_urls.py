@@ -20,6 +20,7 @@ v1 = [
     path("", include("community.studios.api.urls")),
     path("", include("community.diary.api.urls")),
     path("", include("community.lists.api.urls")),
+    path("", include("community.notifications.api.urls")),
     path("", include("recommender.api.urls")),
 ]
 

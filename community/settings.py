@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "community.studios",
     "community.diary",
     "community.lists",
+    "community.notifications",
     "recommender",
 ]
 
@@ -116,6 +117,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # the unread count in the navigation (one query, only on pages that show it)
+                "community.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -255,6 +258,8 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT", 10)
+# The site's address as members reach it, for links in mail sent without a request (digests).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CineCircle <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # A password reset link works once, for this many seconds.
@@ -319,6 +324,8 @@ CELERY_BULK_TASKS = (
     "recommender.insight.tasks.film_insights_refresh_many",
     "recommender.similar.tasks.similar_nightly",
     "recommender.notes.tasks.movie_notes_refresh_due",
+    "community.notifications.tasks.notification_digests_send",
+    "community.notifications.tasks.notification_digest_send",
 )
 CELERY_TASK_ROUTES = {
     **{name: {"queue": CELERY_SLOW_QUEUE} for name in CELERY_SLOW_TASKS},
@@ -369,6 +376,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "similar-nightly": {
         "task": "recommender.similar.tasks.similar_nightly",
         "schedule": crontab(hour=envint("SIMILAR_NIGHTLY_HOUR", "4"), minute=15),
+        "options": {"expires": 6 * 3600},
+    },
+    # Email digests of unread notifications, for members who turned them on (off by default).
+    "notification-digests-daily": {
+        "task": "community.notifications.tasks.notification_digests_send",
+        "schedule": crontab(hour=envint("NOTIFICATION_DIGEST_HOUR", "8"), minute=0),
         "options": {"expires": 6 * 3600},
     },
     # Model files whose sizes no longer match their manifest: queue prepare_models to make them again.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("community.moderation.urls")),
     path("", include("community.diary.urls")),
     path("", include("community.lists.urls")),
+    path("", include("community.notifications.urls")),
     path("studio/", include("community.studios.urls", namespace="studios")),
     path("", include("recommender.urls")),
 ]

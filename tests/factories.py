@@ -144,3 +144,16 @@ class FollowFactory(factory.django.DjangoModelFactory):
 
     follower = factory.SubFactory(UserFactory)
     followee = factory.SubFactory(UserFactory)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A follow notification unless told otherwise (community.notifications)."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    actor = factory.SubFactory(UserFactory)
+    verb = "followed"
+    target_key = ""
+    created_at = factory.LazyFunction(timezone.now)

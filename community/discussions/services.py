@@ -13,6 +13,8 @@ from community.core import events
 from community.core.validation import clean_text
 from community.discussions.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Reply, Thread
 from community.movies.models import Movie
+from community.notifications.models import Notification
+from community.notifications.services import notification_emit
 
 
 def _require_member(user: User) -> None:
@@ -90,6 +92,10 @@ def reply_create(*, user: User, thread: Thread, body: str) -> Reply:
         posting_limit_check(user=user, posted=Reply.objects.filter(author=user), noun="replies")
         reply = Reply.objects.create(thread=thread, author=user, body=text, created_at=now, updated_at=now)
         Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
+        # the thread's author (none once they left) hears of replies in it
+        notification_emit(
+            recipient_id=thread.author_id, actor=user, verb=Notification.Verb.THREAD_REPLIED, reply=reply
+        )
     thread.refresh_from_db(fields=["reply_count", "last_activity_at"])
     return reply
 

@@ -40,6 +40,8 @@ from community.lists.transfer import export_letterboxd_list as export_letterboxd
 from community.lists.transfer import import_letterboxd_list as import_letterboxd_list
 from community.moderation.services import content_hide, content_restore
 from community.movies.models import Movie
+from community.notifications.models import Notification
+from community.notifications.services import notification_emit
 
 ALREADY_ON_LIST = "This film is already on the list."
 ONLY_OWNER = "Only the list's owner can do that."
@@ -309,9 +311,14 @@ def collaborator_invite(*, film_list: FilmList, user: User, member: User) -> Lis
         raise ValidationError({"username": "You own this list already."})
     if not member.is_active or member.is_imported:
         raise ValidationError({"username": "No member with this username."})
-    invitation, _ = ListCollaborator.objects.get_or_create(
-        film_list=film_list, member=member, defaults={"invited_at": timezone.now()}
-    )
+    with transaction.atomic():
+        invitation, created = ListCollaborator.objects.get_or_create(
+            film_list=film_list, member=member, defaults={"invited_at": timezone.now()}
+        )
+        if created:
+            notification_emit(
+                recipient_id=member.pk, actor=user, verb=Notification.Verb.LIST_INVITED, invitation=invitation
+            )
     return invitation
 
 
@@ -367,9 +374,16 @@ def comment_create(*, film_list: FilmList, user: User, body: str) -> ListComment
     now = timezone.now()
     with transaction.atomic():
         posting_limit_check(user=user, posted=ListComment.objects.filter(author=user), noun="comments")
-        return ListComment.objects.create(
+        comment = ListComment.objects.create(
             film_list=film_list, author=user, body=text, created_at=now, updated_at=now
         )
+        notification_emit(
+            recipient_id=film_list.owner_id,
+            actor=user,
+            verb=Notification.Verb.LIST_COMMENTED,
+            list_comment=comment,
+        )
+    return comment
 
 
 def _require_comment_author(comment: ListComment, user: User) -> None:

@@ -20,6 +20,8 @@ from community.core import events
 from community.core.validation import clean_text
 from community.movies.models import Movie
 from community.movies.services import movie_stats_refresh
+from community.notifications.models import Notification
+from community.notifications.services import notification_emit
 from community.reviews.language import detect_language
 from community.reviews.models import REVIEW_MAX_LENGTH, Rating, Review, ReviewLike
 
@@ -187,6 +189,9 @@ def review_like(*, review: Review, user: User) -> bool:
         _, created = ReviewLike.objects.get_or_create(review=review, user=user)
         if created:
             Review.objects.filter(pk=review.pk).update(like_count=F("like_count") + 1)
+            notification_emit(
+                recipient_id=review.user_id, actor=user, verb=Notification.Verb.REVIEW_LIKED, review=review
+            )
     review.refresh_from_db(fields=["like_count"])
     return created
 

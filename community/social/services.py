@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from community.accounts.models import User
 from community.movies.models import Movie
+from community.notifications.models import Notification
+from community.notifications.services import notification_emit
 from community.social.models import Follow, WatchlistItem
 
 
@@ -44,7 +47,10 @@ def follow_create(*, follower: User, followee: User) -> Follow:
         raise ValidationError("You cannot follow yourself.")
     if not followee.is_active:
         raise ValidationError(NO_SUCH_ACCOUNT)
-    follow, _ = Follow.objects.get_or_create(follower=follower, followee=followee)
+    with transaction.atomic():
+        follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
+        if created:
+            notification_emit(recipient_id=followee.pk, actor=follower, verb=Notification.Verb.FOLLOWED)
     return follow
 
 
