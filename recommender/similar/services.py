@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -178,6 +178,16 @@ def _own_neighbours(kind: _Kind, group: _Group, rows: np.ndarray) -> Iterator[li
         yield list(zip(group.owner_ids[indexes[keep]].tolist(), values[keep].tolist(), strict=True))
 
 
+def lists_holding(kind: _Kind, owner_id: int, *, language: str, version: str) -> Q:
+    """A filter that keeps, among the rows of this language and encoder (the caller filters on
+    them), those whose neighbour list holds owner_id."""
+    if connection.features.supports_json_field_contains:
+        return Q(neighbour_ids__contains=[owner_id])  # jsonb @> on PostgreSQL, served by the GIN index
+    # SQLite has no JSON containment lookup (NotSupportedError): read the group's lists instead.
+    rows = kind.rows().filter(language=language, model_version=version).values_list("pk", "neighbour_ids")
+    return Q(pk__in=[pk for pk, ids in rows if owner_id in ids])
+
+
 def _neighbours_update_one(kind: _Kind, row: TextVector) -> None:
     group = _load_group(kind, language=row.language, version=row.model_version)
     owner_id = getattr(row, f"{kind.owner}_id")
@@ -198,7 +208,8 @@ def _neighbours_update_one(kind: _Kind, row: TextVector) -> None:
             kind.rows()
             .select_for_update()
             .filter(
-                Q(pk__in=entering) | Q(neighbour_ids__contains=[owner_id]),
+                Q(pk__in=entering)
+                | lists_holding(kind, owner_id, language=row.language, version=row.model_version),
                 language=row.language,
                 model_version=row.model_version,
             )

@@ -197,3 +197,50 @@ def test_the_vector_is_made_from_the_text_with_its_films_names_masked(monkeypatc
     review = ReviewFactory(movie=movie, body="Keller's The Vault Job: Ann Stone cracks the vault.")
     _embed(review)
     assert embedded == ["the director's the film: the actor cracks the vault."]
+
+
+@pytest.fixture(params=["json containment", "without json containment"])
+def containment(request, monkeypatch):
+    """PostgreSQL's jsonb `@>`, or the fallback SQLite takes (forced here on PostgreSQL)."""
+    from django.db import connection
+
+    if request.param == "without json containment":
+        monkeypatch.setattr(connection.features, "supports_json_field_contains", False)
+    return request.param
+
+
+def test_lists_holding_finds_the_rows_whose_neighbour_list_holds_the_review(containment):
+    reviews = [ReviewFactory(body=text) for text in (HEIST, HEIST_TOO, HEIST_ALSO, ROMANCE)]
+    _embed(*reviews)
+    version = ReviewVector.objects.get(review=reviews[0]).model_version
+    lists = dict(ReviewVector.objects.values_list("review_id", "neighbour_ids"))
+    for review in reviews:
+        holding = ReviewVector.objects.filter(
+            services.lists_holding(services.REVIEWS, review.pk, language="en", version=version),
+            language="en",
+            model_version=version,
+        )
+        expected = {owner for owner, ids in lists.items() if review.pk in ids}
+        assert set(holding.values_list("review_id", flat=True)) == expected
+    assert lists[reviews[0].pk] and not ReviewVector.objects.filter(
+        services.lists_holding(services.REVIEWS, reviews[0].pk, language="fr", version=version),
+        language="fr",
+    )
+
+
+def test_a_changed_review_moves_down_in_the_full_lists_that_held_it_with_or_without_json_containment(
+    containment, monkeypatch
+):
+    from community.reviews.services import review_update
+
+    # Lists of one: the older review's list is full and its floor is the heist score, which the
+    # romance does not beat, so only lists_holding finds that list again to lower the score.
+    monkeypatch.setattr(services, "NEIGHBOURS_KEPT", 1)
+    older, newer = ReviewFactory(body=HEIST), ReviewFactory(body=HEIST_TOO)
+    _embed(older, newer)
+    assert _shown(older) == [newer]
+    review_update(review=newer, user=newer.user, body=ROMANCE, has_spoilers=False)
+    _embed(newer)
+    row = ReviewVector.objects.get(review=older)
+    assert row.neighbour_ids == [newer.pk] and row.neighbour_scores[0] < selectors.MIN_SIMILARITY
+    assert _shown(older) == []
