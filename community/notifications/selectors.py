@@ -129,7 +129,10 @@ def target_title(notification: Notification) -> str:
 def home_stamp_fields() -> dict[str, object]:
     """The homepage is cached per member; its navigation shows the unread count."""
     unread = Notification.objects.filter(read_at__isnull=True)
-    return {"notifications": pagecache.activity(unread, "created_at", user_field="recipient_id", watch=False)}
+    # watched through model signals (a cascade from a deleted review too); the bulk writes in
+    # services.py call member_pages_changed themselves
+    stamp = pagecache.activity(unread, "created_at", user_field="recipient_id")
+    return {"unread_notifications": stamp}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,5 @@ urlpatterns = [
     path("notifications/", views.NotificationsApi.as_view(), name="notifications"),
     path("notifications/unread-count/", views.UnreadCountApi.as_view(), name="notifications-unread-count"),
     path("notifications/read/", views.MarkReadApi.as_view(), name="notifications-read"),
-    path("notifications/<int:pk>/read/", views.MarkOneReadApi.as_view(), name="notification-read"),
     path("notifications/settings/", views.NotificationSettingsApi.as_view(), name="notification-settings"),
 ]

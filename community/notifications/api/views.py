@@ -81,25 +81,6 @@ class MarkReadApi(generics.GenericAPIView):
         return Response({"marked": marked, "unread": selectors.unread_count(user=member)})
 
 
-class MarkOneReadApi(generics.GenericAPIView):
-    permission_classes = [IsAuthenticated]
-    serializer_class = NotificationSerializer
-
-    @extend_schema(
-        tags=TAG,
-        summary="Mark one of your notifications read (again is harmless)",
-        request=None,
-        responses={200: NotificationSerializer},
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        member = signed_in_member(request)
-        notification = selectors.notification_get(user=member, pk=pk)
-        services.notification_mark_read(user=member, notification=notification)
-        shown = selectors.notifications_for(user=member).filter(pk=pk)
-        item = (selectors.items(shown) or selectors.items([notification]))[0]
-        return Response(NotificationSerializer(item).data)
-
-
 class NotificationSettingsApi(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = NotificationSettingsSerializer
