@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, OuterRef, QuerySet
+from django.db import connections
+from django.db.models import Count, F, JSONField, OuterRef, QuerySet, Subquery
 
 from community.accounts.models import User
 from community.movies.models import Movie
@@ -28,8 +29,19 @@ def with_tags(reviews: QuerySet[Review]) -> QuerySet[Review]:
         through = Review._meta.get_field("tags").through
     except FieldDoesNotExist:
         return reviews
-    slugs = through.objects.filter(review_id=OuterRef("pk")).order_by("tag__slug").values("tag__slug")
-    return reviews.annotate(tag_slugs=ArraySubquery(slugs))
+    slugs = (
+        through.objects.filter(review_id=OuterRef("pk")).order_by("tag__slug").values(tag_slug=F("tag__slug"))
+    )
+    if connections[reviews.db].vendor == "postgresql":
+        return reviews.annotate(tag_slugs=ArraySubquery(slugs))
+    return reviews.annotate(tag_slugs=_JSONSlugs(slugs))
+
+
+class _JSONSlugs(Subquery):
+    """The slugs as one JSON array, for databases without ARRAY() (SQLite: the runsite default)."""
+
+    template = "(SELECT json_group_array(tag_slug) FROM (%(subquery)s))"
+    output_field = JSONField()
 
 
 def movie_reviews(*, movie: Movie, order: str = "newest") -> QuerySet[Review]:
