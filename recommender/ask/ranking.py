@@ -29,7 +29,11 @@ from recommender.services.recommendations import History, current_model, user_hi
 from .parsing import Query
 
 PICKS = 5
-LIKE_WEIGHT = 1.5  # "like X": similarity to X leads, the member's taste still counts
+# "like X": only the films most similar to X are picked from (this share of the candidates, at
+# least LIKE_POOL_MIN of them), ranked by similarity and the member's taste counted alike
+LIKE_WEIGHT = 0.5
+LIKE_POOL_SHARE = 0.2
+LIKE_POOL_MIN = 10
 MOOD_WEIGHT = 0.6
 TEXT_WEIGHT = 0.5
 TEXT_HEAD = 60  # free text re-orders this many leading films
@@ -191,6 +195,11 @@ def rank_candidates(
             sim = np.zeros(len(ids))
             sim[known] = model.item_similarity(like_cols).max(axis=0)[cols[known]]
             total = 0.5 * total + LIKE_WEIGHT * _z(sim)
+            pool = max(LIKE_POOL_MIN, int(LIKE_POOL_SHARE * len(ids)))
+            if pool < len(ids):
+                outside = np.argsort(-sim, kind="stable")[pool:]
+                # after the pool, by similarity
+                total[outside] = total.min() - 1.0 - (sim.max() - sim[outside])
     else:
         popularity = facts.popularity(ids)
         total = _z(np.log1p([popularity.get(m, 0) for m in ids]))
