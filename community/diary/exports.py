@@ -138,9 +138,14 @@ def register() -> None:
 
 
 def letterboxd_export(*, user: User) -> bytes:
-    """The member's diary, ratings, reviews and watchlist as the ZIP Letterboxd exports (and
-    this site imports): diary.csv, ratings.csv, reviews.csv, watchlist.csv."""
-    from community.diary.models import DiaryEntry
+    """The member's diary, ratings, reviews, watchlist, liked films and lists as the ZIP
+    Letterboxd exports (and this site imports): diary.csv, ratings.csv, reviews.csv,
+    watchlist.csv, likes/films.csv and one lists/<name>.csv per list they own."""
+    from django.utils.text import slugify
+
+    from community.diary.models import DiaryEntry, LikedFilm
+    from community.lists.models import FilmList
+    from community.lists.services import export_letterboxd_list
     from community.reviews.models import Rating, Review
     from community.social.models import WatchlistItem
 
@@ -195,11 +200,26 @@ def letterboxd_export(*, user: User) -> bytes:
         {**film(w.movie), "Date": w.added_at.date().isoformat()}
         for w in WatchlistItem.objects.filter(user=user).select_related("movie").order_by("added_at", "pk")
     ]
-    return letterboxd.zip_bytes(
-        {
-            "diary.csv": letterboxd.csv_text("diary", diary),
-            "ratings.csv": letterboxd.csv_text("ratings", ratings),
-            "reviews.csv": letterboxd.csv_text("reviews", reviews),
-            "watchlist.csv": letterboxd.csv_text("watchlist", watchlist),
-        }
-    )
+    likes = [
+        {**film(x.movie), "Date": x.created_at.date().isoformat()}
+        for x in LikedFilm.objects.filter(user=user, liked=True)
+        .select_related("movie")
+        .order_by("created_at", "pk")
+    ]
+    files = {
+        "diary.csv": letterboxd.csv_text("diary", diary),
+        "ratings.csv": letterboxd.csv_text("ratings", ratings),
+        "reviews.csv": letterboxd.csv_text("reviews", reviews),
+        "watchlist.csv": letterboxd.csv_text("watchlist", watchlist),
+        "likes/films.csv": letterboxd.csv_text("likes", likes),
+    }
+    # Every list the member owns, private ones too (it is their data), one file each, named as
+    # Letterboxd names them (the title's slug; a number added where two titles share one).
+    for film_list in FilmList.objects.filter(owner=user).order_by("created_at", "pk"):
+        stem = slugify(film_list.title)[:80] or "list"
+        name, n = f"lists/{stem}.csv", 1
+        while name in files:
+            n += 1
+            name = f"lists/{stem}-{n}.csv"
+        files[name] = export_letterboxd_list(film_list)
+    return letterboxd.zip_bytes(files)

@@ -52,6 +52,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Watched Date",
     ),
     "watchlist": ("Date", "Name", "Year", "Letterboxd URI"),
+    "likes": ("Date", "Name", "Year", "Letterboxd URI"),
 }
 REVIEW_TAGS = {"br", "i", "em", "b", "strong", "blockquote", "p"}
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?(/?)>")

@@ -225,12 +225,34 @@ def test_the_task_is_safe_to_run_twice(films):
     assert letterboxd_import.apply(args=[987654]).get() == "skipped"
 
 
+LIST_CSV = (
+    b"Letterboxd list export v7\r\n"
+    b"Date,Name,Tags,URL,Description\r\n"
+    b"2024-01-01,Heat and friends,,https://letterboxd.com/me/list/heat/,Crime nights\r\n"
+    b"\r\n"
+    b"Position,Name,Year,URL,Description\r\n"
+    b"1,Heat,1995,https://boxd.it/x,The diner scene\r\n"
+    b"2,Ran,1985,https://boxd.it/y,\r\n"
+)
+
+
 def test_export_then_import_into_a_fresh_member_gives_the_same_diary(films):
+    from community.diary.tagging import review_tags_set
+    from community.lists.models import FilmList, ListEntry
+
     first = UserFactory()
     run(first, export_zip())
+    run(first, zip_of({"lists/heat-and-friends.csv": LIST_CSV}))
+    # Tags on a review written from a watch are that watch's tags too, as in Letterboxd (whose
+    # reviews.csv repeats the watch's tags): the import puts them on both.
+    review = Review.objects.get(user=first)
+    tags = review_tags_set(review=review, user=first, tags=["twist", "noir"])
+    DiaryEntry.objects.get(user=first, review=review).tags.add(*tags)
     exported = letterboxd_export(user=first)
     assert sorted(zipfile.ZipFile(io.BytesIO(exported)).namelist()) == [
         "diary.csv",
+        "likes/films.csv",
+        "lists/heat-and-friends.csv",
         "ratings.csv",
         "reviews.csv",
         "watchlist.csv",
@@ -244,10 +266,33 @@ def test_export_then_import_into_a_fresh_member_gives_the_same_diary(films):
             "diary": [row[:5] + (bool(row[5]),) for row in shot["diary"]],
             "ratings": [row[:2] for row in shot["ratings"]],
             "reviews": [row[:2] for row in shot["reviews"]],
+            "review tags": sorted(
+                (r.movie_id, tuple(sorted(t.slug for t in r.tags.all())))
+                for r in Review.objects.filter(user=user).prefetch_related("tags")
+            ),
             "watchlist": shot["watchlist"],
+            "likes": shot["likes"],
+            "lists": [
+                (
+                    f.title,
+                    f.description,
+                    f.ranked,
+                    list(
+                        ListEntry.objects.filter(film_list=f)
+                        .order_by("position")
+                        .values_list("movie_id", "position", "note")
+                    ),
+                )
+                for f in FilmList.objects.filter(owner=user).order_by("title")
+            ],
         }
 
-    assert comparable(second) == comparable(first)
+    before, after = comparable(first), comparable(second)
+    assert before["review tags"] == [(films["usual"].pk, ("noir", "twist"))]
+    assert before["likes"] == [films["heat"].pk]
+    assert before["lists"][0][3] == [(films["heat"].pk, 1, "The diner scene"), (films["ran"].pk, 2, "")]
+    for key in before:
+        assert after[key] == before[key], key
 
 
 def test_lists_in_the_export_are_handed_to_the_lists_app(films):
