@@ -164,6 +164,16 @@ def test_diary_import_and_lists_at_desktop_and_phone_widths(
             assert page.locator("main").get_by_text("Solaris").first.is_visible()
             assert page.locator("main").get_by_text("Ran").first.is_visible()
 
+        # the year in review of the imported watches (January 2024), with its charts
+        page.goto(base + "/u/lena/diary/year/2024/")
+        year = page.locator("main")
+        assert year.get_by_role("heading", name="Your 2024 in film").is_visible()
+        assert year.get_by_role("heading", name="Month by month").is_visible()
+        assert year.locator("svg").count() >= 1
+        assert year.get_by_text("Ran").first.is_visible()
+        assert_no_sideways_scroll(page, f"the year in review at {width}px")
+        shot(page, f"diary-year-{width}")
+
         page.goto(base + "/lists/")
         assert page.locator("main").get_by_text("Heists and long nights").first.is_visible()
         assert_no_sideways_scroll(page, f"the Lists page at {width}px")
