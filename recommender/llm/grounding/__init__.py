@@ -99,6 +99,7 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     names = unknown_names(stripped, facts)
     if names:
         problems.append("names not in the facts: " + ", ".join(sorted(set(names))))
+    problems += chinese.name_problems(stripped, facts)
     if kind == "audience_summary":
         # figures and quotes of the film's audience instead of a member's ratings
         problems += stray_numbers(stripped, facts) + unverified_quotes(stripped, facts)

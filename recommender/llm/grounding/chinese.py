@@ -99,6 +99,51 @@ CHINESE = DraftLanguage(
 )
 
 
+# A title between Chinese title marks, and a foreign name written in Chinese characters
+# (伯纳德·西尔弗曼): the facts spell titles and names in Latin letters, so neither a title
+# translated by the model nor a transliterated name can be checked against them.
+_BOOK_TITLE = re.compile(r"《\s*([^《》]{1,160}?)\s*》")
+_TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")
+_TRAILING_ARTICLE = re.compile(r"^(.*), (the|a|an|le|la|les|l'|il|der|die|das|el)$", re.IGNORECASE)
+_ENDS = ("。", "！", "？", "!", "?", ".", "…", "”", "」", "』", "）", ")")
+
+
+def _title_keys(title: str) -> set[str]:
+    """Spellings of a catalogue title a text may use: "Silence of the Lambs, The" is also "The
+    Silence of the Lambs"; "Amelie (Fabuleux destin d'Amélie Poulain, Le)" also "Amelie" and
+    "Le Fabuleux destin d'Amélie Poulain"."""
+    main, _, inner = title.partition(" (")
+    keys = set()
+    for part in (title, main, inner.rstrip(")")):
+        part = part.strip()
+        article = _TRAILING_ARTICLE.match(part)
+        for spelling in (part, f"{article.group(2)} {article.group(1)}" if article else ""):
+            key = re.sub(r"[\W_]+", "", spelling.casefold())
+            if key:
+                keys.add(key)
+    return keys
+
+
+def name_problems(text: str, facts: Facts) -> list[str]:
+    """In a text with Chinese in it: every 《title》 is one the facts hold, as they spell it; no
+    name in Chinese characters (the facts cannot confirm it); the text ends a sentence (not cut
+    off mid-clause, as a budget of tokens leaves it)."""
+    if not _CJK.search(text):
+        return []
+    known = set().union(*(_title_keys(n) for n in facts.names())) if facts.names() else set()
+    problems = [
+        f"a title the facts do not hold (as they spell it): 《{inner}》"
+        for inner in _BOOK_TITLE.findall(text)
+        if re.sub(r"[\W_]+", "", inner.casefold()) not in known
+    ]
+    problems += [
+        f"a name in Chinese characters the facts cannot confirm: {n}" for n in _TRANSLITERATED.findall(text)
+    ]
+    if not text.rstrip().endswith(_ENDS):
+        problems.append("cut off mid-sentence")
+    return problems
+
+
 def draft_problems(text: str, facts: Facts) -> list[str]:
     """The draft rules of member.py, read in Chinese, and the draft must be in Chinese."""
     problems = ["not written in Chinese"] if chinese_share(text) < 0.5 else []

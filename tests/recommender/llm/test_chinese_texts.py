@@ -87,3 +87,46 @@ def test_a_member_writes_in_chinese_when_most_of_their_latest_reviews_are_chines
     ReviewFactory(user=member, body="演员的表演非常出色。", language="zh")
     ReviewFactory(user=member, body="Great fun.", language="en")
     assert writing_language(user_id=member.pk) == "zh"
+
+
+def _pick_facts(title: str) -> Facts:
+    movie = MovieFacts(title=title, year=1995, genres=["Thriller"], directors=["Bryan Singer"])
+    user = UserFacts(ratings=[("Citizen Kane", 5.0), ("Last of the Mohicans, The", 4.5)])
+    return Facts(movie=movie, user=user, language="zh")
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        # read in bench_ask_latency's sentences, all passing before these checks
+        ("因为《需要》是一部1993年的恐怖片，符合你的口味。", "《需要》"),  # Needful Things, translated
+        ("你可能喜欢《惊悚片》。", "《惊悚片》"),
+        ("适合喜欢《最后的Mohicans》和《公民 Kane》的人。", "《最后的Mohicans》"),
+        ("因为它是一部惊悚片，导演是伯纳德·西尔弗曼，你会喜欢。", "伯纳德·西尔弗曼"),  # not Bryan Singer
+        ("因为它是一部惊悚片，而你对这些电影都给予了高度评价，所以", "cut off"),
+    ],
+)
+def test_chinese_titles_and_names_the_facts_cannot_confirm_fail(text, problem):
+    problems = grounding.check_output("explanation", text, _pick_facts("Usual Suspects, The"))
+    assert any(problem in p for p in problems.problems), problems.problems
+
+
+def test_chinese_text_may_use_the_catalogue_titles_as_the_facts_spell_them():
+    facts = _pick_facts("Usual Suspects, The")
+    for text in (
+        "因为《The Usual Suspects》是一部1995年的惊悚片，而你喜欢《Citizen Kane》，它符合你的口味。",
+        "因为《Usual Suspects, The》是一部惊悚片，你给《The Last of the Mohicans》打了4.5分。",
+        "《The Usual Suspects》由 Bryan Singer 执导，是一部你会喜欢的惊悚片！",
+    ):
+        check = grounding.check_output("explanation", text, facts)
+        assert not [
+            p for p in check.problems if "title" in p or "cut off" in p or "Chinese characters" in p
+        ], (
+            text,
+            check.problems,
+        )
+    amelie = _pick_facts("Amelie (Fabuleux destin d'Amélie Poulain, Le)")
+    for title in ("Amelie", "Le Fabuleux destin d'Amélie Poulain"):
+        assert grounding.chinese.name_problems(f"《{title}》是一部轻松的爱情片。", amelie) == []
+    # English texts are not read by these checks
+    assert grounding.chinese.name_problems("A thriller you will like", facts) == []
