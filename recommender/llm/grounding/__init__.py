@@ -27,7 +27,14 @@ from .audience import (
     stray_numbers,
     unverified_quotes,
 )
-from .member import CARRY_OVER_WORDS, _claims_seen, _speaks_as_itself, draft_problems, rating_misstatements
+from .member import (
+    CARRY_OVER_WORDS,
+    _claims_seen,
+    _speaks_as_itself,
+    _without_titles,
+    draft_problems,
+    rating_misstatements,
+)
 from .names import (
     WORD,
     NameGuard,
@@ -86,6 +93,10 @@ def _reviews_obeyed(text: str, facts: Facts) -> int:
     )
 
 
+# The facts call the member "the user"; an explanation speaks to them as "you".
+_THIRD_PERSON = re.compile(r"\b(?:the|this|that)\s+(?:user|member)(?:'s|’s)?\b|用户", re.IGNORECASE)
+
+
 def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
@@ -131,6 +142,9 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     if kind == "explanation" and not zh and _speaks_as_itself(stripped, facts):
         # measured: "The Love Letter is a great comedy ... that I enjoyed watching"
         problems.append("speaks in the first person, not to the member")
+    if kind == "explanation" and _THIRD_PERSON.search(_without_titles(stripped, facts)):
+        # read in bench_ask_latency: "aligns with the user's preferences", "的用户观看"
+        problems.append("speaks of the member as 'the user', not to them")
     if kind == "explanation" and _claims_seen(stripped, facts.movie.title):
         problems.append(f"says the user has already seen {facts.movie.title!r}")
     if kind == "explanation" and len(re.findall(r"[.!?](\s|$)|[。！？]", stripped)) > 3:

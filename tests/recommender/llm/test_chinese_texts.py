@@ -130,3 +130,15 @@ def test_chinese_text_may_use_the_catalogue_titles_as_the_facts_spell_them():
         assert grounding.chinese.name_problems(f"《{title}》是一部轻松的爱情片。", amelie) == []
     # English texts are not read by these checks
     assert grounding.chinese.name_problems("A thriller you will like", facts) == []
+
+
+def test_an_explanation_speaks_to_the_member_not_of_the_user():
+    facts = _pick_facts("Usual Suspects, The")
+    for text in (
+        "The Usual Suspects, with its twisty plot, aligns with the user's preferences for thrillers.",
+        "因为《The Usual Suspects》是一部惊悚片，适合喜欢惊悚片的用户观看。",
+    ):
+        problems = grounding.check_output("explanation", text, facts).problems
+        assert any("the user" in p for p in problems), (text, problems)
+    ok = "The Usual Suspects is a 1995 thriller, and you gave Citizen Kane 5 stars."
+    assert not any("the user" in p for p in grounding.check_output("explanation", ok, facts).problems)
