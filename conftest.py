@@ -37,6 +37,14 @@ def _fresh_cache_and_templates():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_recommender_dir(settings, tmp_path):
+    """No test reads the recommender a developer trained in the shared cache folder: rows
+    written from its films broke foreign keys at teardown once one was there (a test that
+    needs a model trains one in `model_dir`)."""
+    settings.RECOMMENDER_MODEL_DIR = tmp_path / "no-recommender"
+
+
 @pytest.fixture
 def fake_models(monkeypatch, tmp_path, settings):
     """The scripted language models and an empty model cache: nothing trained on this machine
