@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.browser.test_diary_lists import assert_no_sideways_scroll, log_in
 from tests.factories import TEST_PASSWORD, MovieFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -46,25 +47,6 @@ def all_unread_again(author) -> None:
 
     Notification.objects.filter(recipient=author).update(read_at=None)
     pagecache.member_pages_changed(author.pk)
-
-
-def log_in(page, base: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "lena")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button:has-text('Log in')")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
-def assert_no_sideways_scroll(page, what: str) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    if overflow > 0:
-        wide = page.evaluate(
-            """() => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-                .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
-        )
-        raise AssertionError(f"{what} scrolls sideways by {overflow}px: {wide}")
 
 
 def nav_label(page) -> str:
