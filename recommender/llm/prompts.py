@@ -69,6 +69,9 @@ class UserFacts:
     liked_genres: list[str] = field(default_factory=list)
     disliked_genres: list[str] = field(default_factory=list)
     liked_people: list[str] = field(default_factory=list)
+    # the genres of the rated films above, by title: read by the checks (grounding/genres.py), not
+    # written into the prompt
+    genres_of: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass

@@ -59,13 +59,13 @@ def user_facts(*, user_id: int, exclude_movie_id: int | None = None) -> UserFact
     ratings = Rating.objects.filter(user_id=user_id)
     if exclude_movie_id is not None:
         ratings = ratings.exclude(movie_id=exclude_movie_id)
-    ratings = ratings.select_related("movie").order_by("-score", "-updated_at")
-    top = [(r.movie.title, float(r.score)) for r in ratings[:3]]
-    low = [
-        (r.movie.title, float(r.score))
-        for r in ratings.order_by("score", "-updated_at")[:2]
-        if r.score <= 2.5
-    ]
+    ratings = (
+        ratings.select_related("movie").prefetch_related("movie__genres").order_by("-score", "-updated_at")
+    )
+    top_rows = list(ratings[:3])
+    low_rows = [r for r in ratings.order_by("score", "-updated_at")[:2] if r.score <= 2.5]
+    top = [(r.movie.title, float(r.score)) for r in top_rows]
+    low = [(r.movie.title, float(r.score)) for r in low_rows]
     reviews = Review.objects.visible().filter(user_id=user_id)
     if exclude_movie_id is not None:
         reviews = reviews.exclude(movie_id=exclude_movie_id)
@@ -86,6 +86,7 @@ def user_facts(*, user_id: int, exclude_movie_id: int | None = None) -> UserFact
         liked_genres=pick("genres", True),
         disliked_genres=pick("genres", False),
         liked_people=pick("people", True, 2),
+        genres_of={r.movie.title: [g.name for g in r.movie.genres.all()] for r in top_rows + low_rows},
     )
 
 

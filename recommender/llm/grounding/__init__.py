@@ -27,6 +27,7 @@ from .audience import (
     stray_numbers,
     unverified_quotes,
 )
+from .genres import genre_misstatements
 from .member import (
     CARRY_OVER_WORDS,
     _claims_seen,
@@ -55,6 +56,7 @@ __all__ = [
     "aspect_misstatements",
     "check_output",
     "draft_problems",
+    "genre_misstatements",
     "is_verbatim",
     "opens_sentence",
     "parse_questions",
@@ -97,6 +99,11 @@ def _reviews_obeyed(text: str, facts: Facts) -> int:
 _THIRD_PERSON = re.compile(r"\b(?:the|this|that)\s+(?:user|member)(?:'s|’s)?\b|用户", re.IGNORECASE)
 
 
+# texts that call films by their kind: read on real members, drafts called Shine "a romantic
+# comedy" and explanations Beauty and the Beast "known for strong action sequences"
+_GENRE_KINDS = ("review_draft", "explanation")
+
+
 def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
     """Every reason `text` may not be shown, empty when it passes."""
     problems: list[str] = []
@@ -117,6 +124,8 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         problems += reception_misstatements(stripped, facts) + aspect_misstatements(stripped, facts)
     else:
         problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
+    if kind in _GENRE_KINDS and not zh:
+        problems += genre_misstatements(stripped, facts)
     if kind == "review_draft":
         problems += chinese.draft_problems(stripped, facts) if zh else draft_problems(stripped, facts)
     elif zh and kind == "explanation" and chinese.chinese_share(stripped) < 0.5:
@@ -160,6 +169,8 @@ def sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
         problems += reception_misstatements(sentence, facts) + aspect_misstatements(sentence, facts)
     else:
         problems += rating_misstatements(sentence, facts, own_rating=kind == "review_draft")
+    if kind in _GENRE_KINDS and facts.language != "zh":
+        problems += genre_misstatements(sentence, facts)
     if _URL.search(sentence):
         problems.append("a link")
     problems += ["an instruction from a review"] * _reviews_obeyed(sentence, facts)

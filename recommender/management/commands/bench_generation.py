@@ -76,6 +76,7 @@ def synthetic_facts(n: int, *, seed: int = 7) -> list[Facts]:
             liked_aspects=rng.sample(ASPECTS, 2),
             disliked_aspects=rng.sample(ASPECTS, 1),
             liked_genres=movie.genres[:1],
+            genres_of={m.title: m.genres for m in others},
         )
         out.append(
             Facts(

@@ -225,6 +225,7 @@ def test_a_draft_is_the_members_first_person_review_of_this_film(facts):
 
 def test_words_inside_a_title_are_not_praise_or_blame(facts):
     facts.movie.title = "The Good, the Bad and the Ugly"
+    facts.movie.genres = ["Action", "Adventure", "Western"]
     facts.rating = 5.0
     text = "The Good, the Bad and the Ugly is a sprawling western that I loved from the first standoff."
     assert grounding.check_output("review_draft", text, facts).ok

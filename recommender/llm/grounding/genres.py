@@ -1,0 +1,159 @@
+"""What a text calls a film: a genre claim must be one of the film's genres.
+
+Read on real members (docs/language-models.md): drafts that passed every other check called
+Shine and American Beauty "a romantic comedy", and an explanation recommended Bad Boys because
+Beauty and the Beast is "known for strong action sequences". Names and numbers were right; the
+genre was not. A claim is a genre noun that calls a film something ("a tense western", "this
+romantic comedy", "another crime drama", "action sequences"); it belongs to the title named
+nearest before it in its sentence (else the nearest after, else this film), and fails when that
+film's genres, as the facts hold them, do not include it. Films whose genres the facts do not
+hold are not judged. "the comedy" or "moments of drama" speak of a part of a film, not its
+kind, and a negated claim ("not a comedy", "more drama than thriller") claims nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..prompts import Facts
+
+# genre noun -> the MovieLens genres it claims (all of them), by their normalised names
+_NOUNS: dict[str, tuple[str, ...]] = {
+    "romantic comedy": ("comedy", "romance"),
+    "romantic comedies": ("comedy", "romance"),
+    "rom-com": ("comedy", "romance"),
+    "romcom": ("comedy", "romance"),
+    "comedy-drama": ("comedy", "drama"),
+    "comedy": ("comedy",),
+    "western": ("western",),
+    "thriller": ("thriller",),
+    "documentary": ("documentary",),
+    "drama": ("drama",),
+    "melodrama": ("drama",),
+    "sci-fi": ("scifi",),
+    "science fiction": ("scifi",),
+    "science-fiction": ("scifi",),
+    "film noir": ("filmnoir",),
+    "film-noir": ("filmnoir",),
+    "noir": ("filmnoir",),
+    "whodunit": ("mystery",),
+    "slasher": ("horror",),
+    "cartoon": ("animation",),
+    "musical": ("musical",),
+    "horror": ("horror",),
+    "action": ("action",),
+    "crime": ("crime",),
+    "war": ("war",),
+    "mystery": ("mystery",),
+    "fantasy": ("fantasy",),
+    "adventure": ("adventure",),
+    "animated": ("animation",),
+    "animation": ("animation",),
+    "family": ("children",),
+    "children's": ("children",),
+    "kids'": ("children",),
+    "romance": ("romance",),
+}
+# nouns that name a film's kind only with a film word after them ("a horror film", not "the
+# horror of war"; "a musical", but not "a musical score"; "an adventure" is also an outing)
+_NEEDS_FILM_WORD = frozenset(
+    {
+        "horror",
+        "action",
+        "crime",
+        "war",
+        "mystery",
+        "fantasy",
+        "adventure",
+        "animated",
+        "animation",
+        "family",
+        "children's",
+        "kids'",
+        "romance",
+        "musical",
+    }
+)
+_FILM_WORD = r"(?:film|movie|flick|picture|feature|epic|classic|tale|saga|story|drama|thriller|comedy)"
+_NOUN = "|".join(sorted((re.escape(n) for n in _NOUNS), key=len, reverse=True))
+_ADJECTIVES = r"(?:[\w'’-]+,?\s+){0,3}?"
+# "a tense western", "this romantic comedy", "another crime drama"; the determiner marks a claim
+_CLAIM = re.compile(
+    rf"\b(?:a|an|this|another|such a)\s+{_ADJECTIVES}(?P<noun>{_NOUN})(?P<after>\s+{_FILM_WORD}s?)?\b"
+    rf"(?![\w-])",
+    re.IGNORECASE,
+)
+# "known for its action sequences", "action-packed": the kind without a determiner
+_SET_PIECES = re.compile(
+    r"\b(?P<noun>action|horror|musical|war)(?:[\s-]+(?:sequences?|scenes?|set[\s-]pieces?|numbers?)|-packed)\b",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(
+    r"(?:\bnot|n't|\bnever|\bno|\bhardly|\brather than|\bthan|\binstead of|\bfar from|\bless)"
+    r"\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _norm(genre: str) -> str:
+    return re.sub(r"[^a-z]", "", genre.lower()).removesuffix("s")
+
+
+def _genres_by_title(facts: Facts) -> dict[str, set[str]]:
+    known = {facts.movie.title: facts.movie.genres, **facts.user.genres_of}
+    return {title: {_norm(g) for g in genres} for title, genres in known.items() if title and genres}
+
+
+def _title_spans(sentence: str, titles: list[str]) -> list[tuple[int, str]]:
+    """Where each title is named in `sentence` ("Matrix, The" also as "The Matrix")."""
+    spans = []
+    for title in titles:
+        variants = {title}
+        inverted = re.match(r"^(.*), (The|A|An)$", title)
+        if inverted:
+            variants.add(f"{inverted.group(2)} {inverted.group(1)}")
+        for variant in variants:
+            spans += [(m.start(), title) for m in re.finditer(re.escape(variant), sentence, re.IGNORECASE)]
+    return sorted(spans)
+
+
+def _owner(start: int, spans: list[tuple[int, str]], default: str) -> str:
+    before = [title for at, title in spans if at < start]
+    if before:
+        return before[-1]
+    return spans[0][1] if spans else default
+
+
+def genre_misstatements(text: str, facts: Facts) -> list[str]:
+    """Each genre `text` gives a film that the facts do not give it, as a problem."""
+    from .names import sentences
+
+    genres = _genres_by_title(facts)
+    if not genres:
+        return []
+    titles = sorted(genres, key=len, reverse=True)
+    problems = []
+    for sentence in sentences(text):
+        spans = _title_spans(sentence, titles)
+        claims = []
+        for match in _CLAIM.finditer(sentence):
+            noun = match.group("noun").lower()
+            if noun in _NEEDS_FILM_WORD and not match.group("after"):
+                continue
+            if _NEGATED.search(sentence[: match.start()]):
+                continue
+            claims.append((match.start(), noun, match.group(0)))
+            after = (match.group("after") or "").strip().lower().removesuffix("s")
+            if after in _NOUNS:  # "a crime drama" claims crime and drama
+                claims.append((match.start(), after, match.group(0)))
+        for match in _SET_PIECES.finditer(sentence):
+            if not _NEGATED.search(sentence[: match.start()]):
+                claims.append((match.start(), match.group("noun").lower(), match.group(0)))
+        for start, noun, phrase in claims:
+            title = _owner(start, spans, facts.movie.title)
+            if title not in genres:
+                continue
+            missing = [g for g in _NOUNS[noun] if g not in genres[title]]
+            if missing:
+                problems.append(f"calls {title!r} {phrase.strip()!r}, not one of its genres")
+    return list(dict.fromkeys(problems))

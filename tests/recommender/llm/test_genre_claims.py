@@ -1,0 +1,88 @@
+"""Genre claims in drafts and explanations (recommender/llm/grounding/genres.py).
+
+The sentences are the ones read on real members (docs/language-models.md) that passed every
+other check.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from recommender.llm import grounding
+from recommender.llm.grounding import genre_misstatements
+from recommender.llm.prompts import Facts, MovieFacts, UserFacts
+
+
+def facts_for(title: str, genres: list[str], **others: list[str]) -> Facts:
+    return Facts(
+        movie=MovieFacts(title=title, year=1999, genres=genres),
+        user=UserFacts(ratings=[(t, 4.0) for t in others], genres_of=dict(others)),
+        rating=4.0,
+    )
+
+
+AMERICAN_BEAUTY = facts_for("American Beauty", ["Drama", "Romance"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I found American Beauty a romantic comedy with a sharp edge.",
+        "It is a tense western that never lets go.",
+        "What a thriller: it kept me guessing.",
+        "This horror film scared me more than I expected.",
+        "I loved this crime drama from start to finish.",
+    ],
+)
+def test_a_genre_the_film_does_not_have_fails(text: str) -> None:
+    assert genre_misstatements(text, AMERICAN_BEAUTY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I found American Beauty a well-crafted drama.",
+        "It is a love story, and a romance film at heart.",
+        "It is not a comedy, whatever the poster says.",
+        "The comedy in the dinner scene falls flat, and the horror of suburbia stays with me.",
+        "I liked the action of the last act and its musical score.",
+        "There are moments of drama and a western-style standoff.",
+        "It is more of a character study than a thriller.",
+    ],
+)
+def test_a_genre_the_film_has_or_no_claim_passes(text: str) -> None:
+    assert genre_misstatements(text, AMERICAN_BEAUTY) == []
+
+
+def test_a_claim_belongs_to_the_film_named_before_it() -> None:
+    beauty = ["Animation", "Musical", "Romance"]
+    facts = facts_for("Bad Boys", ["Action", "Comedy", "Crime"], **{"Beauty and the Beast": beauty})
+    text = "You might like Bad Boys because Beauty and the Beast is known for strong action sequences."
+    assert genre_misstatements(text, facts) == [
+        "calls 'Beauty and the Beast' 'action sequences', not one of its genres"
+    ]
+    assert genre_misstatements("Bad Boys is an action comedy, unlike Beauty and the Beast.", facts) == []
+
+
+def test_a_film_named_with_its_article_moved_back_is_found() -> None:
+    facts = facts_for("Alien", ["Horror", "Sci-Fi"], **{"Matrix, The": ["Action", "Sci-Fi", "Thriller"]})
+    assert genre_misstatements("Like The Matrix, a thriller, Alien is a sci-fi horror film.", facts) == []
+    assert genre_misstatements("Alien is a thriller.", facts)
+
+
+def test_films_without_genres_in_the_facts_are_not_judged() -> None:
+    facts = facts_for("Rubber", [])
+    assert genre_misstatements("Rubber is a tense western.", facts) == []
+
+
+def test_the_draft_check_drops_or_fails_a_wrong_genre() -> None:
+    facts = facts_for("Shine", ["Drama", "Romance"])
+    text = (
+        "I loved Shine. It is a heartwarming romantic comedy about a pianist. "
+        "The acting is superb and I was moved throughout."
+    )
+    check = grounding.check_output("review_draft", text, facts)
+    assert not check.ok
+    assert any("romantic comedy" in p for p in check.problems)
+    assert grounding.sentence_problems("review_draft", "It is a heartwarming romantic comedy.", facts)
+    assert grounding.sentence_problems("review_draft", "It is a heartwarming drama.", facts) == []
