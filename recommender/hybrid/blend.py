@@ -236,7 +236,7 @@ class Hybrid:
     ) -> Hybrid:
         train = sp.csr_matrix(train, dtype=np.float32)
         folds = []
-        for f in range(max(1, self.folds)):
+        for f in range(self.folds):  # 0: the prior blend (a site's first model, services)
             examples = self._fold_examples(
                 train, self.seed + FOLD_SEED_STEP * f, progress, user_aspects, aspects_without
             )
@@ -256,7 +256,7 @@ class Hybrid:
             self.weights, self.thin_weights = choice.weights, choice.thin_weights
             self.validation = choice.figures
         else:
-            # Too little data to learn from (a brand-new site): the prior blend.
+            # Too little data to learn from (a brand-new site), or no folds asked: the prior blend.
             self.weights = prior
             self.thin_weights = prior.copy()
             self.validation = {"folds": 0, "ndcg10": None, "fell_back": False}

@@ -70,13 +70,15 @@ def recommender_retrain(refresh_users: bool = True, content: str = "auto") -> st
     ``content="auto"`` trains on MiniLM content when its vectors are cached, else on TF-IDF
     (seconds, where MiniLM takes minutes on a fresh cache) and queues
     ``recommender_upgrade_content``, which retrains on MiniLM once its vectors are computed.
-    A first model refreshes members' rows on the quick queue (each a fraction of a second), so
-    a newcomer's picks do not wait behind the bulk queue's backfills; other users' rows are
+    A first model on TF-IDF serves the prior blend (no validation folds: a minute instead of
+    several on 2 cores) until the content upgrade learns one. A first model refreshes
+    members' rows on the quick queue (each a fraction of a second), so a newcomer's picks do
+    not wait behind the bulk queue's backfills; other users' rows are
     refreshed in batches on the bulk queue. A retrain the guard rejects (validation NDCG@10
     more than 3% below the served model's) is recorded and kept on disk but not served, so
     no rows are refreshed from it."""
     first = not recommender_model.served_artifact_exists()
-    artifact = recommender_model.recommender_train(content=content)
+    artifact = recommender_model.recommender_train(content=content, first_start=first and content == "auto")
     if content == "auto" and artifact.metrics.get("content") == "tfidf":
         transaction.on_commit(lambda: recommender_upgrade_content.delay(), robust=True)
     if artifact.is_active and refresh_users:

@@ -77,6 +77,10 @@ def test_a_first_training_on_a_fresh_cache_uses_tfidf_and_queues_the_minilm_upgr
         version = tasks.recommender_retrain.apply(kwargs={"refresh_users": False}).get()
     assert _served().version == version
     assert _served().metrics["content"] == "tfidf"
+    # no validation folds: the prior blend until the upgrade (a minute, not several, on 2 cores)
+    assert _served().metrics["blend"] == "prior (first start)"
+    assert _served().metrics["validation"]["folds"] == 0
+    assert _served().metrics["rating_model"] is False  # no predicted ratings until the upgrade
     assert fresh["minilm_calls"] == []  # it never waited for MiniLM
     assert fresh["queued"] == ["upgrade"]
     assert training_state.training_running() is None  # the marker is gone once it ends
@@ -93,6 +97,8 @@ def test_the_upgrade_retrains_on_minilm_through_the_guard_and_a_second_run_does_
     upgraded = tasks.recommender_upgrade_content.apply().get()
     assert upgraded != first and _served().version == upgraded
     assert _served().metrics["content"].startswith("minilm:")
+    assert _served().metrics["blend"] == "learned"  # the upgrade learns the blend over its folds
+    assert _served().metrics["rating_model"] is True
     assert calls == [24]  # every film embedded once
     assert sum(len(batch) for batch in refreshed) == 18  # every rater's rows, from the new model
     assert tasks.recommender_upgrade_content.apply().get() == "not due"
