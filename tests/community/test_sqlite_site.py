@@ -6,21 +6,14 @@ were read with PostgreSQL's ARRAY()).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from community.diary.tagging import review_post_tagged
 from tests.factories import MovieFactory, UserFactory
+from tests.on_sqlite import assert_passes_on_sqlite, not_on_sqlite, only_on_sqlite
 
-ON_SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
-
-@pytest.mark.skipif(not ON_SQLITE, reason="run on SQLite by the test below")
+@only_on_sqlite
 @pytest.mark.django_db
 def test_on_sqlite_a_tagged_review_shows_on_the_movie_page_the_profile_and_the_api(client):
     user, movie = UserFactory(username="ana"), MovieFactory(title="Thief")
@@ -40,16 +33,6 @@ def test_on_sqlite_a_tagged_review_shows_on_the_movie_page_the_profile_and_the_a
     assert sorted(tuple(r["tags"]) for r in rows) == [(), ("heist", "synth")]
 
 
-@pytest.mark.skipif(ON_SQLITE, reason="this is the SQLite run")
+@not_on_sqlite
 def test_reviews_pages_and_api_work_on_sqlite(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", __file__],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-    assert "1 passed, 1 skipped" in run.stdout
+    assert_passes_on_sqlite(__file__, tmp_path)

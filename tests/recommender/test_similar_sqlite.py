@@ -6,20 +6,13 @@ subprocess; the first-start drill found these features failing there (docs/produ
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from community.reviews.similar import similar_reviews
 from recommender.similar import selectors, services, tasks
 from recommender.similar.models import ReviewVector
 from tests.factories import ReviewFactory, ThreadFactory
-
-ON_SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+from tests.on_sqlite import assert_passes_on_sqlite, not_on_sqlite, only_on_sqlite
 
 HEIST = "A slick heist thriller: the bank robbery crew, the vault, the getaway car chase."
 HEIST_TOO = "Another heist thriller with a robbery crew cracking a vault and a getaway chase."
@@ -30,7 +23,7 @@ def _shown(review):
     return [item.review for item in similar_reviews([review]).get(review.pk, [])]
 
 
-@pytest.mark.skipif(not ON_SQLITE, reason="run on SQLite by the test below")
+@only_on_sqlite
 @pytest.mark.django_db
 @pytest.mark.usefixtures("fake_models")
 def test_on_sqlite_reviews_and_threads_get_their_neighbours_and_suggestions(monkeypatch):
@@ -61,16 +54,6 @@ def test_on_sqlite_reviews_and_threads_get_their_neighbours_and_suggestions(monk
     assert dict(ReviewVector.objects.values_list("review_id", "neighbour_ids")) == kept
 
 
-@pytest.mark.skipif(ON_SQLITE, reason="this is the SQLite run")
+@not_on_sqlite
 def test_similar_reviews_and_related_threads_work_on_sqlite(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", __file__],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-    assert "1 passed, 1 skipped" in run.stdout
+    assert_passes_on_sqlite(__file__, tmp_path)
