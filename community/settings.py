@@ -297,23 +297,27 @@ else:
     }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
-# Slow tasks (text generation and a film's generated notes) have a queue of their own with its
-# own worker, so a member's recommendation refresh or a review's analysis never waits behind a
-# minute of text generation, and only that worker loads the generator.
+# Slow tasks (the texts a member asks for or looks at: drafts, questions, explanations, Ask) have
+# a queue of their own with its own worker, so a member's recommendation refresh or a review's
+# analysis never waits behind a minute of text generation.
 CELERY_SLOW_QUEUE = os.environ.get("CELERY_SLOW_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.slow")
-# Bulk work (backfills over every review or film, retraining, model preparation) has a third
-# queue and worker, so a member's own request on the slow queue (a review draft, discussion
-# questions, the explanation of a pick) never waits behind hundreds of backfill batches.
+# Bulk work (backfills over every review or film, every film's generated texts, retraining,
+# model preparation) has a third queue and worker, so a member's own request on the slow queue
+# (a review draft, discussion questions, the explanation of a pick) never waits behind hundreds
+# of backfill batches or film texts.
 CELERY_BULK_QUEUE = os.environ.get("CELERY_BULK_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.bulk")
 CELERY_SLOW_TASKS = (
     "recommender.tasks.generation.generated_text_produce",
     "recommender.insight.tasks.film_insight_refresh_task",
-    "recommender.insight.tasks.audience_summary_refresh_task",
-    "recommender.notes.tasks.movie_notes_refresh_task",
-    "recommender.audiences.tasks.audiences_refresh_task",
     "recommender.ask.tasks.ask_turn_complete",
 )
 CELERY_BULK_TASKS = (
+    # A film's generated texts (the studio's audience summary, "what audiences say", synopsis)
+    # are written for every film with reviews: the first-start drill queued 180 summaries on the
+    # slow queue, and a member's draft waited 10 minutes behind the first one (836 s).
+    "recommender.insight.tasks.audience_summary_refresh_task",
+    "recommender.notes.tasks.movie_notes_refresh_task",
+    "recommender.audiences.tasks.audiences_refresh_task",
     "recommender.prepare_models",
     "recommender.sentiment_quick",
     "recommender.tasks.analysis.analyse_reviews_batch",

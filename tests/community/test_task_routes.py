@@ -6,16 +6,17 @@ from django.conf import settings
 
 from community.celery import app as celery_app
 
-# what a member asked for or is looking at: drafts, questions, explanations, a film's notes
+# what a member asked for or is looking at: drafts, questions, explanations, Ask's answers
 SLOW = [
     "recommender.tasks.generation.generated_text_produce",
     "recommender.insight.tasks.film_insight_refresh_task",
+    "recommender.ask.tasks.ask_turn_complete",
+]
+# backfills over every review or film, every film's generated texts, retraining, model preparation
+BULK = [
     "recommender.insight.tasks.audience_summary_refresh_task",
     "recommender.notes.tasks.movie_notes_refresh_task",
     "recommender.audiences.tasks.audiences_refresh_task",
-]
-# backfills over every review or film, retraining, model preparation
-BULK = [
     "recommender.prepare_models",
     "recommender.sentiment_quick",
     "recommender.tasks.analysis.analyse_reviews_batch",
