@@ -12,7 +12,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -157,6 +157,12 @@ def notification_settings_update(*, user: User, email_digest: bool) -> Notificat
     return choice
 
 
+def _digest_headers(settings_url: str) -> dict[str, str]:
+    """Mark the digest as machine-sent, so vacation responders do not answer it (RFC 3834), and
+    give mail clients the page that turns it off (RFC 2369: their "Unsubscribe" button)."""
+    return {"Auto-Submitted": "auto-generated", "List-Unsubscribe": f"<{settings_url}>"}
+
+
 def digest_send(*, user_id: int) -> DigestSent | None:
     """Mail the member one digest of their unread notifications that no digest carried yet.
 
@@ -192,19 +198,20 @@ def digest_send(*, user_id: int) -> DigestSent | None:
             }
             for n in shown
         ]
+        settings_url = site + reverse("accounts:settings") + "#notifications-h"
         context = {
             "user": user,
             "items": items,
             "more": len(due) - len(shown),
             "count": len(due),
             "page_url": site + reverse("notifications:index"),
-            "settings_url": site + reverse("accounts:settings") + "#notifications-h",
+            "settings_url": settings_url,
         }
         subject = render_to_string("notifications/digest_subject.txt", context).strip()
         body = render_to_string("notifications/digest.txt", context)
         now = timezone.now()
         Notification.objects.filter(pk__in=[n.pk for n in due]).update(emailed_at=now)
         sent = DigestSent.objects.create(user=user, sent_at=now, notification_count=len(due))
-        send_mail(subject, body, None, [user.email])
+        EmailMessage(subject, body, None, [user.email], headers=_digest_headers(settings_url)).send()
     log.info("notification digest %s sent to member %s with %s notifications", sent.pk, user_id, len(due))
     return sent

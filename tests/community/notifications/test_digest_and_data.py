@@ -3,6 +3,8 @@ member's data export, and what account deletion does to notifications."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -50,6 +52,10 @@ def test_a_digest_lists_unread_notifications_with_links_and_is_sent_once(setting
     assert "Ada Fan liked your review: " + review.movie.title in message.body
     assert f"https://cinecircle.example{review.movie.get_absolute_url()}#review-{review.pk}" in message.body
     assert "https://cinecircle.example/accounts/settings/#notifications-h" in message.body
+    assert message.extra_headers == {
+        "Auto-Submitted": "auto-generated",  # no vacation replies
+        "List-Unsubscribe": "<https://cinecircle.example/accounts/settings/#notifications-h>",
+    }
     # twice: nothing new, nothing sent
     assert services.digest_send(user_id=member.pk) is None
     assert tasks.notification_digests_send() == 0
@@ -95,14 +101,14 @@ def test_the_digest_task_runs_twice_safely():
     assert len(mail.outbox) == 1
 
 
-def test_a_mail_server_failure_sends_nothing_and_keeps_the_notifications_for_later(monkeypatch):
+def test_a_mail_server_failure_sends_nothing_and_keeps_the_notifications_for_later(settings):
     member = _opted_in()
     n = NotificationFactory(recipient=member)
-
-    def down(*args, **kwargs):
-        raise OSError("connection refused")
-
-    monkeypatch.setattr(services, "send_mail", down)
+    with socket.socket() as s:  # a port nothing listens on: connection refused
+        s.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = s.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
     with pytest.raises(OSError):
         services.digest_send(user_id=member.pk)
     n.refresh_from_db()
