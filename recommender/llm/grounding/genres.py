@@ -109,9 +109,14 @@ def _title_spans(sentence: str, titles: list[str]) -> list[tuple[int, str]]:
     spans = []
     for title in titles:
         variants = {title}
-        inverted = re.match(r"^(.*), (The|A|An)$", title)
-        if inverted:
-            variants.add(f"{inverted.group(2)} {inverted.group(1)}")
+        # "Harry Potter and the Sorcerer's Stone (a.k.a. Harry Potter and the Philosopher's Stone)"
+        aka = re.match(r"^(.*?)\s*\(a\.k\.a\. (.*)\)$", title)
+        if aka:
+            variants |= {aka.group(1), aka.group(2)}
+        for variant in list(variants):
+            inverted = re.match(r"^(.*), (The|A|An)$", variant)
+            if inverted:
+                variants.add(f"{inverted.group(2)} {inverted.group(1)}")
         for variant in variants:
             spans += [(m.start(), title) for m in re.finditer(re.escape(variant), sentence, re.IGNORECASE)]
     return sorted(spans)

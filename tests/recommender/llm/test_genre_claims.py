@@ -70,6 +70,18 @@ def test_a_film_named_with_its_article_moved_back_is_found() -> None:
     assert genre_misstatements("Alien is a thriller.", facts)
 
 
+def test_a_film_known_by_another_title_is_found_by_either() -> None:
+    potter = "Harry Potter and the Sorcerer's Stone (a.k.a. Harry Potter and the Philosopher's Stone)"
+    facts = facts_for("Die Hard", ["Action", "Thriller"], **{potter: ["Adventure", "Children", "Fantasy"]})
+    assert (
+        genre_misstatements(
+            "Die Hard is a thriller, Harry Potter and the Philosopher's Stone a fantasy film.", facts
+        )
+        == []
+    )
+    assert genre_misstatements("Like Harry Potter and the Sorcerer's Stone, a thriller.", facts)
+
+
 def test_films_without_genres_in_the_facts_are_not_judged() -> None:
     facts = facts_for("Rubber", [])
     assert genre_misstatements("Rubber is a tense western.", facts) == []
