@@ -88,6 +88,19 @@ _SET_PIECES = re.compile(
     r"\b(?P<noun>action|horror|musical|war)(?:[\s-]+(?:sequences?|scenes?|set[\s-]pieces?|numbers?)|-packed)\b",
     re.IGNORECASE,
 )
+# "a blend of crime drama and psychological thriller", "even some elements of horror": each
+# genre word in the few words after names a kind the film has
+_MIX = re.compile(
+    r"\b(?:blend|mix|mixture|combination|elements?|touch(?:es)?)\s+of\s+(?P<list>(?:[\w'’-]+[\s,]+){0,8}[\w'’-]+)",
+    re.IGNORECASE,
+)
+_LISTED = re.compile(
+    r"\b(?P<noun>romantic comed(?:y|ies)|comedy|comedies|drama|romance|horror|action|adventure|fantasy"
+    r"|mystery|thriller|western|sci-fi|science fiction|crime|musical|animation|documentary|noir)\b",
+    re.IGNORECASE,
+)
+# "the whimsical animation" of a live-action film
+_ANIMATION = re.compile(r"\b(?:the|its|their)\s+(?:[\w'’-]+\s+)?animation\b", re.IGNORECASE)
 _NEGATED = re.compile(
     r"(?:\bnot|n't|\bnever|\bno|\bhardly|\brather than|\bthan|\binstead of|\bfar from|\bless)"
     r"\s+(?:\w+\s+){0,2}$",
@@ -154,6 +167,16 @@ def genre_misstatements(text: str, facts: Facts) -> list[str]:
         for match in _SET_PIECES.finditer(sentence):
             if not _NEGATED.search(sentence[: match.start()]):
                 claims.append((match.start(), match.group("noun").lower(), match.group(0)))
+        for match in _MIX.finditer(sentence):
+            if _NEGATED.search(sentence[: match.start()]):
+                continue
+            for listed in _LISTED.finditer(match.group("list")):
+                noun = listed.group("noun").lower()
+                noun = {"comedies": "comedy", "romantic comedies": "romantic comedy"}.get(noun, noun)
+                phrase = sentence[match.start() : match.start("list") + listed.end()]
+                claims.append((match.start(), noun, phrase))
+        for match in _ANIMATION.finditer(sentence):
+            claims.append((match.start(), "animation", match.group(0)))
         for start, noun, phrase in claims:
             title = _owner(start, spans, facts.movie.title)
             if title not in genres:

@@ -82,6 +82,30 @@ def test_a_film_known_by_another_title_is_found_by_either() -> None:
     assert genre_misstatements("Like Harry Potter and the Sorcerer's Stone, a thriller.", facts)
 
 
+def test_a_blend_or_elements_of_genres_name_kinds_the_film_must_have() -> None:
+    # read in drafts on real members: Edge of Seventeen (Comedy, Drama, Romance), The Parent Trap
+    edge = facts_for("Edge of Seventeen", ["Comedy", "Drama", "Romance"])
+    text = "It is a must-see for anyone into comedy, drama, romance, and even some elements of horror."
+    assert genre_misstatements(text, edge) == [
+        "calls 'Edge of Seventeen' 'elements of horror', not one of its genres"
+    ]
+    trap = facts_for("The Parent Trap", ["Children", "Comedy", "Romance"])
+    assert genre_misstatements("This film is a mix of mystery and romance.", trap) == [
+        "calls 'The Parent Trap' 'mix of mystery', not one of its genres"
+    ]
+    assert genre_misstatements("This film is a mix of comedy and romance.", trap) == []
+    assert genre_misstatements("It was a mix of good and bad, with some parts entertaining.", trap) == []
+    flawless = facts_for("Flawless", ["Crime", "Drama", "Thriller"])
+    assert genre_misstatements("A blend of crime drama and psychological thriller.", flawless) == []
+
+
+def test_the_animation_of_a_live_action_film_is_a_wrong_claim() -> None:
+    wonka = facts_for("Willy Wonka & the Chocolate Factory", ["Children", "Comedy", "Fantasy", "Musical"])
+    assert genre_misstatements("The musical score and the whimsical animation were captivating.", wonka)
+    gromit = facts_for("Wallace & Gromit: The Wrong Trousers", ["Animation", "Children", "Comedy"])
+    assert genre_misstatements("The stop-motion animation is a marvel.", gromit) == []
+
+
 def test_films_without_genres_in_the_facts_are_not_judged() -> None:
     facts = facts_for("Rubber", [])
     assert genre_misstatements("Rubber is a tense western.", facts) == []
