@@ -27,7 +27,7 @@ from .audience import (
     stray_numbers,
     unverified_quotes,
 )
-from .genres import genre_misstatements
+from .genres import genre_misstatements, other_film_claims
 from .member import (
     CARRY_OVER_WORDS,
     _claims_seen,
@@ -57,6 +57,7 @@ __all__ = [
     "check_output",
     "draft_problems",
     "genre_misstatements",
+    "other_film_claims",
     "is_verbatim",
     "opens_sentence",
     "parse_questions",
@@ -125,7 +126,7 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     else:
         problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
     if kind in _GENRE_KINDS and not zh:
-        problems += genre_misstatements(stripped, facts)
+        problems += genre_misstatements(stripped, facts) + other_film_claims(stripped, facts)
     if kind == "review_draft":
         problems += chinese.draft_problems(stripped, facts) if zh else draft_problems(stripped, facts)
     elif zh and kind == "explanation" and chinese.chinese_share(stripped) < 0.5:
@@ -170,7 +171,7 @@ def sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
     else:
         problems += rating_misstatements(sentence, facts, own_rating=kind == "review_draft")
     if kind in _GENRE_KINDS and facts.language != "zh":
-        problems += genre_misstatements(sentence, facts)
+        problems += genre_misstatements(sentence, facts) + other_film_claims(sentence, facts)
     if _URL.search(sentence):
         problems.append("a link")
     problems += ["an instruction from a review"] * _reviews_obeyed(sentence, facts)

@@ -185,3 +185,30 @@ def genre_misstatements(text: str, facts: Facts) -> list[str]:
             if missing:
                 problems.append(f"calls {title!r} {phrase.strip()!r}, not one of its genres")
     return list(dict.fromkeys(problems))
+
+
+# "you love Chasing Amy, The English Patient and Eyes Wide Shut, all of which are known for
+# their humor": the facts hold the member's rating of another film and its genres, nothing it
+# is known for
+_KNOWN_FOR = re.compile(r"\b(?:known|famous|renowned|celebrated|remembered|praised)\s+for\b", re.IGNORECASE)
+
+
+def other_film_claims(text: str, facts: Facts) -> list[str]:
+    """Each sentence of `text` that says what another film (one the member rated) is known for,
+    as a problem: the prompt gives that film's title and the member's rating only."""
+    from .names import sentences
+
+    others = {t for t, _ in facts.user.ratings if t and t != facts.movie.title}
+    if not others:
+        return []
+    titles = sorted({facts.movie.title, *others}, key=len, reverse=True)
+    problems = []
+    for sentence in sentences(text):
+        spans = _title_spans(sentence, titles)
+        for match in _KNOWN_FOR.finditer(sentence):
+            owner = _owner(match.start(), spans, facts.movie.title)
+            if owner in others:
+                problems.append(
+                    f"says what {owner!r} is {match.group(0).lower()}, which the facts do not hold"
+                )
+    return list(dict.fromkeys(problems))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from recommender.llm import grounding
-from recommender.llm.grounding import genre_misstatements
+from recommender.llm.grounding import genre_misstatements, other_film_claims
 from recommender.llm.prompts import Facts, MovieFacts, UserFacts
 
 
@@ -122,3 +122,23 @@ def test_the_draft_check_drops_or_fails_a_wrong_genre() -> None:
     assert any("romantic comedy" in p for p in check.problems)
     assert grounding.sentence_problems("review_draft", "It is a heartwarming romantic comedy.", facts)
     assert grounding.sentence_problems("review_draft", "It is a heartwarming drama.", facts) == []
+
+
+def test_what_another_film_is_known_for_is_not_in_the_facts() -> None:
+    # read in an explanation on a real member (Wallace & Gromit recommended)
+    facts = facts_for(
+        "Wallace & Gromit: The Wrong Trousers",
+        ["Animation", "Children", "Comedy"],
+        **{"Chasing Amy": ["Comedy"], "English Patient, The": ["Drama"], "Eyes Wide Shut": ["Drama"]},
+    )
+    text = (
+        "It is a great choice for you because you love Chasing Amy, The English Patient, and "
+        "Eyes Wide Shut, all of which are known for their humor and engaging stories."
+    )
+    assert other_film_claims(text, facts) == [
+        "says what 'Eyes Wide Shut' is known for, which the facts do not hold"
+    ]
+    assert not grounding.check_output("explanation", text, facts).ok
+    # about the recommended film itself: the support check's business, not this rule's
+    assert other_film_claims("The Wrong Trousers is known for its train chase.", facts) == []
+    assert other_film_claims("Because you rated Chasing Amy 4 stars, try this one.", facts) == []
