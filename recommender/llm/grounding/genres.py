@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ..prompts import Facts
+from .names import sentences
 
 # genre noun -> the MovieLens genres it claims (all of them), by their normalised names
 _NOUNS: dict[str, tuple[str, ...]] = {
@@ -144,8 +145,6 @@ def _owner(start: int, spans: list[tuple[int, str]], default: str) -> str:
 
 def genre_misstatements(text: str, facts: Facts) -> list[str]:
     """Each genre `text` gives a film that the facts do not give it, as a problem."""
-    from .names import sentences
-
     genres = _genres_by_title(facts)
     if not genres:
         return []
@@ -196,8 +195,6 @@ _KNOWN_FOR = re.compile(r"\b(?:known|famous|renowned|celebrated|remembered|prais
 def other_film_claims(text: str, facts: Facts) -> list[str]:
     """Each sentence of `text` that says what another film (one the member rated) is known for,
     as a problem: the prompt gives that film's title and the member's rating only."""
-    from .names import sentences
-
     others = {t for t, _ in facts.user.ratings if t and t != facts.movie.title}
     if not others:
         return []
