@@ -1,5 +1,5 @@
 """Writes on notifications: emitting one when something happens to a member, marking them
-read, the member's digest choice, and sending a digest.
+read, the member's digest choice, sending a digest, and its one-click unsubscribe link.
 
 The services where things happen call ``notification_emit`` inside their own transaction
 (community.social, reviews, discussions and lists), so a notification exists exactly when the
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -31,6 +32,13 @@ log = logging.getLogger(__name__)
 
 Verb = Notification.Verb
 DIGEST_MAX_ITEMS = 50  # a digest lists this many and counts the rest
+# Only for digest unsubscribe links: a value signed for another purpose (an email verification
+# link, a session) never passes as one, nor one of these as theirs.
+UNSUBSCRIBE_SALT = "community.notifications.digest_unsubscribe"
+UNSUBSCRIBE_LINK_INVALID = (
+    "This unsubscribe link is not valid: it may have been cut short or changed on the way. "
+    "You can turn the email digest off in your settings."
+)
 
 
 def _target_key(
@@ -157,10 +165,60 @@ def notification_settings_update(*, user: User, email_digest: bool) -> Notificat
     return choice
 
 
-def _digest_headers(settings_url: str) -> dict[str, str]:
+def _unsubscribe_signer() -> signing.Signer:
+    # No timestamp, so the link never expires: a digest may be opened, and a mail provider may
+    # offer its "Unsubscribe" button from the stored header, months after it was sent, and an
+    # expired link would leave the member mailed with no way out but signing in. Little is lost
+    # if an old link leaks: it can only turn the digest off, only for the member it names, and
+    # they can turn it back on. It is also the same link in every digest of that member.
+    return signing.Signer(salt=UNSUBSCRIBE_SALT)
+
+
+def digest_unsubscribe_url(*, user: User) -> str:
+    """The absolute link (on ``SITE_URL``) that turns off ``user``'s email digest, signed so
+    nobody can make one for another member."""
+    token = _unsubscribe_signer().sign(str(user.pk))
+    return settings.SITE_URL.rstrip("/") + reverse("notifications:digest_unsubscribe", args=[token])
+
+
+def digest_unsubscribe_member(*, token: str) -> User:
+    """The member an unsubscribe link was made for, changing nothing; raises ValidationError
+    (code ``invalid``) for a damaged, forged or unknown link."""
+    try:
+        pk = _unsubscribe_signer().unsign(token)
+    except signing.BadSignature:
+        raise ValidationError(UNSUBSCRIBE_LINK_INVALID, code="invalid") from None
+    user = User.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    if user is None:  # the account was deleted since
+        raise ValidationError(UNSUBSCRIBE_LINK_INVALID, code="invalid")
+    return user
+
+
+def digest_unsubscribe(*, token: str) -> User:
+    """Turn off the email digest of the member an unsubscribe link was made for (RFC 8058's
+    one-click unsubscribe: no sign-in, the signature is the authority). Returns the member;
+    running it again changes nothing. Raises ValidationError (code ``invalid``) for a damaged,
+    forged or unknown link, and then nothing changes."""
+    user = digest_unsubscribe_member(token=token)
+    # No row means no digest already, so there is nothing to create.
+    turned_off = NotificationSettings.objects.filter(user=user, email_digest=True).update(
+        email_digest=False, updated_at=timezone.now()
+    )
+    if turned_off:
+        log.info("member %s turned the notification digest off from its unsubscribe link", user.pk)
+    return user
+
+
+def _digest_headers(unsubscribe_url: str) -> dict[str, str]:
     """Mark the digest as machine-sent, so vacation responders do not answer it (RFC 3834), and
-    give mail clients the page that turns it off (RFC 2369: their "Unsubscribe" button)."""
-    return {"Auto-Submitted": "auto-generated", "List-Unsubscribe": f"<{settings_url}>"}
+    give mail clients the link that turns it off (RFC 2369: their "Unsubscribe" button), which
+    they may POST to without showing a page (RFC 8058's one click, which big providers require
+    of bulk mail)."""
+    return {
+        "Auto-Submitted": "auto-generated",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def digest_send(*, user_id: int) -> DigestSent | None:
@@ -199,6 +257,7 @@ def digest_send(*, user_id: int) -> DigestSent | None:
             for n in shown
         ]
         settings_url = site + reverse("accounts:settings") + "#notifications-h"
+        unsubscribe_url = digest_unsubscribe_url(user=user)
         context = {
             "user": user,
             "items": items,
@@ -206,12 +265,13 @@ def digest_send(*, user_id: int) -> DigestSent | None:
             "count": len(due),
             "page_url": site + reverse("notifications:index"),
             "settings_url": settings_url,
+            "unsubscribe_url": unsubscribe_url,
         }
         subject = render_to_string("notifications/digest_subject.txt", context).strip()
         body = render_to_string("notifications/digest.txt", context)
         now = timezone.now()
         Notification.objects.filter(pk__in=[n.pk for n in due]).update(emailed_at=now)
         sent = DigestSent.objects.create(user=user, sent_at=now, notification_count=len(due))
-        EmailMessage(subject, body, None, [user.email], headers=_digest_headers(settings_url)).send()
+        EmailMessage(subject, body, None, [user.email], headers=_digest_headers(unsubscribe_url)).send()
     log.info("notification digest %s sent to member %s with %s notifications", sent.pk, user_id, len(due))
     return sent

@@ -9,4 +9,7 @@ urlpatterns = [
     path("notifications/read-all/", views.mark_all_read, name="read_all"),
     path("notifications/settings/", views.settings_update, name="settings"),
     path("notifications/<int:pk>/read/", views.mark_read, name="read"),
+    path(
+        "notifications/digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"
+    ),
 ]

@@ -1,14 +1,17 @@
-"""The notifications page, marking read, and the digest choice (every write is a POST form that
-works without JavaScript)."""
+"""The notifications page, marking read, the digest choice (every write is a POST form that
+works without JavaScript), and the digest's one-click unsubscribe link."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from community.core.members import signed_in_member
 from community.core.viewutils import paginate, redirect_back, wants_json
@@ -16,6 +19,7 @@ from community.notifications import selectors, services
 from community.notifications.forms import NotificationSettingsForm
 
 PER_PAGE = 20
+UNSUBSCRIBE_PAGE = "notifications/digest_unsubscribe.html"
 
 
 @login_required
@@ -62,3 +66,22 @@ def settings_update(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Email digests are off.")
     return redirect(reverse("accounts:settings") + "#notifications-h")
+
+
+# Exempt from CSRF: mail providers POST "List-Unsubscribe=One-Click" without any cookie (RFC
+# 8058). Safe: the signed link, not a session, says whose digest it is, and all it can do is
+# turn that member's mail off.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The digest's unsubscribe link. GET only shows a button, since link scanners fetch every
+    link in a mail; POST (that button, or the mail provider's one click) turns the digest off."""
+    try:
+        if request.method == "POST":
+            services.digest_unsubscribe(token=token)
+        else:
+            services.digest_unsubscribe_member(token=token)
+    except ValidationError as exc:
+        return render(request, UNSUBSCRIBE_PAGE, {"error": exc.messages[0]}, status=400)
+    return render(request, UNSUBSCRIBE_PAGE, {"done": request.method == "POST"})

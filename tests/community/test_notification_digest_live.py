@@ -15,6 +15,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -157,8 +158,14 @@ def test_the_daily_digest_is_mailed_once_by_a_real_worker_through_a_real_smtp_se
     assert f"{SITE_URL}/accounts/settings/#notifications-h" in body
     links = re.findall(r"\S+://\S+", body)
     assert links and all(link.startswith(SITE_URL + "/") and "//" not in link[8:] for link in links), links
+    # the signed one-click link (RFC 8058), in the body too; the worker signs with the same key
+    # but builds it on its own SITE_URL
+    unsubscribe_url = SITE_URL + urlsplit(services.digest_unsubscribe_url(user=member)).path
+    assert unsubscribe_url.startswith(f"{SITE_URL}/notifications/digest/unsubscribe/{member.pk}:")
+    assert f"Unsubscribe: {unsubscribe_url}\n" in body
     # folded onto its own line when long (RFC 5322 allows it), hence strip()
-    assert message["List-Unsubscribe"].strip() == f"<{SITE_URL}/accounts/settings/#notifications-h>"
+    assert message["List-Unsubscribe"].strip() == f"<{unsubscribe_url}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     mailed = Notification.objects.filter(recipient=member)
     assert mailed.count() == 2 and not mailed.filter(emailed_at__isnull=True).exists()

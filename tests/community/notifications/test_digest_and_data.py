@@ -52,9 +52,13 @@ def test_a_digest_lists_unread_notifications_with_links_and_is_sent_once(setting
     assert "Ada Fan liked your review: " + review.movie.title in message.body
     assert f"https://cinecircle.example{review.movie.get_absolute_url()}#review-{review.pk}" in message.body
     assert "https://cinecircle.example/accounts/settings/#notifications-h" in message.body
+    unsubscribe_url = services.digest_unsubscribe_url(user=member)
+    assert unsubscribe_url.startswith("https://cinecircle.example/notifications/digest/unsubscribe/")
+    assert f"Unsubscribe: {unsubscribe_url}\n" in message.body
     assert message.extra_headers == {
         "Auto-Submitted": "auto-generated",  # no vacation replies
-        "List-Unsubscribe": "<https://cinecircle.example/accounts/settings/#notifications-h>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",  # signed, one click (RFC 8058)
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
     # twice: nothing new, nothing sent
     assert services.digest_send(user_id=member.pk) is None
