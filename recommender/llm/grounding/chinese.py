@@ -16,7 +16,7 @@ from ..lexicon import ASPECTS_ZH
 from ..prompts import Facts
 from .member import DraftLanguage
 from .member import draft_problems as member_draft_problems
-from .names import WORD
+from .names import WORD, title_spellings
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][\w'’]*")
@@ -104,24 +104,17 @@ CHINESE = DraftLanguage(
 # translated by the model nor a transliterated name can be checked against them.
 _BOOK_TITLE = re.compile(r"《\s*([^《》]{1,160}?)\s*》")
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")
-_TRAILING_ARTICLE = re.compile(r"^(.*), (the|a|an|le|la|les|l'|il|der|die|das|el)$", re.IGNORECASE)
 _ENDS = ("。", "！", "？", "!", "?", ".", "…", "”", "」", "』", "）", ")")
 
 
 def _title_keys(title: str) -> set[str]:
-    """Spellings of a catalogue title a text may use: "Silence of the Lambs, The" is also "The
-    Silence of the Lambs"; "Amelie (Fabuleux destin d'Amélie Poulain, Le)" also "Amelie" and
-    "Le Fabuleux destin d'Amélie Poulain"."""
-    main, _, inner = title.partition(" (")
-    keys = set()
-    for part in (title, main, inner.rstrip(")")):
-        part = part.strip()
-        article = _TRAILING_ARTICLE.match(part)
-        for spelling in (part, f"{article.group(2)} {article.group(1)}" if article else ""):
-            key = re.sub(r"[\W_]+", "", spelling.casefold())
-            if key:
-                keys.add(key)
-    return keys
+    """Each spelling of a catalogue title (`title_spellings`) as a key: casefolded, without
+    spaces or punctuation, so 《Usual Suspects, The》 and 《The Usual Suspects》 both match."""
+    return {_key(spelling) for spelling in title_spellings(title)} - {""}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def name_problems(text: str, facts: Facts) -> list[str]:
@@ -134,7 +127,7 @@ def name_problems(text: str, facts: Facts) -> list[str]:
     problems = [
         f"a title the facts do not hold (as they spell it): 《{inner}》"
         for inner in _BOOK_TITLE.findall(text)
-        if re.sub(r"[\W_]+", "", inner.casefold()) not in known
+        if _key(inner) not in known
     ]
     problems += [
         f"a name in Chinese characters the facts cannot confirm: {n}" for n in _TRANSLITERATED.findall(text)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from ..prompts import Facts
-from .names import sentences
+from .names import sentences, title_spellings
 
 # genre noun -> the MovieLens genres it claims (all of them), by their normalised names
 _NOUNS: dict[str, tuple[str, ...]] = {
@@ -119,20 +119,23 @@ def _genres_by_title(facts: Facts) -> dict[str, set[str]]:
 
 
 def _title_spans(sentence: str, titles: list[str]) -> list[tuple[int, str]]:
-    """Where each title is named in `sentence` ("Matrix, The" also as "The Matrix")."""
+    """Where each title is named in `sentence`, by any of its spellings (`title_spellings`:
+    "Matrix, The" also as "The Matrix", "Them (Ils)" also as "Them"), as whole words; a longer
+    spelling wins where two overlap. A one-word spelling counts only as capitalised: "them" and
+    "three" in a sentence name neither Them nor Survival Island (Three)."""
+    spellings = sorted(
+        ((spelling, title) for title in titles for spelling in title_spellings(title)),
+        key=lambda pair: len(pair[0]),
+        reverse=True,
+    )
+    taken: list[tuple[int, int]] = []
     spans = []
-    for title in titles:
-        variants = {title}
-        # "Harry Potter and the Sorcerer's Stone (a.k.a. Harry Potter and the Philosopher's Stone)"
-        aka = re.match(r"^(.*?)\s*\(a\.k\.a\. (.*)\)$", title)
-        if aka:
-            variants |= {aka.group(1), aka.group(2)}
-        for variant in list(variants):
-            inverted = re.match(r"^(.*), (The|A|An)$", variant)
-            if inverted:
-                variants.add(f"{inverted.group(2)} {inverted.group(1)}")
-        for variant in variants:
-            spans += [(m.start(), title) for m in re.finditer(re.escape(variant), sentence, re.IGNORECASE)]
+    for spelling, title in spellings:
+        flags = re.IGNORECASE if len(spelling.split()) > 1 else 0
+        for match in re.finditer(rf"(?<!\w){re.escape(spelling)}(?!\w)", sentence, flags):
+            if not any(match.start() < end and start < match.end() for start, end in taken):
+                taken.append(match.span())
+                spans.append((match.start(), title))
     return sorted(spans)
 
 

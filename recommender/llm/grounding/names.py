@@ -1,7 +1,8 @@
 """Names in generated texts: which capitalised words name a person or film the facts hold.
 
 `unknown_names` finds those a finished text names without the facts; `NameGuard` asks the
-same of a text while it is being generated. `sentences` cuts a text as the checks read it.
+same of a text while it is being generated. `sentences` cuts a text as the checks read it, and
+`title_spellings` lists the ways a text may write a catalogue title.
 """
 
 from __future__ import annotations
@@ -211,3 +212,60 @@ class NameGuard:
             if not (self._could_become_known(word) if still_writing else self._known(word)):
                 return False
         return True
+
+
+# Articles MovieLens moves to the end of a title: "Matrix, The", "Dîner de cons, Le", "Auberge
+# espagnole, L'" (the importer's display_title turns the same ones around).
+_TRAILING_ARTICLE = re.compile(r"^(.+), (the|a|an|le|la|les|l'|il|der|die|das|el)$", re.IGNORECASE)
+_AKA = re.compile(r"^(?:a\.k\.a\.|aka)\s+", re.IGNORECASE)
+_YEAR = re.compile(r"^\d{4}(?:\s*[-–]\s*(?:\d{4})?)?$")
+# A bracket part shorter than this names no film a text would call by it ("1-900 (06)").
+MIN_BRACKET_CHARS = 3
+
+
+def _article_first(part: str) -> str:
+    match = _TRAILING_ARTICLE.match(part)
+    if not match:
+        return part
+    head, article = match.groups()
+    space = "" if article.endswith("'") else " "
+    return f"{article}{space}{head}"
+
+
+def _split_brackets(title: str) -> tuple[str, list[str]]:
+    """A title and its trailing bracket parts, in order: "Seven (a.k.a. Se7en) (1995)" is
+    ("Seven", ["a.k.a. Se7en", "1995"]). A bracket inside the name stays: "Babies (Bébé(s))"
+    is ("Babies", ["Bébé(s)"]), "Frontière(s)" and "You Are (Not) Alone" are not split."""
+    rest = title.strip()
+    parts: list[str] = []
+    while rest.endswith(")"):
+        depth = 0
+        for i in range(len(rest) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(rest[i], 0)
+            if depth == 0:
+                break
+        head = rest[:i]
+        if depth or not head.strip() or not head[-1].isspace():
+            break
+        parts.insert(0, rest[i + 1 : -1].strip())
+        rest = head.rstrip()
+    return rest, parts
+
+
+def title_spellings(title: str) -> list[str]:
+    """The spellings under which a text may name a catalogue title, longest first.
+
+    "Matrix, The (1999)" is also "The Matrix"; a title with bracket parts is also the part
+    before them and each part ("a.k.a." dropped): "City of Lost Children, The (Cité des
+    enfants perdus, La)" is also "The City of Lost Children" and "La Cité des enfants perdus".
+    Every spelling also comes with its trailing article turned around. A year is no spelling,
+    nor is a bracket part of fewer than MIN_BRACKET_CHARS letters or digits.
+    """
+    main, brackets = _split_brackets(title)
+    brackets = [f"({b})" for b in brackets if not _YEAR.match(b)]
+    parts = [_AKA.sub("", b[1:-1]) for b in brackets]
+    parts = [p for p in parts if len(re.sub(r"[\W_]", "", p)) >= MIN_BRACKET_CHARS]
+    spellings = [" ".join([main, *brackets]), " ".join([_article_first(main), *brackets])]
+    for part in (main, *parts):
+        spellings += [part, _article_first(part)]
+    return sorted(dict.fromkeys(s for s in spellings if s), key=len, reverse=True)
