@@ -52,15 +52,17 @@ def run_seeds(
     split_seeds: list[int],
     model_seeds: list[int],
     cold_share: float | None = 0.2,
+    warm: bool = True,
     report: Callable[[str], None] | None = None,
 ) -> list[SeedRuns]:
-    """Every (split seed, model seed) pair on ``ratings``: the top-N setting, then cold start
-    (unless ``cold_share`` is None). ``report`` gets one line per finished pair."""
+    """Every (split seed, model seed) pair on ``ratings``: the top-N setting (unless not
+    ``warm``), then cold start (unless ``cold_share`` is None). ``report`` gets one line per
+    finished pair. Returns the settings run, in that order."""
     top = SeedRuns(f"{ratings.name}")
     cold_runs = SeedRuns(f"{ratings.name} cold start")
     for split in split_seeds:
         train, test = holdout_split(ratings.matrix, fraction=0.2, seed=split)
-        settings: list[tuple[SeedRuns, object, np.ndarray | None]] = [(top, train, None)]
+        settings: list[tuple[SeedRuns, object, np.ndarray | None]] = [(top, train, None)] if warm else []
         if cold_share is not None:
             rng = np.random.default_rng(split + 100)
             cold = rng.choice(ratings.n_users, size=int(cold_share * ratings.n_users), replace=False)
@@ -81,7 +83,7 @@ def run_seeds(
                         f"{runs.title} split={split} model={model_seed} hybrid NDCG@10={result.ndcg:.4f} "
                         f"best baseline={max(r.ndcg for r in runs.baselines[split]):.4f} ratio={ratio:.3f}"
                     )
-    return [top, cold_runs] if cold_share is not None else [top]
+    return ([top] if warm else []) + ([cold_runs] if cold_share is not None else [])
 
 
 def _evaluate(name, make, train, test, users, genres) -> evaluation.TopNResult:

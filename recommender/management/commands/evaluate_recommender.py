@@ -28,7 +28,7 @@ import sys
 from functools import partial
 
 import numpy as np
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from recommender import benchmarks
@@ -149,6 +149,11 @@ class Command(BaseCommand):
         parser.add_argument("--cold-share", type=float, default=0.2)
         parser.add_argument("--skip-rmse", action="store_true")
         parser.add_argument("--skip-cold", action="store_true")
+        parser.add_argument(
+            "--skip-warm",
+            action="store_true",
+            help="with --seeds: cold start only (a change to the thin-profile blend moves nothing else)",
+        )
         parser.add_argument("--people", action="store_true", help="let the hybrid blend directors and cast")
         parser.add_argument("--seeds", type=int, default=0, help="run this many split seeds (0: one table)")
         parser.add_argument("--model-seeds", type=int, default=3)
@@ -242,6 +247,8 @@ class Command(BaseCommand):
         )
 
     def handle_seeds(self, opts) -> None:
+        if opts["skip_warm"] and opts["skip_cold"]:
+            raise CommandError("--skip-warm and --skip-cold leave nothing to run")
         split_seeds = list(range(opts["seed"], opts["seed"] + opts["seeds"]))
         model_seeds = list(range(opts["model_seeds"]))
         minimum: dict[str, float] = {}
@@ -263,13 +270,15 @@ class Command(BaseCommand):
                 split_seeds=split_seeds,
                 model_seeds=model_seeds,
                 cold_share=None if opts["skip_cold"] else opts["cold_share"],
+                warm=not opts["skip_warm"],
                 report=report,
             )
             for run in runs:
                 self.stdout.write(seeds.format_runs(run))
-            minimum[name] = runs[0].min_ratio()
-            if len(runs) > 1:
-                cold_minimum.append(runs[1].min_ratio())
+            if not opts["skip_warm"]:
+                minimum[name] = runs[0].min_ratio()
+            if not opts["skip_cold"]:
+                cold_minimum.append(runs[-1].min_ratio())
         pairs = len(split_seeds) * len(model_seeds)
         self.stdout.write(
             "hybrid_vs_best_min "

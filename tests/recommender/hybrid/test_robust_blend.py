@@ -118,3 +118,65 @@ def test_the_prior_blend_is_the_brand_new_sites_blend():
     prior = prior_weights()
     assert prior[FEATURES.index("ease")] == 1.0
     assert prior[len(FEATURES) + FEATURES.index("popularity")] == 0.5
+
+
+def _thin(examples):
+    return [(x, labels, ideal, True) for x, labels, ideal, _ in examples]
+
+
+def test_thin_profiles_get_a_blend_chosen_on_the_thin_validation_users_alone():
+    """The full profiles' blend leans on "noise"; on thin users "good" is what ranks the liked."""
+    rng = np.random.default_rng(3)
+    folds = [_examples(rng) + _thin(_examples(rng)) for _ in range(3)]
+    noisy = np.array([0.1, 1.0, 0, 0], dtype=np.float32)
+    learned = [(noisy, noisy) for _ in folds]
+    choice = robust.choose_blend(
+        folds,
+        learned,
+        prior=np.zeros(4, dtype=np.float32),
+        names=NAMES,
+        guard=False,
+        thin_active=np.arange(4),
+    )
+    thin = choice.figures["thin"]
+    assert thin["users"] == 90 and thin["method"] in robust.THIN_METHODS
+    assert choice.thin_weights[0] == 1.0 and abs(choice.thin_weights[1]) < 0.5
+    assert (choice.thin_weights[2:] == 0).all()  # thin blends are on plain scores
+    thin_users = [e for examples in folds for e in examples if e[3]]
+    assert robust.served_ndcg(thin_users, choice.thin_weights, choice.thin_weights) > robust.served_ndcg(
+        thin_users, noisy, noisy
+    )
+    np.testing.assert_allclose(choice.weights, noisy)  # the full profiles' blend is untouched
+
+
+def test_the_prior_pull_on_thin_profiles_is_chosen_on_thin_users_not_on_everyone():
+    rng = np.random.default_rng(4)
+    # full profiles: the second column ranks their liked; thin profiles: the first one does
+    swapped = [[(x[:, [1, 0, 2, 3]], *rest) for x, *rest in _examples(rng)] for _ in range(3)]
+    folds = [full + _thin(_examples(rng)) for full in swapped]
+    # the folds learned a bad blend for everyone; the prior, on the second column, rescues
+    # the full profiles (so everyone's pull is the strongest) and can only hurt thin ones
+    prior = np.array([0, 1.0, 0, 0], dtype=np.float32)
+    bad = np.array([1.0, -0.2, 0, 0], dtype=np.float32)
+    choice = robust.choose_blend(
+        folds, [(bad, bad)] * 3, prior=prior, names=NAMES, guard=False, thin_active=np.arange(4)
+    )
+    assert choice.figures["prior_strength"] == max(robust.PRIOR_STRENGTHS)
+    assert choice.figures["thin"]["prior_strength"] == 0.0
+    assert choice.thin_weights[0] == 1.0 and choice.thin_weights[1] < 0.5
+
+
+def test_too_few_thin_validation_users_keep_the_blends_own_thin_weights():
+    rng = np.random.default_rng(5)
+    folds = [_examples(rng) + _thin(_examples(rng, users=robust.THIN_MIN_USERS - 1)) for _ in range(3)]
+    pair = (np.array([1.0, 0, 0, 0], dtype=np.float32), np.array([0.5, 0.5, 0, 0], dtype=np.float32))
+    choice = robust.choose_blend(
+        folds,
+        [pair] * 3,
+        prior=np.zeros(4, dtype=np.float32),
+        names=NAMES,
+        guard=False,
+        thin_active=np.arange(4),
+    )
+    assert choice.figures["thin"] is None
+    np.testing.assert_allclose(choice.thin_weights, pair[1])

@@ -80,3 +80,21 @@ def test_evaluate_recommender_over_seeds_prints_the_summary_and_the_minimum_rati
     assert "ndcg10_mlsmall=nan" in machine
     # the content vectors are kept for the next run
     assert list((tmp_path / "evaluation").glob("content-toy-*.npz"))
+
+
+def test_evaluate_recommender_over_seeds_can_run_cold_start_alone(world, monkeypatch, settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from recommender import benchmarks
+
+    settings.CACHE_DIR = tmp_path
+    monkeypatch.setitem(benchmarks.LOADERS, "ml-100k", lambda: world)
+    out = StringIO()
+    args = ["--seeds", "1", "--model-seeds", "1", "--datasets", "ml-100k", "--skip-warm"]
+    call_command("evaluate_recommender", *args, stdout=out)
+    text = out.getvalue()
+    assert "toy cold start: 1 split seeds" in text and "toy: 1 split seeds" not in text
+    machine = text.strip().splitlines()[-1]
+    assert "ndcg10_ml100k=nan" in machine and "ndcg10_coldstart=nan" not in machine
