@@ -177,3 +177,31 @@ def test_notifications_at_desktop_and_phone_widths(
     assert page.locator("main").get_by_text("No notifications yet.").is_visible()
     assert_no_sideways_scroll(page, "the empty notifications page at 390px")
     shot(page, "notifications-empty-390")
+
+
+def test_the_digest_unsubscribe_link_at_desktop_and_phone_widths(
+    live_server, transactional_db, new_page, shot
+):
+    """The digest's "Unsubscribe" link opened from a mail client, signed out: the page changes
+    nothing until its button is pressed, then says the digest is off."""
+    from community.notifications.models import NotificationSettings
+    from community.notifications.services import digest_unsubscribe_url, notification_settings_update
+
+    member = UserFactory(username="omar_the_very_enthusiastic_cinephile")
+    for width, height in ((1280, 900), (390, 844)):
+        notification_settings_update(user=member, email_digest=True)
+        path = digest_unsubscribe_url(user=member).split("://", 1)[1].split("/", 1)[1]
+        page = new_page(width=width, height=height)
+        page.goto(f"{live_server.url}/{path}")
+        button = page.get_by_role("button", name="Stop the email digest")
+        assert button.is_visible()
+        assert NotificationSettings.objects.get(user=member).email_digest is True  # a GET changes nothing
+        assert_no_sideways_scroll(page, f"the unsubscribe page at {width} px")
+        shot(page, f"digest-unsubscribe-{width}")
+        button.click()
+        page.wait_for_load_state()
+        assert "You will get no more digest emails" in page.content()
+        assert NotificationSettings.objects.get(user=member).email_digest is False
+        assert_no_sideways_scroll(page, f"the confirmation at {width} px")
+        shot(page, f"digest-unsubscribed-{width}")
+        page.close()
