@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from community.accounts.models import User, Visibility
 from community.diary.models import DiaryEntry, ImportJob, Tag
 from community.movies.models import Movie
+from community.reviews.models import Review
+
+# The films-by-tag page lists every watch (paginated) and, below them, this many reviews.
+TAGGED_REVIEWS_SHOWN = 50
 
 
 def visible_levels(*, viewer: User | AnonymousUser, owner: User) -> list[str]:
@@ -87,6 +94,38 @@ def tag_cloud(*, owner: User, viewer: User | AnonymousUser) -> list[Tag]:
 def films_by_tag(*, owner: User, viewer: User | AnonymousUser, slug: str) -> QuerySet[DiaryEntry]:
     """The owner's visible entries carrying the tag (each a film and when it was watched)."""
     return diary_entries(owner=owner, viewer=viewer).filter(tags__slug=slug)
+
+
+def tagged_reviews(*, owner: User, viewer: User | AnonymousUser, slug: str) -> QuerySet[Review]:
+    """The owner's reviews carrying the tag that the viewer may see (hidden ones only to their
+    author), newest first."""
+    return (
+        Review.objects.visible_to(viewer)
+        .filter(user=owner, tags__slug=slug)
+        .select_related("movie", "user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class TaggedFilms:
+    """One tag of the owner's, as one viewer may see it: every watch with it (to paginate) and
+    the newest TAGGED_REVIEWS_SHOWN reviews with it."""
+
+    slug: str
+    entries: QuerySet[DiaryEntry]
+    reviews: list[Review]
+
+
+def tagged_films(*, owner: User, viewer: User | AnonymousUser, slug: str) -> TaggedFilms:
+    """The films-by-tag page and API: the owner's watches and reviews with the tag that the
+    viewer may see. Http404 when there are none, exactly when tag_cloud would not list the tag
+    for this viewer, so a tag used only where the viewer may not look answers like one never used."""
+    entries = films_by_tag(owner=owner, viewer=viewer, slug=slug)
+    reviews = list(tagged_reviews(owner=owner, viewer=viewer, slug=slug)[:TAGGED_REVIEWS_SHOWN])
+    if not reviews and not entries.exists():
+        raise Http404("No such tag.")
+    return TaggedFilms(slug=slug, entries=entries, reviews=reviews)
 
 
 def import_job_for(*, user: User, job_id: int) -> ImportJob | None:

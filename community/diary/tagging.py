@@ -1,4 +1,5 @@
-"""Tags on reviews: posting and editing a review with its tags, and reading reviews by tag.
+"""Tags on reviews: posting and editing a review with its tags (reading reviews by tag is
+selectors.tagged_reviews).
 
 Tags belong to the diary app (one normalised Tag row per spelling, see services.tag_normalise);
 a review's tags are the Tag.reviews relation. community.reviews never imports this app, so the
@@ -9,10 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
 
 from community.accounts.models import User
 from community.diary.models import Tag
@@ -62,14 +61,3 @@ def review_update_tagged(
         if tags is not None:
             review_tags_set(review=review, user=user, tags=tags)
     return review
-
-
-def tagged_reviews(*, owner: User, viewer: User | AnonymousUser, slug: str) -> QuerySet[Review]:
-    """The owner's reviews carrying the tag that the viewer may see (hidden ones only to their
-    author), newest first."""
-    return (
-        Review.objects.visible_to(viewer)
-        .filter(user=owner, tags__slug=slug)
-        .select_related("movie", "user")
-        .order_by("-created_at", "-pk")
-    )

@@ -51,9 +51,10 @@ def tag_cloud(request: HttpRequest, username: str) -> HttpResponse:
 
 def films_by_tag(request: HttpRequest, username: str, tag: str) -> HttpResponse:
     owner = user_get_public(username=username)
-    entries = selectors.films_by_tag(owner=owner, viewer=request.user, slug=tag)
-    page = paginate(request, entries, per_page=PER_PAGE)
-    return render(request, "diary/tag.html", {"owner": owner, "tag": tag, "page": page})
+    films = selectors.tagged_films(owner=owner, viewer=request.user, slug=tag)
+    page = paginate(request, films.entries, per_page=PER_PAGE)
+    context = {"owner": owner, "tag": films.slug, "page": page, "reviews": films.reviews}
+    return render(request, "diary/tag.html", context)
 
 
 @login_required

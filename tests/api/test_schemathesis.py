@@ -29,6 +29,7 @@ from community.studios.models import Studio, StudioMembership
 from community.wsgi import application
 from recommender.insight.services import film_insight_refresh
 from recommender.models import GeneratedText, Recommendation, TasteProfile
+from tests.community.diary.factories import DiaryEntryFactory
 from tests.factories import (
     FollowFactory,
     GenreFactory,
@@ -81,6 +82,8 @@ def seeded(db, wsgi_keeps_the_test_connection, fake_models):
     reply = ReplyFactory(author=member, thread=thread)
     WatchlistItemFactory(user=member, movie=movie)
     FollowFactory(follower=member, followee=other)
+    # A tag on a watch and a review, for the tag cloud and films by tag.
+    others_review.tags.set(DiaryEntryFactory(user=other, movie=movie, tags=["noir"]).tags.all())
     studio = Studio.objects.create(name="Northlight", slug="northlight")
     StudioMembership.objects.create(studio=studio, user=member)
     # The studio console's endpoints reach a film of the studio with its stored aggregates.
@@ -110,7 +113,7 @@ def seeded(db, wsgi_keeps_the_test_connection, fake_models):
             "reply_id": reply.pk,
             "text_id": text.pk,
         },
-        "strings": {"studio_slug": "northlight", "username": other.username},
+        "strings": {"studio_slug": "northlight", "username": other.username, "tag": "noir"},
     }
 
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.accounts.models import Visibility
-from community.diary.models import DiaryEntry, ImportJob
+from community.diary.models import DiaryEntry, ImportJob, Tag
+from community.diary.selectors import TAGGED_REVIEWS_SHOWN
 from community.movies.api.serializers import MovieBriefSerializer
 from community.reviews.api.serializers import AuthorSerializer
+from community.reviews.models import Review
 
 # --- input ---
 
@@ -88,3 +92,46 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
         ]
+
+
+class TagCloudEntrySerializer(serializers.Serializer):
+    """One tag of a member's cloud (selectors.tag_cloud's Tag rows with `uses`)."""
+
+    name = serializers.CharField(source="slug", help_text="The tag as shown (tags are stored as slugs).")
+    slug = serializers.CharField()
+    count = serializers.IntegerField(source="uses", help_text="Watches and reviews with it that you may see.")
+    url = serializers.SerializerMethodField(help_text="The films with this tag (API).")
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, tag: Tag) -> str:
+        owner = self.context["owner"]
+        path = reverse("api:user-tag", kwargs={"username": owner.username, "tag": tag.slug})
+        return self.context["request"].build_absolute_uri(path)
+
+
+class TaggedReviewSerializer(serializers.ModelSerializer):
+    """A review on the films-by-tag list, as the page shows it."""
+
+    movie = MovieBriefSerializer(read_only=True)
+    hidden = serializers.BooleanField(
+        source="is_hidden", read_only=True, help_text="Hidden by moderators (only its author sees it)."
+    )
+
+    class Meta:
+        model = Review
+        fields = ["id", "movie", "created_at", "hidden"]
+
+
+class TaggedFilmsSerializer(serializers.Serializer):
+    """A page of the films with a tag: the watches paginated, the newest reviews beside them."""
+
+    count = serializers.IntegerField(help_text="Watches with the tag.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DiaryEntrySerializer(many=True, help_text="Watches with the tag, newest first.")
+    tag = serializers.CharField()
+    reviews = TaggedReviewSerializer(
+        many=True,
+        help_text=f"The newest {TAGGED_REVIEWS_SHOWN} reviews with the tag, as the page lists them "
+        "below the watches (the same on every page).",
+    )

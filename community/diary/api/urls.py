@@ -14,4 +14,6 @@ urlpatterns = [
         views.ImportResolveApi.as_view(),
         name="diary-import-resolve",
     ),
+    path("users/<name:username>/tags/", views.UserTagCloudApi.as_view(), name="user-tags"),
+    path("users/<name:username>/tags/<name:tag>/", views.UserTaggedFilmsApi.as_view(), name="user-tag"),
 ]

@@ -1,5 +1,5 @@
-"""The diary API: one's own entries (list, log, change, delete), others' visible ones, and the
-Letterboxd import. The same services and selectors as the pages, so both answer alike."""
+"""The diary API: one's own entries (list, log, change, delete), others' visible ones, a member's
+tags, and the Letterboxd import. The same services and selectors as the pages, so both answer alike."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from community.accounts.models import User
+from community.accounts.selectors import user_get_public
 from community.core.api.lookups import clean_lookup
 from community.core.members import signed_in_member
 from community.diary import imports, selectors, services
@@ -25,6 +26,9 @@ from community.diary.api.serializers import (
     ImportJobSerializer,
     ImportResolveSerializer,
     ImportUploadSerializer,
+    TagCloudEntrySerializer,
+    TaggedFilmsSerializer,
+    TaggedReviewSerializer,
 )
 from community.diary.models import DiaryEntry, ImportJob
 from community.movies.models import Movie
@@ -193,3 +197,45 @@ class ImportResolveApi(generics.GenericAPIView):
             user=signed_in_member(request), job=job, index=index, movie_id=data.validated_data["movie_id"]
         )
         return Response(ImportJobSerializer(job).data)
+
+
+class UserTagCloudApi(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = TagCloudEntrySerializer
+    pagination_class = None  # the whole cloud, as the page shows it
+    filter_backends: list = []
+
+    @extend_schema(
+        tags=["people"],
+        summary="A member's tags on the watches and reviews you may see, most used first",
+        responses={200: TagCloudEntrySerializer(many=True)},
+    )
+    def get(self, request: Request, username: str) -> Response:
+        owner = user_get_public(username=clean_lookup(username))
+        cloud = selectors.tag_cloud(owner=owner, viewer=request.user)
+        context = {"request": request, "owner": owner}
+        return Response(TagCloudEntrySerializer(cloud, many=True, context=context).data)
+
+
+class UserTaggedFilmsApi(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = TaggedFilmsSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        tags=["people"],
+        summary="A member's films with a tag: the watches you may see (paginated) and reviews",
+        parameters=[
+            OpenApiParameter("page", int, description="A page number within the watches."),
+            OpenApiParameter("page_size", int, description="Watches per page (at most 100)."),
+        ],
+        responses={200: TaggedFilmsSerializer},
+    )
+    def get(self, request: Request, username: str, tag: str) -> Response:
+        owner = user_get_public(username=clean_lookup(username))
+        films = selectors.tagged_films(owner=owner, viewer=request.user, slug=clean_lookup(tag))
+        page = self.paginate_queryset(films.entries.select_related("user"))
+        response = self.get_paginated_response(DiaryEntrySerializer(page, many=True).data)
+        response.data["tag"] = films.slug
+        response.data["reviews"] = TaggedReviewSerializer(films.reviews, many=True).data
+        return response
