@@ -23,8 +23,8 @@ Training (``Hybrid.fit``):
 3. Learn the weights: a logistic regression (label: the held-out movie was rated >= 4)
    gives the starting point, then coordinate ascent maximises validation NDCG@10
    directly (Metzler & Croft 2007). Thin profiles (<= 10 ratings) get a second weight
-   vector learned on the thin validation users alone (``robust.choose_thin``). No weight
-   is set by hand. Steps 1-3 run on ``folds`` folds (each its own seeded split and cold users);
+   vector: a logistic regression on the thin validation users alone. No weight is set by
+   hand. Steps 1-3 run on ``folds`` folds (each its own seeded split and cold users);
    ``robust`` averages their weights, pulls them towards a prior blend as far as the
    left-out folds ask, and falls back to the best single scorer when that beats the
    blend on held-out validation users (``validation`` keeps the figures).
@@ -252,9 +252,7 @@ class Hybrid:
             keep = _active_columns(x)
             del x
             learned = [robust.learn_fold(examples, keep, len(FEATURES)) for examples in folds]
-            choice = robust.choose_blend(
-                folds, learned, prior=prior, names=list(FEATURES), guard=self.guard, thin_active=keep
-            )
+            choice = robust.choose_blend(folds, learned, prior=prior, names=list(FEATURES), guard=self.guard)
             self.weights, self.thin_weights = choice.weights, choice.thin_weights
             self.validation = choice.figures
         else:

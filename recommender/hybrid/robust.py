@@ -12,14 +12,7 @@ and base fit) and this module turns the folds' examples into one served blend:
    uses): ``(mean + s * prior) / (1 + s)``. The strength ``s`` is the one of
    ``PRIOR_STRENGTHS`` with the best leave-one-fold-out NDCG@10: the weights learned on
    the other folds, scored on the fold left out.
-3. Thin profiles (a handful of ratings) get a blend chosen on thin validation users
-   alone (``choose_thin``): a logistic regression or coordinate ascent on the thin users
-   of all the other folds pooled, pulled towards the prior by its own strength, each
-   candidate scored on the thin users of the fold left out. The strength chosen on all
-   users had been pulling the thin blend too (0.25 cost 5-rating members up to 15% of
-   their NDCG@10 on ml-latest-small), and per-fold ascent on ~220 thin users fits noise;
-   on ~450 pooled ones it sometimes does not, so the left-out folds decide.
-4. The guard: that held-out NDCG@10 is compared with each single scorer's on the same
+3. The guard: that held-out NDCG@10 is compared with each single scorer's on the same
    examples (a single scorer learns nothing, so every fold is held out for it). When the
    best single scorer wins, the blend is replaced by it and a warning is logged.
 
@@ -35,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .learning import coordinate_ascent, fit_logistic, validation_ndcg
+from .learning import coordinate_ascent, fit_logistic
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +81,7 @@ def learn_fold(examples, active: np.ndarray, n_features: int) -> tuple[np.ndarra
 
 
 def _learn_thin(examples, active: np.ndarray, n_features: int) -> np.ndarray | None:
-    """A blend for thin profiles learned on one fold's thin users alone, or None when too
-    few (``choose_thin`` replaces it when the folds hold enough thin users).
+    """A blend for thin profiles learned on those alone, or None when too few.
 
     A logistic regression on the plain standardised scores (the "thin" copies are nearly
     collinear with them when every profile is thin) and no coordinate ascent: with a few
@@ -103,64 +95,6 @@ def _learn_thin(examples, active: np.ndarray, n_features: int) -> np.ndarray | N
     weights = np.zeros(2 * n_features, dtype=np.float32)
     weights[plain] = fit_logistic(np.vstack([e[0][:, plain] for e in examples]), y)
     return _unit(weights)
-
-
-def _thin_logistic(examples, plain: np.ndarray, n_weights: int) -> np.ndarray:
-    weights = np.zeros(n_weights, dtype=np.float32)
-    y = np.concatenate([e[1] for e in examples])
-    weights[plain] = fit_logistic(np.vstack([e[0][:, plain] for e in examples]), y)
-    return _unit(weights)
-
-
-def _thin_ascent(examples, plain: np.ndarray, n_weights: int) -> np.ndarray:
-    start = _thin_logistic(examples, plain, n_weights)
-    weights = np.zeros(n_weights, dtype=np.float32)
-    weights[plain] = coordinate_ascent([(e[0][:, plain], *e[1:]) for e in examples], start[plain], passes=2)
-    return _unit(weights)
-
-
-THIN_METHODS = {"logistic": _thin_logistic, "ascent": _thin_ascent}
-
-
-def choose_thin(
-    folds: list[list], active: np.ndarray, n_features: int, prior: np.ndarray
-) -> tuple[np.ndarray, dict] | None:
-    """(thin-profile weights, figures) chosen on the folds' thin validation users, or None
-    when some fold has fewer than THIN_MIN_USERS of them (then the blend's own thin weights
-    serve). Every (method, prior strength) is learned on the thin users of all folds but
-    one and scored on that one; the best is learned again on all of them."""
-    thin = [[e for e in examples if e[3]] for examples in folds]
-    if len(thin) < 2 or any(len(t) < THIN_MIN_USERS or not learnable(t) for t in thin):
-        return None
-    plain = active[active < n_features]
-    n_weights = 2 * n_features
-    scores: dict[tuple[str, float], float] = {}
-    for method, learn in THIN_METHODS.items():
-        left_out = [
-            learn([e for g, t in enumerate(thin) if g != f for e in t], plain, n_weights)
-            for f in range(len(thin))
-        ]
-        for strength in PRIOR_STRENGTHS:
-            scores[method, strength] = float(
-                np.mean(
-                    [
-                        validation_ndcg(thin[f], _shrink_thin(w, prior, strength))
-                        for f, w in enumerate(left_out)
-                    ]
-                )
-            )
-    # ties go to the simpler method and the weaker pull, in the order they were tried
-    method, strength = max(scores, key=lambda k: scores[k])
-    weights = _shrink_thin(
-        THIN_METHODS[method]([e for t in thin for e in t], plain, n_weights), prior, strength
-    )
-    figures = {
-        "method": method,
-        "prior_strength": strength,
-        "ndcg10": round(scores[method, strength], 4),
-        "users": sum(len(t) for t in thin),
-    }
-    return weights.astype(np.float32), figures
 
 
 def _unit(w: np.ndarray) -> np.ndarray:
@@ -177,18 +111,13 @@ def _mean(learned: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
 def _shrink(pair: tuple[np.ndarray, np.ndarray], prior: np.ndarray, strength: float):
     w, thin = pair
     p = _unit(prior)
-    return (w + strength * p) / (1 + strength), _shrink_thin(thin, prior, strength)
-
-
-def _shrink_thin(thin: np.ndarray, prior: np.ndarray, strength: float) -> np.ndarray:
     # the thin-profile blend is on plain scores: the prior's thin copies (factor ~1 for a
     # thin profile) fold into their plain columns
-    p = _unit(prior)
     n = len(p) // 2
     p_thin = np.zeros_like(p)
     p_thin[:n] = p[:n] + p[n:]
     p_thin = _unit(p_thin)
-    return (thin + strength * p_thin) / (1 + strength)
+    return (w + strength * p) / (1 + strength), (thin + strength * p_thin) / (1 + strength)
 
 
 def choose_blend(
@@ -198,12 +127,8 @@ def choose_blend(
     prior: np.ndarray,
     names: list[str],
     guard: bool = True,
-    thin_active: np.ndarray | None = None,
 ) -> BlendChoice:
     """The served blend from each fold's examples and learned (weights, thin weights).
-
-    With ``thin_active`` (the feature columns learned from), thin profiles get the blend
-    ``choose_thin`` picks on the thin validation users alone, when there are enough.
 
     ``names`` names the plain feature columns (the first ``len(names)``), the single
     scorers the guard compares the blend with; without ``guard`` the figures are kept but
@@ -222,11 +147,6 @@ def choose_blend(
     strength = max(PRIOR_STRENGTHS, key=lambda s: (float(np.mean(scores[s])), -s))
     blend_ndcg = float(np.mean(scores[strength]))
     weights, thin_weights = _shrink(_mean(learned), prior, strength)
-    thin_choice = (
-        None if thin_active is None or not held_out else choose_thin(folds, thin_active, len(names), prior)
-    )
-    if thin_choice is not None:
-        thin_weights = thin_choice[0]
     single = {}
     for i, name in enumerate(names):
         one = np.zeros(2 * len(names), dtype=np.float32)
@@ -244,7 +164,6 @@ def choose_blend(
         "best_single_ndcg10": round(single[best], 4) if best else None,
         "fell_back": False,
         "ndcg10": round(blend_ndcg, 4),
-        "thin": None if thin_choice is None else thin_choice[1],
     }
     if guard and best is not None and single[best] > blend_ndcg:
         log.warning(
