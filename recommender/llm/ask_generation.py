@@ -28,7 +28,8 @@ def parse_request(
     """The request as schema-checked JSON fields, or None when the answer held no JSON object."""
     messages = ask_prompts.parse_messages(text, genres=genres, moods=moods)
     out = backend.generate(messages, max_new_tokens=ask_prompts.PARSE_MAX_NEW_TOKENS)
-    return ask_prompts.parse_json(out.text, genres=genres, moods=moods)
+    fields = ask_prompts.parse_json(out.text, genres=genres, moods=moods)
+    return ask_prompts.keep_mentioned_names(fields, text)
 
 
 @dataclass

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
+from difflib import SequenceMatcher
 from typing import Any
 
 from .prompts import SYSTEM, Facts, _movie_block, _taste_block, quote
@@ -21,6 +23,35 @@ ZH_MIN_CHARS, ZH_MAX_CHARS = 8, 90
 # The schema the generator's JSON must satisfy: field -> (type, limit).
 _LISTS = ("genres", "avoid_genres", "moods", "like", "people", "avoid_people")
 _INTS = {"year_min": (1880, 2030), "year_max": (1880, 2030), "max_runtime": (40, 300)}
+# Names the request itself must mention: the model was seen answering "a spooky flick from the
+# '80s" with like ["Alien", "The Shining"] and people ["Jack Nicholson", "Stanley Kubrick"].
+_NAMES = ("like", "people", "avoid_people")
+_NAME_STOPWORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "from",
+        "le",
+        "la",
+        "les",
+        "der",
+        "die",
+        "das",
+        "el",
+    ]
+)
+# a misspelt name still counts ("Alein" for Alien: 0.8)
+_SPELLING_RATIO = 0.8
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def parse_messages(text: str, *, genres: list[str], moods: list[str]) -> list[dict[str, str]]:
@@ -69,6 +100,45 @@ def parse_json(raw: str, *, genres: list[str], moods: list[str]) -> dict[str, An
         value = data.get(key)
         if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
             out[key] = value
+    return out
+
+
+def _words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.findall(r"[a-z0-9]+", folded)
+
+
+def mentioned(name: str, request: str) -> bool:
+    """Whether ``request`` names ``name``: the whole name as words, or one of its own words
+    (not an article, at least 3 letters) spelt nearly alike ("a Carpenter film", "like Alein")."""
+    words, said = _words(name), _words(request)
+    if not words:
+        return False
+    n = len(words)
+    if any(said[i : i + n] == words for i in range(len(said) - n + 1)):
+        return True
+    own = [w for w in words if len(w) >= 3 and w not in _NAME_STOPWORDS]
+    return any(
+        SequenceMatcher(None, w, s).ratio() >= _SPELLING_RATIO for w in own for s in said if len(s) >= 3
+    )
+
+
+def keep_mentioned_names(fields: dict[str, Any] | None, request: str) -> dict[str, Any] | None:
+    """``fields`` without the titles and people the request does not mention: the model may
+    read a request, not add examples of its own. A request in Chinese is left as it is: the
+    model is asked for English titles and names, so 《异形》 comes back as "Alien" and cannot be
+    matched word for word (the catalogue still has to resolve every one)."""
+    if not fields or _CJK.search(request):
+        return fields
+    out = dict(fields)
+    for key in _NAMES:
+        if key in out:
+            kept = [name for name in out[key] if mentioned(name, request)]
+            if kept:
+                out[key] = kept
+            else:
+                del out[key]
     return out
 
 
