@@ -192,7 +192,7 @@ def test_a_sentence_naming_someone_outside_the_facts_falls_back_to_the_reason(ca
     assert turn.picks[0]["is_fallback"] and turn.picks[0]["explanation"] == turn.picks[0]["reason"]
 
 
-def test_the_generator_fills_what_the_rules_left_and_its_titles_are_checked_in_the_catalogue(catalogue):
+def test_the_generator_fills_only_names_the_rules_left_and_they_are_checked_in_the_catalogue(catalogue):
     member = catalogue["users"][0]
     text = "something set aboard a spaceship, like Aliens Forever, Nobody Real in it"
     turn = services.ask_request(user=member, text=text)
@@ -207,7 +207,8 @@ def test_the_generator_fills_what_the_rules_left_and_its_titles_are_checked_in_t
     services.ask_turn_complete(turn_id=turn.pk, task_id=turn.task_id, backend=backend)
     turn.refresh_from_db()
     assert turn.generator_parse == "done"
-    assert turn.query["genres"] == ["Sci-Fi"] and turn.query["max_runtime"] == 100
+    # its genres and runtime made the reading worse on the held-out requests: not taken
+    assert turn.query["genres"] == [] and turn.query["max_runtime"] is None
     assert [p["text"] for p in turn.query["people"]] == ["Nobody Real"]
     assert turn.query["people"][0]["id"] is None  # never trusted: not in the catalogue
     assert any("Nobody Real" in n for n in turn.notices)

@@ -75,6 +75,11 @@ def test_only_the_unmentioned_names_of_a_list_go():
     assert ask_prompts.keep_mentioned_names(fields, "like Heat, with a car chase") == {"like": ["Heat"]}
 
 
-def test_a_request_in_chinese_keeps_the_english_names_the_catalogue_must_still_resolve():
-    fields = {"people": ["Jackie Chan"]}
-    assert ask_prompts.keep_mentioned_names(fields, "成龙的动作片") == fields
+def test_a_request_in_chinese_keeps_a_title_it_quotes_but_not_people_it_does_not_name():
+    fields = {"like": ["Titanic"], "people": ["Leonardo DiCaprio"]}
+    assert ask_prompts.keep_mentioned_names(fields, "有没有像《泰坦尼克号》那样的爱情片") == {
+        "like": ["Titanic"]
+    }
+    # what qwen-1.5b answered to "a funny film" in Chinese: titles and actors of its own
+    invented = {"genres": ["Comedy"], "like": ["The Hangover"], "people": ["Tom Hanks"]}
+    assert ask_prompts.keep_mentioned_names(invented, "来一部好笑的电影") == {"genres": ["Comedy"]}
