@@ -109,9 +109,11 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", folded)
 
 
-def mentioned(name: str, request: str) -> bool:
-    """Whether ``request`` names ``name``: the whole name as words, or one of its own words
-    (not an article, at least 3 letters) spelt nearly alike ("a Carpenter film", "like Alein")."""
+def mentioned(name: str, request: str, *, person: bool = False) -> bool:
+    """Whether ``request`` names ``name``: the whole name as words, or else every word of a
+    title (not an article, at least 3 letters; "like Alein" finds Alien), or a person's
+    surname ("not Spielberg"), each spelt nearly alike. One word of a title is not enough:
+    "an upbeat musical" does not name The Sound of Music."""
     words, said = _words(name), _words(request)
     if not words:
         return False
@@ -119,9 +121,14 @@ def mentioned(name: str, request: str) -> bool:
     if any(said[i : i + n] == words for i in range(len(said) - n + 1)):
         return True
     own = [w for w in words if len(w) >= 3 and w not in _NAME_STOPWORDS]
-    return any(
-        SequenceMatcher(None, w, s).ratio() >= _SPELLING_RATIO for w in own for s in said if len(s) >= 3
-    )
+    if person:
+        own = own[-1:]
+    said = [s for s in said if len(s) >= 3]
+
+    def found(word: str) -> bool:
+        return any(SequenceMatcher(None, word, s).ratio() >= _SPELLING_RATIO for s in said)
+
+    return bool(own) and all(found(w) for w in own)
 
 
 def keep_mentioned_names(fields: dict[str, Any] | None, request: str) -> dict[str, Any] | None:
@@ -139,7 +146,7 @@ def keep_mentioned_names(fields: dict[str, Any] | None, request: str) -> dict[st
         if key in out:
             if chinese and key == "like" and "《" in request:
                 continue
-            kept = [name for name in out[key] if mentioned(name, request)]
+            kept = [name for name in out[key] if mentioned(name, request, person=key != "like")]
             if kept:
                 out[key] = kept
             else:

@@ -42,15 +42,13 @@ def test_titles_and_people_the_request_never_names_are_dropped():
 @pytest.mark.parametrize(
     ("name", "request_text"),
     [
-        ("John Carpenter", "a John Carpenter movie"),
-        ("Steven Spielberg", "older, and not Spielberg"),
         ("Alien", "something like Alein but funnier"),  # misspelt
         ("Amélie", "like amelie"),
         ("Up", "like Up but sadder"),
         ("Heat", "what should I watch after Heat?"),
     ],
 )
-def test_a_name_the_request_mentions_is_kept(name, request_text):
+def test_a_title_the_request_mentions_is_kept(name, request_text):
     assert ask_prompts.mentioned(name, request_text)
     assert ask_prompts.keep_mentioned_names({"like": [name]}, request_text) == {"like": [name]}
 
@@ -61,13 +59,30 @@ def test_a_name_the_request_mentions_is_kept(name, request_text):
         ("Up", "something upbeat"),
         ("The Matrix", "a film that feels like a dream"),
         ("The Shining", "the scariest film you know"),
+        ("The Sound of Music", "an upbeat musical with great songs"),  # one word is not enough
     ],
 )
-def test_a_name_the_request_does_not_mention_is_dropped(name, request_text):
+def test_a_title_the_request_does_not_mention_is_dropped(name, request_text):
     assert not ask_prompts.mentioned(name, request_text)
-    assert ask_prompts.keep_mentioned_names({"people": [name], "genres": ["Drama"]}, request_text) == {
+    assert ask_prompts.keep_mentioned_names({"like": [name], "genres": ["Drama"]}, request_text) == {
         "genres": ["Drama"]
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "request_text", "named"),
+    [
+        ("John Carpenter", "a John Carpenter movie", True),
+        ("Steven Spielberg", "older, and not Spielberg", True),
+        ("Alfred Hitchcock", "show me Hitchcock films", True),
+        ("Leonardo DiCaprio", "a thriller, anything but Nolan", False),
+        ("Frank Sinatra", "an upbeat musical with great songs", False),
+    ],
+)
+def test_a_person_counts_as_named_by_their_surname(name, request_text, named):
+    assert ask_prompts.mentioned(name, request_text, person=True) is named
+    kept = ask_prompts.keep_mentioned_names({"people": [name]}, request_text)
+    assert kept == ({"people": [name]} if named else {})
 
 
 def test_only_the_unmentioned_names_of_a_list_go():
