@@ -179,24 +179,14 @@ def ask_conversation_delete(*, user: User, conversation_id: int) -> None:
 # Measured on the 40 held-out requests (bench_ask --generator, qwen-1.5b, 7 December 2026), its
 # genres, moods, years and runtimes each made the reading worse than the rules alone (moods
 # 0.900 -> 0.450, genres 0.850 -> 0.675, runtime 0.950 -> 0.925: "dark, moving, scary" for
-# "silent films", 300 minutes for "three hours is fine"). Add a field back when a model earns it.
-GENERATED_SCALARS: tuple[str, ...] = ()
-GENERATED_LISTS: tuple[str, ...] = ()
+# "silent films", 300 minutes for "three hours is fine"), so they are not taken.
 GENERATED_NAMES = ("like", "people", "avoid_people")
 
 
 def _merge_generated(query: Query, fields: dict) -> bool:
-    """Fill what the rules left empty from the generator's reading, where it may; True when
-    anything changed."""
+    """Fill the names the rules left empty from the generator's reading; True when anything
+    changed."""
     changed = False
-    for key in GENERATED_LISTS:
-        if fields.get(key) and not getattr(query, key):
-            setattr(query, key, list(fields[key]))
-            changed = True
-    for key in GENERATED_SCALARS:
-        if fields.get(key) is not None and getattr(query, key) is None:
-            setattr(query, key, fields[key])
-            changed = True
     for key in GENERATED_NAMES:
         if fields.get(key) and not getattr(query, key):
             setattr(query, key, [Reference(text=t) for t in fields[key]])
