@@ -24,6 +24,7 @@ from community.reviews.models import Rating, Review
 from recommender import selectors_llm
 from recommender.llm.prompts import Facts, MovieFacts, UserFacts
 from recommender.models import GeneratedText, Recommendation, ReviewAnalysis, TasteProfile
+from recommender.services.analysis import taste_profile_update
 from recommender.services.budget import (
     GenerationBudgetSpent,
     generation_budget_charge,
@@ -71,6 +72,11 @@ def user_facts(*, user_id: int, exclude_movie_id: int | None = None) -> UserFact
         reviews = reviews.exclude(movie_id=exclude_movie_id)
     reviews = reviews.select_related("movie").order_by("-created_at")[:2]
     profile = TasteProfile.objects.filter(user_id=user_id).first()
+    if profile is None and top_rows:
+        # Members imported with their ratings (MovieLens) never rated through the site, so no
+        # rating queued their profile: without it an explanation had no tastes to cite and the
+        # model made some up ("your preferences for adventure, children, comedy").
+        profile = taste_profile_update(user_id=user_id)
     prefs = (profile.preferences if profile else {}) or {}
 
     def pick(group: str, positive: bool, n: int = 3) -> list[str]:

@@ -225,3 +225,21 @@ def test_a_generation_that_raises_marks_the_text_failed(heat_fan, monkeypatch):
     row.refresh_from_db()
     assert row.status == GeneratedText.Status.FAILED
     assert "out of memory" in row.error
+
+
+def test_a_member_imported_with_ratings_gets_a_taste_profile_for_their_facts():
+    """MovieLens members never rated through the site, so nothing queued their profile; without
+    it an explanation had no tastes to cite and the model made some up."""
+    from recommender.models import TasteProfile
+
+    user = UserFactory()
+    crime, comedy = GenreFactory(name="Crime"), GenreFactory(name="Comedy")
+    for _ in range(4):
+        RatingFactory(user=user, movie=MovieFactory(genres=[crime]), score=Decimal("5.0"))
+        RatingFactory(user=user, movie=MovieFactory(genres=[comedy]), score=Decimal("1.0"))
+    assert not TasteProfile.objects.filter(user=user).exists()
+    facts = generation.user_facts(user_id=user.pk)
+    assert "Crime" in facts.liked_genres and "Comedy" in facts.disliked_genres
+    assert TasteProfile.objects.filter(user=user).count() == 1
+    # a member with no rating gets none
+    assert generation.user_facts(user_id=UserFactory().pk).liked_genres == []

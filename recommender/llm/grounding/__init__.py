@@ -34,7 +34,10 @@ from .member import (
     _speaks_as_itself,
     _without_titles,
     draft_problems,
+    lowercased_titles,
     rating_misstatements,
+    reception_claims,
+    taste_misstatements,
 )
 from .names import (
     WORD,
@@ -64,9 +67,11 @@ __all__ = [
     "question_problems",
     "quoted_passages",
     "rating_misstatements",
+    "reception_claims",
     "reception_misstatements",
     "sentences",
     "stray_numbers",
+    "taste_misstatements",
     "unknown_names",
     "unverified_quotes",
     "without_sentences",
@@ -100,9 +105,22 @@ def _reviews_obeyed(text: str, facts: Facts) -> int:
 _THIRD_PERSON = re.compile(r"\b(?:the|this|that)\s+(?:user|member)(?:'s|’s)?\b|用户", re.IGNORECASE)
 
 
-# texts that call films by their kind: read on real members, drafts called Shine "a romantic
-# comedy" and explanations Beauty and the Beast "known for strong action sequences"
-_GENRE_KINDS = ("review_draft", "explanation")
+# texts that speak of films and of the member (_member_claims): read on real members, drafts called
+# Shine "a romantic comedy" and explanations Beauty and the Beast "known for strong action sequences"
+_CLAIM_KINDS = ("review_draft", "explanation")
+
+
+def _member_claims(kind: str, text: str, facts: Facts) -> list[str]:
+    """What a draft or an explanation says of films and of the member that the facts do not
+    hold: a genre a film lacks, what another film is known for, how a film was received, a
+    taste the member never showed (or, in an explanation, one this film does not answer)."""
+    return (
+        genre_misstatements(text, facts)
+        + other_film_claims(text, facts)
+        + reception_claims(text, facts)
+        + taste_misstatements(text, facts, of_this_film=kind == "explanation")
+        + lowercased_titles(text, facts)
+    )
 
 
 def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Check:
@@ -125,8 +143,8 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         problems += reception_misstatements(stripped, facts) + aspect_misstatements(stripped, facts)
     else:
         problems += rating_misstatements(stripped, facts, own_rating=kind == "review_draft")
-    if kind in _GENRE_KINDS and not zh:
-        problems += genre_misstatements(stripped, facts) + other_film_claims(stripped, facts)
+    if kind in _CLAIM_KINDS and not zh:
+        problems += _member_claims(kind, stripped, facts)
     if kind == "review_draft":
         problems += chinese.draft_problems(stripped, facts) if zh else draft_problems(stripped, facts)
     elif zh and kind == "explanation" and chinese.chinese_share(stripped) < 0.5:
@@ -170,8 +188,8 @@ def sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
         problems += reception_misstatements(sentence, facts) + aspect_misstatements(sentence, facts)
     else:
         problems += rating_misstatements(sentence, facts, own_rating=kind == "review_draft")
-    if kind in _GENRE_KINDS and facts.language != "zh":
-        problems += genre_misstatements(sentence, facts) + other_film_claims(sentence, facts)
+    if kind in _CLAIM_KINDS and facts.language != "zh":
+        problems += _member_claims(kind, sentence, facts)
     if _URL.search(sentence):
         problems.append("a link")
     problems += ["an instruction from a review"] * _reviews_obeyed(sentence, facts)
@@ -180,7 +198,13 @@ def sentence_problems(kind: str, sentence: str, facts: Facts) -> list[str]:
 
 _MIN_SENTENCES = {"review_draft": 2, "explanation": 1, "audience_summary": 2}
 # a kept sentence opening with one of these leaned on the sentence dropped before it
-_BACK_REFERENCE = re.compile(r"^[\"'“(]*(?:he|she|they|him|her|his|hers|them|their|theirs)\b", re.IGNORECASE)
+# (read on real explanations left with their first sentence dropped: "These films share similar
+# themes ...", "It's also a drama, so ...", "You've already enjoyed these films, so ...")
+_BACK_REFERENCE = re.compile(
+    r"^[\"'“(]*(?:he|she|they|him|her|his|hers|them|their|theirs|these|those|both|such)\b"
+    r"|^[^.!?]{0,20}\b(?:also|too|as well)\b|\b(?:these|those|both) (?:films|movies|titles|ones)\b",
+    re.IGNORECASE,
+)
 
 
 def without_sentences(kind: str, text: str, bad: Callable[[str], bool]) -> str:

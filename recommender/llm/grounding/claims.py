@@ -24,7 +24,9 @@ _FILM_TALK = re.compile(
     # criminals ...", "It's a story of love, loss, and redemption, set against the backdrop of
     # ...", "It tells a powerful story of hope ... through the eyes of two prisoners"
     r"|revolves around|revolve around|cent(?:er|re)s on|a story of|tells (?:a|an|the)\b[^.]{0,30}\bstory"
-    r"|set against|through the eyes of|the film is about|the movie is about|quest to|sets out to)\b",
+    r"|set against|through the eyes of|the film is about|the movie is about|quest to|sets out to"
+    # an explanation on real members: "its focus on the lives of Chinese immigrants" (Chinatown)
+    r"|focus(?:es|ed)? on|the lives of|deals with|depicts|chronicles)\b",
     re.IGNORECASE,
 )
 # lines of the prompt's facts that are not about this film: the member's reviews of other films

@@ -100,6 +100,44 @@ _LISTED = re.compile(
     r"|mystery|thriller|western|sci-fi|science fiction|crime|musical|animation|documentary|noir)\b",
     re.IGNORECASE,
 )
+# "comedic elements", "musical elements", "crime elements": a kind the film has a part of
+_ELEMENTS = re.compile(
+    r"\b(?P<noun>comedic|comedy|crime|horror|musical|romantic|romance|fantasy|sci-fi|mystery|thriller"
+    r"|war|action|western|noir)\s+(?:elements?|undertones?|overtones?)\b",
+    re.IGNORECASE,
+)
+_ELEMENT_NOUNS = {"comedic": "comedy", "romantic": "romance"}
+# "you love The Third Man, Forrest Gump and Take the Money and Run, all of which are animated
+# comedies": a kind given to every film named before it in the sentence
+_GROUPED = re.compile(
+    r"(?:\b(?:all|both|each)\s+of\s+(?:which|them|these|those)"
+    r"|\b(?:which|that|they|these|those)(?:\s+(?:films|movies))?\s+(?:are\s+|were\s+)?(?:all|both)"
+    r"|,\s*(?:all|both)\b)"
+    r"\s+(?:are|were|is|being|share|have)?\s*(?P<list>[^.;:!?]{0,80})",
+    re.IGNORECASE,
+)
+_PLURALS = {
+    "comedies": "comedy",
+    "dramas": "drama",
+    "thrillers": "thriller",
+    "westerns": "western",
+    "musicals": "musical",
+    "mysteries": "mystery",
+    "romances": "romance",
+    "documentaries": "documentary",
+    "romantic comedies": "romantic comedy",
+    "animated": "animation",
+    "fantasies": "fantasy",
+    "adventures": "adventure",
+    "war": "war",
+}
+_GROUPED_LISTED = re.compile(
+    r"\b(?P<noun>romantic comed(?:y|ies)|comed(?:y|ies)|dramas?|romances?|horror|action|adventures?"
+    r"|fantas(?:y|ies)|myster(?:y|ies)|thrillers?|westerns?|sci-fi|science fiction|crime|musicals?"
+    r"|animated|animation"
+    r"|documentar(?:y|ies)|noir|war)\b",
+    re.IGNORECASE,
+)
 # "the whimsical animation" of a live-action film
 _ANIMATION = re.compile(r"\b(?:the|its|their)\s+(?:[\w'’-]+\s+)?animation\b", re.IGNORECASE)
 _NEGATED = re.compile(
@@ -146,15 +184,41 @@ def _owner(start: int, spans: list[tuple[int, str]], default: str) -> str:
     return spans[0][1] if spans else default
 
 
+# a film called a television show: read on a real draft, "the show had some great episodes"
+_TELEVISION = re.compile(
+    r"\b(?:the|this|a|an|that)\s+(?:[\w'’-]+\s+)?(?:show|sitcom|tv series|television series)"
+    r"(?![\w-]|\s+(?:of|off|up|stopper)\b)"
+    r"|\bepisodes?\b",
+    re.IGNORECASE,
+)
+
+
+def television_claims(text: str, facts: Facts) -> list[str]:
+    """`text` calling the film a show or speaking of its episodes, as a problem (the catalogue's
+    films are films; a title that says otherwise is left alone)."""
+    if re.search(r"\b(?:show|episode|sitcom|series)", facts.movie.title, re.IGNORECASE):
+        return []
+    for title in sorted({t for t, _ in facts.user.ratings}, key=len, reverse=True):
+        text = text.replace(title, " ")  # "Star Wars: Episode V" is a title, not a show's episode
+    return [
+        f"calls {facts.movie.title!r} a television show ({m.group(0)!r})" for m in _TELEVISION.finditer(text)
+    ][:1]
+
+
 def genre_misstatements(text: str, facts: Facts) -> list[str]:
     """Each genre `text` gives a film that the facts do not give it, as a problem."""
     genres = _genres_by_title(facts)
     if not genres:
-        return []
+        return television_claims(text, facts)
     titles = sorted(genres, key=len, reverse=True)
     problems = []
+    previous: list[tuple[int, str]] = []
     for sentence in sentences(text):
         spans = _title_spans(sentence, titles)
+        # "These movies are all comedies": with no film named before it in its own sentence, the
+        # group is the films the sentence before named (as if they stood at its start)
+        group = spans if spans else [(-1, title) for _, title in previous]
+        problems += _shared_genre_claims(sentence, group, genres, facts.movie.title)
         claims = []
         for match in _CLAIM.finditer(sentence):
             noun = match.group("noun").lower()
@@ -179,6 +243,12 @@ def genre_misstatements(text: str, facts: Facts) -> list[str]:
                 claims.append((match.start(), noun, phrase))
         for match in _ANIMATION.finditer(sentence):
             claims.append((match.start(), "animation", match.group(0)))
+        for match in _ELEMENTS.finditer(sentence):
+            if not _NEGATED.search(sentence[: match.start()]):
+                noun = match.group("noun").lower()
+                claims.append((match.start(), _ELEMENT_NOUNS.get(noun, noun), match.group(0)))
+        problems += _grouped_claims(sentence, group, genres)
+        previous = spans
         for start, noun, phrase in claims:
             title = _owner(start, spans, facts.movie.title)
             if title not in genres:
@@ -186,7 +256,85 @@ def genre_misstatements(text: str, facts: Facts) -> list[str]:
             missing = [g for g in _NOUNS[noun] if g not in genres[title]]
             if missing:
                 problems.append(f"calls {title!r} {phrase.strip()!r}, not one of its genres")
-    return list(dict.fromkeys(problems))
+    return list(dict.fromkeys(problems + television_claims(text, facts)))
+
+
+# "several sci-fi thrillers like Divine Secrets of the Ya-Ya Sisterhood, Enough and Murder by
+# Numbers": the kinds before "like" / "such as" given to every film named after it
+_EXAMPLES = re.compile(
+    r"(?P<list>(?:[\w'’-]+[\s,]+){1,4}?)(?:films?|movies?|flicks?|pictures?|ones?)?\s*"
+    r"\b(?:like|such as|including|as with)\s+",
+    re.IGNORECASE,
+)
+
+
+# "It shares the same drama genre as these films", "shares its genre with films you love,
+# including Divine Secrets of the Ya-Ya Sisterhood": every film named must share it
+_SHARES = re.compile(
+    r"\bshar(?:es|e|ing)\b(?P<what>[^.;!?]{0,40}?)\bgenres?\b|\bsimilar to (?:its|their) genres?\b"
+    r"|\bin the same genres?\b",
+    re.IGNORECASE,
+)
+
+
+def _shared_genre_claims(
+    sentence: str, spans: list[tuple[int, str]], genres: dict[str, set[str]], film: str
+) -> list[str]:
+    """Each film a sentence says shares this film's genre (or the genre it names) that does not."""
+    own = genres.get(film, set())
+    problems = []
+    for match in _SHARES.finditer(sentence):
+        if _NEGATED.search(sentence[: match.start()]):
+            continue
+        named = [title for _, title in spans if title != film and title in genres]
+        listed = [
+            _PLURALS.get(m.group("noun").lower(), m.group("noun").lower())
+            for m in _GROUPED_LISTED.finditer(match.group("what") or "")
+        ]
+        for title in dict.fromkeys(named):
+            if listed:
+                wrong = [w for w in listed if [g for g in _NOUNS[w] if g not in genres[title]]]
+                if wrong:
+                    problems.append(f"says {title!r} shares the genre {wrong[0]!r}, not one of its genres")
+            elif own and not own & genres[title]:
+                problems.append(f"says {title!r} shares a genre with {film!r}; it shares none")
+    return problems
+
+
+def _example_claims(sentence: str, spans: list[tuple[int, str]], genres: dict[str, set[str]]) -> list[str]:
+    problems = []
+    for match in _EXAMPLES.finditer(sentence):
+        if _NEGATED.search(sentence[: match.start("list")]):
+            continue
+        named = [title for at, title in spans if at >= match.end() and title in genres]
+        for listed in _GROUPED_LISTED.finditer(match.group("list")):
+            word = listed.group("noun").lower()
+            noun = _PLURALS.get(word, word)
+            for title in dict.fromkeys(named):
+                if [g for g in _NOUNS[noun] if g not in genres[title]]:
+                    problems.append(f"gives {title!r} as an example of {word!r}, not one of its genres")
+    return problems
+
+
+def _grouped_claims(sentence: str, spans: list[tuple[int, str]], genres: dict[str, set[str]]) -> list[str]:
+    """The kinds a sentence gives every film it named before "all of which are ...", "both ...",
+    each checked against every one of those films; and every film it names after "<kind> like"
+    (`_example_claims`)."""
+    problems = _example_claims(sentence, spans, genres)
+    for match in _GROUPED.finditer(sentence):
+        if _NEGATED.search(sentence[: match.start("list")]):
+            continue
+        named = [title for at, title in spans if at < match.start() and title in genres]
+        for listed in _GROUPED_LISTED.finditer(match.group("list")):
+            word = listed.group("noun").lower()
+            noun = _PLURALS.get(word, word)
+            for title in dict.fromkeys(named):
+                missing = [g for g in _NOUNS[noun] if g not in genres[title]]
+                if missing:
+                    problems.append(
+                        f"calls {title!r} {word!r} with the films named beside it, not one of its genres"
+                    )
+    return problems
 
 
 # "you love Chasing Amy, The English Patient and Eyes Wide Shut, all of which are known for

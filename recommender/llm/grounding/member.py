@@ -91,7 +91,8 @@ def _claims_seen(text: str, title: str) -> bool:
     target = rf"(?:it|{re.escape(title)})"
     patterns = (
         rf"\byou(?:'ve| have)?\s+{_ADVERB}{_SEEN_VERBS}\s+{target}\b",
-        rf"\b{re.escape(title)}\b[^.;]*?\b(?:that|which)\s+you\s+(?:already\s+)?{_SEEN_VERBS}\b",
+        rf"\b{re.escape(title)}\b[^.;]*?\b(?:that|which)\s+you(?:'ve| have)?\s+"
+        rf"(?:already\s+)?{_SEEN_VERBS}\b",
     )
     return any(re.search(p, text, re.IGNORECASE) for p in patterns)
 
@@ -178,4 +179,122 @@ def draft_problems(text: str, facts: Facts, language: DraftLanguage = ENGLISH) -
             problems.append(f"more praise than blame in a draft for a {facts.rating:g}-star rating")
         if facts.rating >= 4 and blame > praise:
             problems.append(f"more blame than praise in a draft for a {facts.rating:g}-star rating")
+    return problems
+
+
+# What the facts of a member's text never hold: how others received a film. Read on real
+# members: "an action-adventure drama with strong ratings from viewers who enjoyed Spirited Away",
+# "all of which are highly rated", "this film is highly recommended by you".
+_RECEPTION = re.compile(
+    r"\b(?:critically acclaimed|acclaimed|award[- ]winning|box[- ]office|academy awards?"
+    r"|won (?:an |the )?oscar|oscar[- ](?:winning|winner|nominated|nominee)"
+    r"|highly[- ]rated|high[- ]rated|top[- ]rated|(?:highly|well)[- ]regarded|well[- ]received"
+    r"|ratings from|rated highly by"
+    r"|recommended by you|(?:its|a|the)\s+(?:low|poor|mixed)\s+ratings?"
+    r"|(?:many|most)\s+(?:viewers|people|fans|critics|audiences|moviegoers)"
+    r"|(?:strong|high|great|glowing|rave|positive)\s+(?:ratings|reviews)"
+    r"|(?:viewers|audiences|critics|moviegoers)\s+(?:love[ds]?|praised?|adored?|agree|rave[ds]?|hail(?:ed)?)"
+    r"|(?:praised|loved|adored|hailed|beloved)\s+by\s+(?:viewers|audiences|critics|many|fans|millions)"
+    r"|cult (?:classic|following))\b",
+    re.IGNORECASE,
+)
+
+
+def reception_claims(text: str, facts: Facts) -> list[str]:
+    """Each phrase of `text` telling how audiences, critics or awards received a film, as a
+    problem: a member's facts hold their own ratings, not anyone else's. A phrase the
+    recommender's reason itself uses ("Popular and highly rated with members") is a fact."""
+    reason = facts.reason.lower()
+    return [
+        f"says how a film was received ({m.group(0)!r}), which the facts do not hold"
+        for m in _RECEPTION.finditer(text)
+        if m.group(0).lower() not in reason
+    ]
+
+
+# "your taste for comedy, horror, musicals and sci-fi": a taste the member is credited with
+_TASTE = re.compile(
+    r"\byour\s+(?:\w+\s+)?(?:taste|tastes|preferences?|love|fondness|liking|appreciation|passion|penchant"
+    r"|interest|enthusiasm)\s+(?:for|in|of)\s+(?P<list>(?:[\w'’-]+[\s,]+){0,9}[\w'’-]+)",
+    re.IGNORECASE,
+)
+_TASTE_GENRES = re.compile(
+    r"\b(?P<g>comed(?:y|ies)|comedic|dramas?|dramatic|romances?|romantic|horror|action|adventures?|fantas(?:y|ies)"
+    r"|myster(?:y|ies)|thrillers?|westerns?|sci-fi|science fiction|crime|musicals?|animated|animation"
+    r"|documentar(?:y|ies)|war|children|family|noir|imax)\b",
+    re.IGNORECASE,
+)
+_TASTE_STEMS = {
+    "comed": "comedy",
+    "comedic": "comedy",
+    "drama": "drama",
+    "dramatic": "drama",
+    "romanc": "romance",
+    "romantic": "romance",
+    "adventure": "adventure",
+    "fantas": "fantasy",
+    "myster": "mystery",
+    "thriller": "thriller",
+    "western": "western",
+    "science fiction": "scifi",
+    "sci-fi": "scifi",
+    "musical": "musical",
+    "animat": "animation",
+    "documentar": "documentary",
+    "family": "children",
+    "noir": "filmnoir",
+}
+
+
+def _genre_key(word: str) -> str:
+    low = word.lower()
+    for stem, key in _TASTE_STEMS.items():
+        if low.startswith(stem):
+            return key
+    return re.sub(r"[^a-z]", "", low)
+
+
+def taste_misstatements(text: str, facts: Facts, *, of_this_film: bool = False) -> list[str]:
+    """Each genre `text` says the member has a taste for that the facts do not show, as a
+    problem. The facts show a taste for a genre in their profile's liked genres or in a film
+    they rated 4 or more. Read on real members with no liked genre at all: "it fits your taste
+    for comedy, horror, musicals and sci-fi", the recommended film's own genres.
+
+    ``of_this_film`` (explanations): a taste cited must also be one this film answers, a genre
+    it has or one of its people ("your interest in horror and Ridley Scott" for The Usual
+    Suspects, a crime mystery without him)."""
+    u, m = facts.user, facts.movie
+    shown = {_genre_key(g) for g in u.liked_genres}
+    for title, stars in u.ratings:
+        if stars >= 4:
+            shown |= {_genre_key(g) for g in u.genres_of.get(title, [])}
+    has = {_genre_key(g) for g in m.genres}
+    problems = []
+    for match in _TASTE.finditer(text):
+        listed_text = match.group("list")
+        for listed in _TASTE_GENRES.finditer(listed_text):
+            key, word = _genre_key(listed.group("g")), listed.group("g")
+            if key not in shown:
+                problems.append(f"credits the member with a taste for {word!r}, which the facts do not show")
+            elif of_this_film and key not in has:
+                problems.append(f"cites a taste for {word!r}, which {m.title!r} does not answer")
+        if of_this_film:
+            for person in u.liked_people:
+                if person in listed_text and person not in m.directors + m.cast:
+                    problems.append(f"cites a taste for {person!r}, who is not in {m.title!r}")
+    return list(dict.fromkeys(problems))
+
+
+def lowercased_titles(text: str, facts: Facts) -> list[str]:
+    """Each title of the facts `text` writes all in lower case, as a problem: read on real
+    explanations, "you love the blues brothers, the wolf of wall street, and catch me if you
+    can" (the name checks read capitalised names only)."""
+    problems = []
+    for title in {facts.movie.title, *(t for t, _ in facts.user.ratings)}:
+        if len(title.split()) < 2 or title == title.lower():
+            continue
+        for match in re.finditer(rf"(?<!\w){re.escape(title)}(?!\w)", text, re.IGNORECASE):
+            if match.group(0) == match.group(0).lower():
+                problems.append(f"writes {title!r} in lower case")
+                break
     return problems

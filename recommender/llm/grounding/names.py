@@ -108,7 +108,8 @@ _EVENTS = re.compile(
 
 _AFTER_STOP = re.compile(r"(^|[.!?:;\"\n]\s*)$")
 # a period after an initial or a title ends no sentence: "J.D. Salinger", "Dr. Strangelove"
-_AFTER_ABBREVIATION = re.compile(r"(?:^|[\s.(\"])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof)\.\s*$")
+# "Seven (a.k.a. Se7en)" and "Kramer vs. Kramer" are one title, not two sentences
+_AFTER_ABBREVIATION = re.compile(r"(?:^|[\s.(\"])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|a\.k\.a|vs|Vol)\.\s*$")
 
 
 def sentences(text: str) -> list[str]:

@@ -6,8 +6,11 @@ add what it "knows"); each synthetic user has three rated films, an earlier revi
 
 With `--real`, the facts are real members' instead, read from the database as the site
 builds them (`recommender.services.generation.facts_for`): MovieLens members and a film
-each rated (drafts and explanations), and films with critic reviews asked about by a
-member (discussion questions). The sample is fixed by `--seed`.
+each rated, and one pair in five a critic account and a film it reviewed (drafts and
+explanations); once the recommender has made its picks (`train_recommender
+--refresh-users`), explanations are of a member's real picks (the top 10), with the
+recommender's reason, as the site explains them. Discussion questions: films with critic
+reviews asked about by a member. The sample is fixed by `--seed`.
 """
 
 from __future__ import annotations
@@ -91,13 +94,24 @@ def synthetic_facts(n: int, *, seed: int = 7) -> list[Facts]:
     return out
 
 
+# One (member, film) pair in five for drafts and explanations is a critic account's: the issue
+# asks for critic accounts with their real reviews, where a draft can carry words over from the
+# member's review of another film. The film is one the critic reviewed, their review of it left
+# out of the facts (as a draft is asked for before the review exists), and their verdict stands
+# in for the rating critics do not give: fresh 4 stars, rotten 2.
+CRITIC_SHARE = 5
+VERDICT_STARS = {"fresh": 4.0, "rotten": 2.0}
+
+
 def real_facts(kind: str, n: int, *, seed: int = 7) -> list[Facts]:
     """Facts of `n` real (member, film) pairs from the database, as the site would build them."""
     from community.movies.models import Movie
     from community.reviews.models import Rating, Review
+    from recommender.models import Recommendation
     from recommender.services.generation import facts_for
 
     rng = random.Random(f"{seed}-{kind}")
+    stars: dict[tuple[int, int], float] = {}
     if kind == "discussion_suggestions":
         films = sorted(
             Review.objects.visible().values_list("movie_id", flat=True).distinct().order_by("movie_id")
@@ -109,15 +123,59 @@ def real_facts(kind: str, n: int, *, seed: int = 7) -> list[Facts]:
             .order_by("user_id")
         )
         pairs = [(rng.choice(members), movie_id) for movie_id in rng.sample(films, min(n, len(films)))]
+    elif kind == "explanation" and Recommendation.objects.exists():
+        # what the site explains: a member's real picks, with the recommender's reason
+        picks = list(
+            Recommendation.objects.filter(
+                user__username__startswith="movielens_", row=Recommendation.Row.TOP_PICKS, rank__lt=10
+            )
+            .order_by("pk")
+            .values_list("user_id", "movie_id")
+        )
+        pairs = rng.sample(picks, min(n, len(picks)))
     else:
         ratings = list(
             Rating.objects.filter(user__username__startswith="movielens_")
             .order_by("pk")
             .values_list("user_id", "movie_id")
         )
-        pairs = rng.sample(ratings, min(n, len(ratings)))
+        critic_reviews = list(
+            Review.objects.visible()
+            .filter(user__username__startswith="rt_critic_", critic_verdict__in=list(VERDICT_STARS))
+            .order_by("pk")
+            .values_list("user_id", "movie_id", "critic_verdict")
+        )
+        n_critics = n // CRITIC_SHARE if critic_reviews else 0
+        pairs = rng.sample(ratings, min(n - n_critics, len(ratings)))
+        for user_id, movie_id, verdict in rng.sample(critic_reviews, min(n_critics, len(critic_reviews))):
+            pairs.append((user_id, movie_id))
+            stars[(user_id, movie_id)] = VERDICT_STARS[verdict]
     movies = Movie.objects.in_bulk([m for _, m in pairs])
-    return [facts_for(kind=kind, user_id=u, movie=movies[m]) for u, m in pairs]
+    out = []
+    for u, m in pairs:
+        facts = facts_for(kind=kind, user_id=u, movie=movies[m])
+        if (u, m) in stars:
+            facts.rating = stars[(u, m)]
+        out.append(facts)
+    return out
+
+
+def facts_for_reading(f: Facts) -> dict:
+    """What a reader needs beside a generated text to judge it: the facts it was written from."""
+    m, u = f.movie, f.user
+    return {
+        "genres": m.genres,
+        "directors": m.directors,
+        "cast": m.cast,
+        "plot": m.plot[:600],
+        "ratings": u.ratings,
+        "genres_of": u.genres_of,
+        "reviews": [(t, text[:300]) for t, text in u.reviews],
+        "liked": u.liked_aspects + u.liked_genres + u.liked_people,
+        "disliked": u.disliked_aspects + u.disliked_genres,
+        "reason": f.reason,
+        "talk": [(a.aspect, a.positive, a.negative) for a in f.review_talk.aspects] if f.review_talk else [],
+    }
 
 
 def _rss_mb() -> float:
@@ -194,6 +252,7 @@ class Command(BaseCommand):
                     item = {"kind": kind, "i": i, "movie": f.movie.label, "status": label, "rating": f.rating}
                     keys = ("text", "problems", "rejected", "ruled_out", "unsupported", "other_checks_first")
                     item |= {k: getattr(result, k) for k in keys}
+                    item["facts"] = facts_for_reading(f)
                     dump.write(json.dumps(item | {"seconds": round(secs[-1], 2)}) + "\n")
                     dump.flush()
             n = len(facts)
