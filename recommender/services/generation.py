@@ -10,6 +10,7 @@ labelled template text (`GeneratedText.is_fallback`).
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -142,7 +143,29 @@ def facts_for(*, kind: str, user_id: int, movie: Movie) -> Facts:
     if kind == Kind.EXPLANATION:
         rec = Recommendation.objects.filter(user_id=user_id, movie=movie).order_by("rank").first()
         facts.reason = rec.reason if rec else ""
+        _add_reason_anchor(facts, user_id=user_id)
     return facts
+
+
+_ANCHOR = re.compile(r"\bBecause you rated (?P<title>.+?) \d(?:\.\d)? stars\b")
+
+
+def _add_reason_anchor(facts: Facts, *, user_id: int) -> None:
+    """The film the recommender's reason names ("Because you rated Schindler's List 4 stars")
+    among the member's ratings in the facts, with its genres: it is often not among their top
+    three, and the checks then turned down its title and its rating as not in the facts."""
+    match = _ANCHOR.search(facts.reason)
+    if not match or any(title == match.group("title") for title, _ in facts.user.ratings):
+        return
+    rating = (
+        Rating.objects.filter(user_id=user_id, movie__title=match.group("title"))
+        .select_related("movie")
+        .prefetch_related("movie__genres")
+        .first()
+    )
+    if rating is not None:
+        facts.user.ratings.append((rating.movie.title, float(rating.score)))
+        facts.user.genres_of[rating.movie.title] = [g.name for g in rating.movie.genres.all()]
 
 
 def similar_threads(*, user_id: int, movie_id: int, limit: int = 3) -> list[int]:

@@ -243,3 +243,31 @@ def test_a_member_imported_with_ratings_gets_a_taste_profile_for_their_facts():
     assert TasteProfile.objects.filter(user=user).count() == 1
     # a member with no rating gets none
     assert generation.user_facts(user_id=UserFactory().pk).liked_genres == []
+
+
+def test_the_film_the_reason_names_is_among_the_facts_of_an_explanation(heat_fan):
+    """The reason's film is often not among the member's top three, and the checks then turned
+    down its title and rating ("4 stars is not one of the user's ratings")."""
+    user, collateral = heat_fan
+    drama = GenreFactory(name="Drama")
+    for n in range(3):
+        RatingFactory(user=user, movie=MovieFactory(title=f"Loved {n}"), score=Decimal("5.0"))
+    insider = MovieFactory(title="The Insider", genres=[drama])
+    RatingFactory(user=user, movie=insider, score=Decimal("4.0"))
+    Recommendation.objects.create(
+        user=user,
+        movie=collateral,
+        row=Recommendation.Row.TOP_PICKS,
+        rank=0,
+        score=1.0,
+        reason="Because you rated The Insider 4 stars and like Crime movies",
+        model_version="t",
+        created_at=timezone.now(),
+    )
+    facts = generation.facts_for(kind="explanation", user_id=user.pk, movie=collateral)
+    assert ("The Insider", 4.0) in facts.user.ratings
+    assert facts.user.genres_of["The Insider"] == ["Drama"]
+    from recommender.llm import grounding
+
+    text = "You gave The Insider 4 stars, and Collateral is another Michael Mann crime film."
+    assert not grounding.rating_misstatements(text, facts)
