@@ -206,8 +206,16 @@ class Command(BaseCommand):
             help="real members' facts from the database instead of synthetic ones",
         )
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--score-readings",
+            default="",
+            help="generate nothing: score a --dump file whose items carry a reader's verdict (see below)",
+        )
 
     def handle(self, *args, **o):
+        if o["score_readings"]:
+            self._score_readings(o["score_readings"])
+            return
         # Settings are read once at start: the options override them for this run only.
         guard = settings.LLM_NAME_GUARD and not o["no_guard"]
         with override_settings(TORCH_THREADS=o["threads"], LLM_NAME_GUARD=guard):
@@ -306,3 +314,39 @@ class Command(BaseCommand):
                 f"first_try_without_support={nosupp:.4f} support_flagged={unsup} seed={o['seed']} "
                 f"real={int(o['real'])}"
             )
+
+    def _score_readings(self, path: str) -> None:
+        """Usable by reading, and how often the checks agree with the reader, from a --dump file
+        whose items a reader gave `"read": {"usable": bool, "attempt_usable": bool | null, "why":
+        str}`: `usable` judges the text shown (generated or template), `attempt_usable` the last
+        generated attempt the checks turned down (fallbacks only). The checks agree with the
+        reader on a shown generated text read usable and on a turned-down attempt read unusable."""
+        with open(path) as fh:
+            items = [json.loads(line) for line in fh if line.strip()]
+        self.stdout.write(
+            f"{'kind':24} {'n':>4} {'generated':>9} {'template':>8} {'usable':>7} "
+            f"{'gen usable':>10} {'agree':>6}"
+        )
+        lines = []
+        for kind in dict.fromkeys(item["kind"] for item in items):
+            read = [item for item in items if item["kind"] == kind and "read" in item]
+            if not read:
+                continue
+            generated = [item for item in read if item["status"] != "FALLBACK"]
+            usable = sum(item["read"]["usable"] for item in read)
+            generated_usable = sum(item["read"]["usable"] for item in generated)
+            agree = generated_usable + sum(
+                not item["read"].get("attempt_usable") for item in read if item["status"] == "FALLBACK"
+            )
+            n = len(read)
+            self.stdout.write(
+                f"{kind:24} {n:4d} {len(generated):9d} {n - len(generated):8d} {usable / n:7.2f} "
+                f"{generated_usable / max(1, len(generated)):10.2f} {agree / n:6.2f}"
+            )
+            lines.append(
+                f"reading {kind} usable={usable / n:.4f} checks_agree={agree / n:.4f} "
+                f"generated_shown={len(generated) / n:.4f} "
+                f"generated_usable={generated_usable}/{len(generated)} n={n}"
+            )
+        for line in lines:
+            self.stdout.write(line)
