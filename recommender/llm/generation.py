@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -229,6 +230,12 @@ def _echo_facts_answer(messages: list[dict[str, str]]) -> str:
             f"Which performance in {title} stayed with you longest?"
         )
     if "tell the user why" in content:
+        loved = re.search(
+            r"^The user loves \(rated 4 stars or more\): (.+?) \((\d(?:\.\d)?)/5\)", content, re.M
+        )
+        if loved:  # an explanation cites something of the member's (grounding.explanation_problems)
+            stars = f"{loved.group(1)} {loved.group(2)} stars"
+            return f"You gave {stars}, and {title} has strong acting and tense pacing."
         return f"You enjoy films with strong acting and tense pacing, and {title} offers both."
     return (
         f"I watched {title} last night. The acting was strong and the story kept me guessing. "

@@ -34,6 +34,7 @@ from .member import (
     _speaks_as_itself,
     _without_titles,
     draft_problems,
+    explanation_problems,
     lowercased_titles,
     rating_misstatements,
     reception_claims,
@@ -167,6 +168,8 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
         if len(questions) != 3:
             problems.append(f"expected 3 questions, got {len(questions)}")
         problems += chinese.question_problems(questions, facts) if zh else question_problems(questions, facts)
+    if kind == "explanation" and not zh:
+        problems += explanation_problems(stripped, facts)
     if kind == "explanation" and not zh and _speaks_as_itself(stripped, facts):
         # measured: "The Love Letter is a great comedy ... that I enjoyed watching"
         problems.append("speaks in the first person, not to the member")
@@ -202,7 +205,7 @@ _MIN_SENTENCES = {"review_draft": 2, "explanation": 1, "audience_summary": 2}
 # themes ...", "It's also a drama, so ...", "You've already enjoyed these films, so ...")
 _BACK_REFERENCE = re.compile(
     r"^[\"'“(]*(?:he|she|they|him|her|his|hers|them|their|theirs|these|those|both|such)\b"
-    r"|^[^.!?]{0,20}\b(?:also|too|as well)\b|\b(?:these|those|both) (?:films|movies|titles|ones)\b",
+    r"|^[^.!?]{0,20}\b(?:also|too|as well)\b|\b(?:these|those|both) (?:films|movies|titles|ones|others)\b",
     re.IGNORECASE,
 )
 

@@ -215,9 +215,11 @@ def genre_misstatements(text: str, facts: Facts) -> list[str]:
     previous: list[tuple[int, str]] = []
     for sentence in sentences(text):
         spans = _title_spans(sentence, titles)
-        # "These movies are all comedies": with no film named before it in its own sentence, the
-        # group is the films the sentence before named (as if they stood at its start)
-        group = spans if spans else [(-1, title) for _, title in previous]
+        # "These movies are all comedies", "Since X shares this genre with these films": with no
+        # other film named in its own sentence, the group is the films the sentence before named
+        # (as if they stood at its start)
+        others = [title for _, title in spans if title != facts.movie.title]
+        group = spans if others else spans + [(-1, title) for _, title in previous]
         problems += _shared_genre_claims(sentence, group, genres, facts.movie.title)
         claims = []
         for match in _CLAIM.finditer(sentence):

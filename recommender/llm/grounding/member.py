@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..prompts import Facts, UserFacts
-from .names import _ngrams, unknown_names
+from .names import _ngrams, title_spellings, unknown_names
 
 _STARS = re.compile(r"(\d(?:\.\d)?)\s*(?:/\s*5|-?\s*stars?|out of (?:5|five))", re.IGNORECASE)
 _PRAISE = re.compile(
@@ -297,4 +297,42 @@ def lowercased_titles(text: str, facts: Facts) -> list[str]:
             if match.group(0) == match.group(0).lower():
                 problems.append(f"writes {title!r} in lower case")
                 break
+    return problems
+
+
+# "shares similar themes with your favorite movies like Independence Day, Bio-Dome, Ransom":
+# no fact holds a film's themes, tone or style
+_SIMILAR_UNKNOWN = re.compile(
+    r"\b(?:similar|same|common)\s+(?:\w+\s+)?(?:themes?|styles?|tones?|storylines?|plots?|feel|vibes?|formats?"
+    r"|stories|moods?|atmospheres?|messages?)\b",
+    re.IGNORECASE,
+)
+
+
+def _cites_member(text: str, facts: Facts) -> bool:
+    """Does `text` cite anything of the member's own: a film they rated, a genre, person or
+    aspect they like, or the genre the recommender's reason names?"""
+    u = facts.user
+    lowered = text.lower()
+    titles = [t for t, _ in u.ratings if t and t != facts.movie.title]
+    if any(spelling.lower() in lowered for t in titles for spelling in title_spellings(t)):
+        return True
+    if any(person.split()[-1].lower() in lowered for person in u.liked_people if person.split()):
+        return True
+    if any(re.search(rf"\b{re.escape(aspect.lower()[:6])}", lowered) for aspect in u.liked_aspects if aspect):
+        return True  # "you enjoy strong acting"
+    liked = {_genre_key(g) for g in [*u.liked_genres, *re.findall(r"like (\S+) movies", facts.reason)]}
+    return any(_genre_key(m.group("g")) in liked for m in _TASTE_GENRES.finditer(text))
+
+
+def explanation_problems(text: str, facts: Facts) -> list[str]:
+    """Why an explanation says nothing true of why this film suits this member, even when each
+    word is right: it cites nothing of theirs ("It's a war drama that fits well with your taste
+    and preferences"), or claims themes, tone or style shared with films the facts describe by
+    genre only. Both read on real members' picks."""
+    problems = []
+    if not _cites_member(text, facts):
+        problems.append("cites nothing of the member's: no film they rated, no genre or person they like")
+    for match in _SIMILAR_UNKNOWN.finditer(text):
+        problems.append(f"claims {match.group(0)!r}, which the facts do not hold")
     return problems

@@ -198,3 +198,31 @@ def test_a_film_called_a_show_fails_unless_a_title_says_so() -> None:
     )
     assert not genre_misstatements("You loved Star Wars: Episode IV - A New Hope.", star_wars)
     assert not genre_misstatements("It is a great show of force.", HERCULES)
+
+
+def test_an_explanation_must_cite_something_of_the_members() -> None:
+    facts = Facts(
+        movie=MovieFacts(title="Full Metal Jacket", genres=["Drama", "War"]),
+        user=UserFacts(
+            ratings=[("The Shining", 5.0)], genres_of={"The Shining": ["Horror"]}, liked_genres=["Sci-Fi"]
+        ),
+        reason="Because you rated The Shining 5 stars",
+    )
+    assert grounding.explanation_problems("It's a war drama that fits well with your taste.", facts)
+    assert not grounding.explanation_problems("You gave The Shining 5 stars; this is Kubrick's war.", facts)
+    assert not grounding.explanation_problems("A sci-fi fan like you may still enjoy this war drama.", facts)
+    liked_war = Facts(movie=facts.movie, user=facts.user, reason="Because you like War movies")
+    assert not grounding.explanation_problems("It's a war drama that fits well with your taste.", liked_war)
+
+
+def test_themes_or_style_shared_with_other_films_are_no_fact() -> None:
+    text = "It shares similar themes with your favourite movies like The Third Man and Forrest Gump."
+    assert any("similar themes" in p for p in grounding.explanation_problems(text, HERCULES))
+
+
+def test_a_group_named_only_in_the_sentence_before_is_checked_for_a_shared_genre() -> None:
+    text = (
+        "You rated The Wolf of Wall Street and The Blues Brothers 5 stars. "
+        "Since One Flew Over the Cuckoo's Nest shares this genre with these films, it suits you."
+    )
+    assert any("The Blues Brothers" in p for p in genre_misstatements(text, CUCKOO))
