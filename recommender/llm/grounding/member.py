@@ -190,7 +190,7 @@ _RECEPTION = re.compile(
     r"|won (?:an |the )?oscar|oscar[- ](?:winning|winner|nominated|nominee)"
     r"|highly[- ]rated|high[- ]rated|top[- ]rated|(?:highly|well)[- ]regarded|well[- ]received"
     r"|ratings from|rated highly by"
-    r"|recommended by you|(?:its|a|the)\s+(?:low|poor|mixed)\s+ratings?"
+    r"|recommended by you|highly recommended|(?:its|a|the)\s+(?:low|poor|mixed)\s+ratings?"
     r"|(?:many|most)\s+(?:viewers|people|fans|critics|audiences|moviegoers)"
     r"|(?:strong|high|great|glowing|rave|positive)\s+(?:ratings|reviews)"
     r"|(?:viewers|audiences|critics|moviegoers)\s+(?:love[ds]?|praised?|adored?|agree|rave[ds]?|hail(?:ed)?)"

@@ -63,6 +63,7 @@ def test_elements_of_a_kind_the_film_lacks_fail_and_its_own_pass() -> None:
         "This film is highly recommended by you based on your ratings.",
         "A critically acclaimed fable, Hercules suits you.",
         "Hercules is a film critics loved.",
+        "The Piano is highly recommended!",
     ],
 )
 def test_how_a_film_was_received_is_no_fact_of_a_member(text: str) -> None:
