@@ -138,6 +138,40 @@ _GROUPED_LISTED = re.compile(
     r"|documentar(?:y|ies)|noir|war)\b",
     re.IGNORECASE,
 )
+# what a genre word names when it speaks of a member's taste ("your taste for comedic films, kids'
+# films and IMAX"): the words above, their adjectives and the MovieLens genres no noun above names
+_TASTE_WORDS = re.compile(
+    _GROUPED_LISTED.pattern.replace("|war)", "|war|comedic|dramatic|romantic|family|children|kids|imax)"),
+    re.IGNORECASE,
+)
+_ADJECTIVES_NAME = {
+    "comedic": ("comedy",),
+    "dramatic": ("drama",),
+    "romantic": ("romance",),
+    "children": ("children",),
+    "kids": ("children",),
+    "imax": ("imax",),
+}
+
+
+def genre_key(name: str) -> str:
+    """A genre's name as the checks compare it: "Sci-Fi" and "sci-fi" are both "scifi"."""
+    return _norm(name)
+
+
+def genre_mentions(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each genre word of `text` ("comedies", "sci-fi", "romantic comedy", "comedic") with the
+    genres it names, as `genre_key` gives them."""
+    out = []
+    for match in _TASTE_WORDS.finditer(text):
+        word = match.group("noun")
+        low = word.lower()
+        named = _ADJECTIVES_NAME.get(low) or _NOUNS.get(_PLURALS.get(low, low), ())
+        if named:
+            out.append((word, named))
+    return out
+
+
 # "the whimsical animation" of a live-action film
 _ANIMATION = re.compile(r"\b(?:the|its|their)\s+(?:[\w'’-]+\s+)?animation\b", re.IGNORECASE)
 _NEGATED = re.compile(

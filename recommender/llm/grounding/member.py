@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..prompts import Facts, UserFacts
+from .genres import genre_key, genre_mentions
 from .names import _ngrams, title_spellings, unknown_names
 
 _STARS = re.compile(r"(\d(?:\.\d)?)\s*(?:/\s*5|-?\s*stars?|out of (?:5|five))", re.IGNORECASE)
@@ -218,40 +219,6 @@ _TASTE = re.compile(
     r"|interest|enthusiasm)\s+(?:for|in|of)\s+(?P<list>(?:[\w'’-]+[\s,]+){0,9}[\w'’-]+)",
     re.IGNORECASE,
 )
-_TASTE_GENRES = re.compile(
-    r"\b(?P<g>comed(?:y|ies)|comedic|dramas?|dramatic|romances?|romantic|horror|action|adventures?|fantas(?:y|ies)"
-    r"|myster(?:y|ies)|thrillers?|westerns?|sci-fi|science fiction|crime|musicals?|animated|animation"
-    r"|documentar(?:y|ies)|war|children|family|noir|imax)\b",
-    re.IGNORECASE,
-)
-_TASTE_STEMS = {
-    "comed": "comedy",
-    "comedic": "comedy",
-    "drama": "drama",
-    "dramatic": "drama",
-    "romanc": "romance",
-    "romantic": "romance",
-    "adventure": "adventure",
-    "fantas": "fantasy",
-    "myster": "mystery",
-    "thriller": "thriller",
-    "western": "western",
-    "science fiction": "scifi",
-    "sci-fi": "scifi",
-    "musical": "musical",
-    "animat": "animation",
-    "documentar": "documentary",
-    "family": "children",
-    "noir": "filmnoir",
-}
-
-
-def _genre_key(word: str) -> str:
-    low = word.lower()
-    for stem, key in _TASTE_STEMS.items():
-        if low.startswith(stem):
-            return key
-    return re.sub(r"[^a-z]", "", low)
 
 
 def taste_misstatements(text: str, facts: Facts, *, of_this_film: bool = False) -> list[str]:
@@ -264,19 +231,18 @@ def taste_misstatements(text: str, facts: Facts, *, of_this_film: bool = False) 
     it has or one of its people ("your interest in horror and Ridley Scott" for The Usual
     Suspects, a crime mystery without him)."""
     u, m = facts.user, facts.movie
-    shown = {_genre_key(g) for g in u.liked_genres}
+    shown = {genre_key(g) for g in u.liked_genres}
     for title, stars in u.ratings:
         if stars >= 4:
-            shown |= {_genre_key(g) for g in u.genres_of.get(title, [])}
-    has = {_genre_key(g) for g in m.genres}
+            shown |= {genre_key(g) for g in u.genres_of.get(title, [])}
+    has = {genre_key(g) for g in m.genres}
     problems = []
     for match in _TASTE.finditer(text):
         listed_text = match.group("list")
-        for listed in _TASTE_GENRES.finditer(listed_text):
-            key, word = _genre_key(listed.group("g")), listed.group("g")
-            if key not in shown:
+        for word, named in genre_mentions(listed_text):
+            if any(key not in shown for key in named):
                 problems.append(f"credits the member with a taste for {word!r}, which the facts do not show")
-            elif of_this_film and key not in has:
+            elif of_this_film and any(key not in has for key in named):
                 problems.append(f"cites a taste for {word!r}, which {m.title!r} does not answer")
         if of_this_film:
             for person in u.liked_people:
@@ -321,8 +287,8 @@ def _cites_member(text: str, facts: Facts) -> bool:
         return True
     if any(re.search(rf"\b{re.escape(aspect.lower()[:6])}", lowered) for aspect in u.liked_aspects if aspect):
         return True  # "you enjoy strong acting"
-    liked = {_genre_key(g) for g in [*u.liked_genres, *re.findall(r"like (\S+) movies", facts.reason)]}
-    return any(_genre_key(m.group("g")) in liked for m in _TASTE_GENRES.finditer(text))
+    liked = {genre_key(g) for g in [*u.liked_genres, *re.findall(r"like (\S+) movies", facts.reason)]}
+    return any(set(named) & liked for _, named in genre_mentions(text))
 
 
 def explanation_problems(text: str, facts: Facts) -> list[str]:
