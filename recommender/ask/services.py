@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community.accounts.models import User
-from community.movies.models import Genre, Movie
+from community.movies.models import Movie
 from recommender import selectors_llm
 from recommender.models import ASK_PARSE_CHARGE, GeneratedText
 from recommender.services.budget import (
@@ -27,8 +27,9 @@ from recommender.services.budget import (
 )
 
 from .chips import chip_remove
+from .generated import merge_generated
 from .models import AskConversation, AskTurn
-from .parsing import MOODS, Query, Reference, parse_rules
+from .parsing import Query, parse_rules
 from .ranking import rank
 from .reasons import pick_reason
 from .refine import refine
@@ -174,38 +175,17 @@ def ask_conversation_delete(*, user: User, conversation_id: int) -> None:
         raise AskNotFound
 
 
-# What the generator's reading may fill where the rules left it empty: only the titles and
-# people a request names (checked against the request, then resolved in the catalogue).
-# Measured on the 40 held-out requests (bench_ask --generator, qwen-1.5b, 7 December 2026), its
-# genres, moods, years and runtimes each made the reading worse than the rules alone (moods
-# 0.900 -> 0.450, genres 0.850 -> 0.675, runtime 0.950 -> 0.925: "dark, moving, scary" for
-# "silent films", 300 minutes for "three hours is fine"), so they are not taken.
-GENERATED_NAMES = ("like", "people", "avoid_people")
-
-
-def _merge_generated(query: Query, fields: dict) -> bool:
-    """Fill the names the rules left empty from the generator's reading; True when anything
-    changed."""
-    changed = False
-    for key in GENERATED_NAMES:
-        if fields.get(key) and not getattr(query, key):
-            setattr(query, key, [Reference(text=t) for t in fields[key]])
-            changed = True
-    return changed
-
-
 def _generator_parse(turn: AskTurn, backend) -> None:
     from recommender.llm.ask_generation import parse_request
 
     query = Query.from_dict(turn.query)
-    genres = list(Genre.objects.order_by("name").values_list("name", flat=True))
     try:
-        fields = parse_request(turn.text, genres=genres, moods=list(MOODS), backend=backend)
+        fields = parse_request(turn.text, backend=backend)
     except Exception:  # a broken model answer must not cost the member their picks
         log.exception("ask: the generator could not read turn %s", turn.pk)
         fields = None
     turn.generator_parse = "done" if fields is not None else "failed"
-    if fields and _merge_generated(query, fields):
+    if merge_generated(query, fields, turn.text):
         query = query_resolve(query)
         statuses = [p["status"] for p in turn.picks]
         picks, fallback, notices = _answer(user_id=turn.conversation.user_id, query=query)

@@ -22,14 +22,12 @@ from .tidy import whole_sentences
 log = logging.getLogger(__name__)
 
 
-def parse_request(
-    text: str, *, genres: list[str], moods: list[str], backend: Backend
-) -> dict[str, Any] | None:
-    """The request as schema-checked JSON fields, or None when the answer held no JSON object."""
-    messages = ask_prompts.parse_messages(text, genres=genres, moods=moods)
+def parse_request(text: str, *, backend: Backend) -> dict[str, Any] | None:
+    """The titles and people the model reads in the request, as schema-checked JSON fields, or
+    None when the answer held no JSON object. The caller keeps only those the request names."""
+    messages = ask_prompts.parse_messages(text)
     out = backend.generate(messages, max_new_tokens=ask_prompts.PARSE_MAX_NEW_TOKENS)
-    fields = ask_prompts.parse_json(out.text, genres=genres, moods=moods)
-    return ask_prompts.keep_mentioned_names(fields, text)
+    return ask_prompts.parse_json(out.text)
 
 
 @dataclass
@@ -46,6 +44,12 @@ def _length_problem(problem: str) -> bool:
     return problem.startswith(("too short", "too long"))
 
 
+def _not_asked_of_ask(problem: str) -> bool:
+    """A homepage explanation must cite something of the member's; an Ask explanation may give
+    the request as its reason ("light and quick, as you asked")."""
+    return problem.startswith(grounding.CITES_NOTHING)
+
+
 def explain(facts: Facts, *, request: str, language: str, backend: Backend) -> Explained:
     """One sentence on why `facts.movie` fits `request` and the member; never raises on bad output."""
     guard = grounding.NameGuard(facts) if name_guard_enabled() else None
@@ -58,7 +62,7 @@ def explain(facts: Facts, *, request: str, language: str, backend: Backend) -> E
         if language != "zh":
             text = whole_sentences(text, max_words=ask_prompts.EXPLAIN_MAX_WORDS)
         verdict = judge_text("explanation", text, facts, prompt=messages[-1]["content"], backend=backend)
-        problems = list(verdict.check.problems)
+        problems = [p for p in verdict.check.problems if not _not_asked_of_ask(p)]
         if language == "zh":
             problems = [p for p in problems if not _length_problem(p)]
             chars = ask_prompts.cjk_length(verdict.text)

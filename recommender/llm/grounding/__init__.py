@@ -30,6 +30,7 @@ from .audience import (
 from .genres import genre_misstatements, other_film_claims
 from .member import (
     CARRY_OVER_WORDS,
+    CITES_NOTHING,
     _claims_seen,
     _speaks_as_itself,
     _without_titles,
@@ -53,6 +54,7 @@ from .questions import question_problems
 
 __all__ = [
     "CARRY_OVER_WORDS",
+    "CITES_NOTHING",
     "WORD",
     "Check",
     "NameGuard",

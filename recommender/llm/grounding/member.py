@@ -291,6 +291,9 @@ def _cites_member(text: str, facts: Facts) -> bool:
     return any(set(named) & liked for _, named in genre_mentions(text))
 
 
+CITES_NOTHING = "cites nothing of the member's"
+
+
 def explanation_problems(text: str, facts: Facts) -> list[str]:
     """Why an explanation says nothing true of why this film suits this member, even when each
     word is right: it cites nothing of theirs ("It's a war drama that fits well with your taste
@@ -298,7 +301,7 @@ def explanation_problems(text: str, facts: Facts) -> list[str]:
     genre only. Both read on real members' picks."""
     problems = []
     if not _cites_member(text, facts):
-        problems.append("cites nothing of the member's: no film they rated, no genre or person they like")
+        problems.append(CITES_NOTHING + ": no film they rated, no genre or person they like")
     for match in _SIMILAR_UNKNOWN.finditer(text):
         problems.append(f"claims {match.group(0)!r}, which the facts do not hold")
     return problems

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from recommender.ask.parsing import MOODS, Query, is_chinese, parse_rules
+from recommender.ask.parsing import Query, is_chinese, parse_rules
 
 DATASET = Path(__file__).resolve().parents[2] / "ask" / "bench_requests.jsonl"
 FIELDS = ("genres", "avoid_genres", "years", "runtime", "references", "people", "moods")
@@ -56,13 +56,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         rows = [json.loads(line) for line in Path(o["dataset"]).read_text().splitlines() if line.strip()]
-        backend = genres = None
+        backend = None
         if o["generator"]:
-            from community.movies.models import Genre
             from recommender.llm.generation import get_backend
 
             backend = get_backend()
-            genres = list(Genre.objects.order_by("name").values_list("name", flat=True))
         hits = {lang: dict.fromkeys((*FIELDS, "all"), 0) for lang in ("en", "zh")}
         counts = {"en": 0, "zh": 0}
         started = time.monotonic()
@@ -71,12 +69,10 @@ class Command(BaseCommand):
             counts[lang] += 1
             q = parse_rules(row["text"])
             if backend is not None and q.text:
-                from recommender.ask.services import _merge_generated
+                from recommender.ask.generated import merge_generated
                 from recommender.llm.ask_generation import parse_request
 
-                fields = parse_request(row["text"], genres=genres or [], moods=list(MOODS), backend=backend)
-                if fields:
-                    _merge_generated(q, fields)
+                merge_generated(q, parse_request(row["text"], backend=backend), row["text"])
             got, want = _fields(q), _expected(row)
             missed = [f for f in FIELDS if got[f] != want[f]]
             for f in FIELDS:

@@ -1,5 +1,6 @@
-"""Ask CineCircle keeps only the titles and people a request mentions: the generator reads the
-request, it does not add examples of its own."""
+"""Ask CineCircle keeps only the titles and people a request mentions (recommender/ask/generated.py):
+the generator reads the request, it does not add examples of its own; and it is asked for names
+only."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 
 import pytest
 
+from recommender.ask.generated import mentioned, merge_generated, names_mentioned
+from recommender.ask.parsing import parse_rules
 from recommender.llm import ask_prompts
 from recommender.llm.ask_generation import parse_request
 from recommender.llm.generation import Generated
@@ -33,10 +36,25 @@ def test_titles_and_people_the_request_never_names_are_dropped():
             "people": ["Jack Nicholson", "Stanley Kubrick"],
         }
     )
-    fields = parse_request(
-        "Give me a spooky flick from the '80s", genres=["Horror"], moods=[], backend=backend
-    )
-    assert fields == {"genres": ["Horror"]}
+    request = "Give me a spooky flick from the '80s"
+    fields = parse_request(request, backend=backend)
+    assert fields == {"like": ["Alien", "The Shining"], "people": ["Jack Nicholson", "Stanley Kubrick"]}
+    query = parse_rules(request)
+    assert not merge_generated(query, fields, request)
+    assert query.like == [] and query.people == []
+
+
+def test_the_parse_prompt_asks_for_names_only():
+    content = ask_prompts.parse_messages("a short comedy like Heat")[-1]["content"]
+    assert "like (titles" in content and "genres" not in content and "max_runtime" not in content
+
+
+def test_names_the_request_names_fill_what_the_rules_left_empty():
+    request = "something like Alein but funnier"
+    query = parse_rules(request)
+    query.like = []
+    assert merge_generated(query, {"like": ["Alien"]}, request)
+    assert [r.text for r in query.like] == ["Alien"]
 
 
 @pytest.mark.parametrize(
@@ -49,8 +67,8 @@ def test_titles_and_people_the_request_never_names_are_dropped():
     ],
 )
 def test_a_title_the_request_mentions_is_kept(name, request_text):
-    assert ask_prompts.mentioned(name, request_text)
-    assert ask_prompts.keep_mentioned_names({"like": [name]}, request_text) == {"like": [name]}
+    assert mentioned(name, request_text)
+    assert names_mentioned({"like": [name]}, request_text) == {"like": [name]}
 
 
 @pytest.mark.parametrize(
@@ -63,10 +81,8 @@ def test_a_title_the_request_mentions_is_kept(name, request_text):
     ],
 )
 def test_a_title_the_request_does_not_mention_is_dropped(name, request_text):
-    assert not ask_prompts.mentioned(name, request_text)
-    assert ask_prompts.keep_mentioned_names({"like": [name], "genres": ["Drama"]}, request_text) == {
-        "genres": ["Drama"]
-    }
+    assert not mentioned(name, request_text)
+    assert names_mentioned({"like": [name], "genres": ["Drama"]}, request_text) == {}
 
 
 @pytest.mark.parametrize(
@@ -80,21 +96,19 @@ def test_a_title_the_request_does_not_mention_is_dropped(name, request_text):
     ],
 )
 def test_a_person_counts_as_named_by_their_surname(name, request_text, named):
-    assert ask_prompts.mentioned(name, request_text, person=True) is named
-    kept = ask_prompts.keep_mentioned_names({"people": [name]}, request_text)
+    assert mentioned(name, request_text, person=True) is named
+    kept = names_mentioned({"people": [name]}, request_text)
     assert kept == ({"people": [name]} if named else {})
 
 
 def test_only_the_unmentioned_names_of_a_list_go():
     fields = {"like": ["Heat", "Ronin"]}
-    assert ask_prompts.keep_mentioned_names(fields, "like Heat, with a car chase") == {"like": ["Heat"]}
+    assert names_mentioned(fields, "like Heat, with a car chase") == {"like": ["Heat"]}
 
 
 def test_a_request_in_chinese_keeps_a_title_it_quotes_but_not_people_it_does_not_name():
     fields = {"like": ["Titanic"], "people": ["Leonardo DiCaprio"]}
-    assert ask_prompts.keep_mentioned_names(fields, "有没有像《泰坦尼克号》那样的爱情片") == {
-        "like": ["Titanic"]
-    }
+    assert names_mentioned(fields, "有没有像《泰坦尼克号》那样的爱情片") == {"like": ["Titanic"]}
     # what qwen-1.5b answered to "a funny film" in Chinese: titles and actors of its own
     invented = {"genres": ["Comedy"], "like": ["The Hangover"], "people": ["Tom Hanks"]}
-    assert ask_prompts.keep_mentioned_names(invented, "来一部好笑的电影") == {"genres": ["Comedy"]}
+    assert names_mentioned(invented, "来一部好笑的电影") == {}
