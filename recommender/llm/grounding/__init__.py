@@ -178,7 +178,8 @@ def check_output(kind: str, text: str, facts: Facts, *, prompt: str = "") -> Che
     if kind == "explanation" and _THIRD_PERSON.search(_without_titles(stripped, facts)):
         # read in bench_ask_latency: "aligns with the user's preferences", "的用户观看"
         problems.append("speaks of the member as 'the user', not to them")
-    if kind == "explanation" and _claims_seen(stripped, facts.movie.title):
+    others = tuple(t for t, _ in facts.user.ratings)
+    if kind == "explanation" and _claims_seen(stripped, facts.movie.title, others):
         problems.append(f"says the user has already seen {facts.movie.title!r}")
     if kind == "explanation" and len(re.findall(r"[.!?](\s|$)|[。！？]", stripped)) > 3:
         problems.append("more than two sentences")

@@ -86,16 +86,22 @@ _SEEN_VERBS = (
 _ADVERB = r"(?:(?:already|really|truly|also|clearly|once)\s+)?"
 
 
-def _claims_seen(text: str, title: str) -> bool:
+def _claims_seen(text: str, title: str, others: tuple[str, ...] = ()) -> bool:
     """An explanation recommends a movie the user has not rated: "you gave it 3 stars" or
-    "Roma, which you love" says otherwise."""
+    "Roma, which you love" says otherwise. A "which you gave 5 stars" after another of the
+    `others` titles is about that one ("a comedy like Forrest Gump, which you gave 5 stars")."""
     target = rf"(?:it|{re.escape(title)})"
-    patterns = (
-        rf"\byou(?:'ve| have)?\s+{_ADVERB}{_SEEN_VERBS}\s+{target}\b",
-        rf"\b{re.escape(title)}\b[^.;]*?\b(?:that|which)\s+you(?:'ve| have)?\s+"
-        rf"(?:already\s+)?{_SEEN_VERBS}\b",
+    if re.search(rf"\byou(?:'ve| have)?\s+{_ADVERB}{_SEEN_VERBS}\s+{target}\b", text, re.IGNORECASE):
+        return True
+    pattern = (
+        rf"\b{re.escape(title)}\b(?P<between>[^.;]*?)\b(?:that|which)\s+you(?:'ve| have)?\s+"
+        rf"(?:already\s+)?{_SEEN_VERBS}\b"
     )
-    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+    for match in re.finditer(pattern, text, re.IGNORECASE):
+        between = match.group("between").lower()
+        if not any(other.lower() in between for other in others if other and other != title):
+            return True
+    return False
 
 
 # What makes a review draft a review: the member's own first-person words about this film.

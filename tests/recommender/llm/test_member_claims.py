@@ -227,3 +227,17 @@ def test_a_group_named_only_in_the_sentence_before_is_checked_for_a_shared_genre
         "Since One Flew Over the Cuckoo's Nest shares this genre with these films, it suits you."
     )
     assert any("The Blues Brothers" in p for p in genre_misstatements(text, CUCKOO))
+
+
+def test_which_you_gave_after_another_title_is_about_that_one() -> None:
+    facts = Facts(
+        movie=MovieFacts(title="Ace Ventura: Pet Detective", genres=["Comedy"]),
+        user=UserFacts(ratings=[("Forrest Gump", 5.0)], genres_of={"Forrest Gump": ["Comedy", "Drama"]}),
+    )
+    fine = (
+        "Ace Ventura: Pet Detective is a comedy that suits your taste in movies like Forrest Gump, "
+        "which you gave 5 stars."
+    )
+    assert not grounding.check_output("explanation", fine, facts).problems
+    seen = "Ace Ventura: Pet Detective is a comedy that you love, like Forrest Gump."
+    assert any("already seen" in p for p in grounding.check_output("explanation", seen, facts).problems)
