@@ -215,8 +215,14 @@ def reception_claims(text: str, facts: Facts) -> list[str]:
     return [
         f"says how a film was received ({m.group(0)!r}), which the facts do not hold"
         for m in _RECEPTION.finditer(text)
-        if m.group(0).lower() not in reason
+        if m.group(0).lower() not in reason and not _MEMBERS_OWN.search(text[: m.start()])
     ]
+
+
+# "both of which you gave high ratings", "your high ratings of Heat": the member's own ratings
+_MEMBERS_OWN = re.compile(
+    r"(?:\byou(?:'ve| have)?\s+(?:gave|given|give)|\byour)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
 
 
 # "your taste for comedy, horror, musicals and sci-fi": a taste the member is credited with
@@ -310,4 +316,8 @@ def explanation_problems(text: str, facts: Facts) -> list[str]:
         problems.append(CITES_NOTHING + ": no film they rated, no genre or person they like")
     for match in _SIMILAR_UNKNOWN.finditer(text):
         problems.append(f"claims {match.group(0)!r}, which the facts do not hold")
+    for title, _ in facts.user.ratings:
+        # "including Double Jeopardy, Stir of Echoes, and Double Jeopardy": a list run on
+        if len(title) > 3 and len(re.findall(rf"(?<!\w){re.escape(title)}(?!\w)", text)) > 1:
+            problems.append(f"names {title!r} twice")
     return problems

@@ -74,6 +74,10 @@ def test_reception_the_recommenders_reason_states_is_a_fact() -> None:
     facts = Facts(movie=HERCULES.movie, user=HERCULES.user, reason="Popular and highly rated with members")
     assert not reception_claims("Hercules is popular and highly rated with members like you.", facts)
     assert not reception_claims("A fun film for viewers who like songs.", HERCULES)
+    # the member's own ratings are theirs to cite
+    assert not reception_claims(
+        "You love dramas and Forrest Gump, both of which you gave high ratings.", HERCULES
+    )
 
 
 def test_a_taste_for_a_genre_the_member_never_showed_fails() -> None:
@@ -241,3 +245,8 @@ def test_which_you_gave_after_another_title_is_about_that_one() -> None:
     assert not grounding.check_output("explanation", fine, facts).problems
     seen = "Ace Ventura: Pet Detective is a comedy that you love, like Forrest Gump."
     assert any("already seen" in p for p in grounding.check_output("explanation", seen, facts).problems)
+
+
+def test_an_explanation_naming_a_film_twice_fails() -> None:
+    text = "You enjoyed The Third Man, Forrest Gump and The Third Man, so Hercules suits you."
+    assert any("twice" in p for p in grounding.explanation_problems(text, HERCULES))
