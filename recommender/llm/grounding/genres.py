@@ -308,7 +308,9 @@ _EXAMPLES = re.compile(
 # including Divine Secrets of the Ya-Ya Sisterhood": every film named must share it
 _SHARES = re.compile(
     r"\bshar(?:es|e|ing)\b(?P<what>[^.;!?]{0,40}?)\bgenres?\b|\bsimilar to (?:its|their) genres?\b"
-    r"|\bin the same genres?\b",
+    r"|\b(?:in|of) the same genres?\b|\bsame genres? as\b"
+    # "fits your taste in movies like What's Eating Gilbert Grape" (for Die Hard): a likeness claim
+    r"|\b(?:taste|preferences?)\s+(?:in|for)\s+(?:(?:movies|films)\s+(?:like|such as)\s+)?(?=[A-Z])",
     re.IGNORECASE,
 )
 

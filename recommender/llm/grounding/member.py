@@ -264,16 +264,21 @@ def taste_misstatements(text: str, facts: Facts, *, of_this_film: bool = False) 
 
 
 def lowercased_titles(text: str, facts: Facts) -> list[str]:
-    """Each title of the facts `text` writes all in lower case, as a problem: read on real
-    explanations, "you love the blues brothers, the wolf of wall street, and catch me if you
-    can" (the name checks read capitalised names only)."""
+    """Each title or name of the facts `text` writes all in lower case, as a problem: read on
+    real explanations, "you love the blues brothers, the wolf of wall street, and catch me if
+    you can", "if you enjoy back-to-the-future movies", "films with tutte lemkow" (the name
+    checks read capitalised names only)."""
+    m, u = facts.movie, facts.user
+    names = {m.title, *(t for t, _ in u.ratings), *m.cast, *m.directors, *u.liked_people}
+    names |= set(re.findall(r"films with (.+?)(?: and like |$)", facts.reason))
+    spaced = text.replace("-", " ")
     problems = []
-    for title in {facts.movie.title, *(t for t, _ in facts.user.ratings)}:
-        if len(title.split()) < 2 or title == title.lower():
+    for name in names:
+        if len(name.split()) < 2 or name == name.lower():
             continue
-        for match in re.finditer(rf"(?<!\w){re.escape(title)}(?!\w)", text, re.IGNORECASE):
+        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", spaced, re.IGNORECASE):
             if match.group(0) == match.group(0).lower():
-                problems.append(f"writes {title!r} in lower case")
+                problems.append(f"writes {name!r} in lower case")
                 break
     return problems
 
@@ -282,7 +287,11 @@ def lowercased_titles(text: str, facts: Facts) -> list[str]:
 # no fact holds a film's themes, tone or style
 _SIMILAR_UNKNOWN = re.compile(
     r"\b(?:similar|same|common)\s+(?:\w+\s+)?(?:themes?|styles?|tones?|storylines?|plots?|feel|vibes?|formats?"
-    r"|stories|moods?|atmospheres?|messages?)\b",
+    r"|stories|moods?|atmospheres?|messages?)\b"
+    # "American Beauty, which shares many of its themes" (for E.T.)
+    r"|\bshar\w*\s+(?:\w+\s+){0,3}?(?:themes?|styles?|tones?|storylines?)\b"
+    # "the films you mentioned": the member mentioned nothing; "Thriller movies (5/5)": a genre rated
+    r"|\b(?:films|movies)\s+you(?:'ve| have)?\s+mentioned\b|\b(?:movies|films)\s*\(\d(?:\.\d)?/5\)",
     re.IGNORECASE,
 )
 
@@ -316,8 +325,18 @@ def explanation_problems(text: str, facts: Facts) -> list[str]:
         problems.append(CITES_NOTHING + ": no film they rated, no genre or person they like")
     for match in _SIMILAR_UNKNOWN.finditer(text):
         problems.append(f"claims {match.group(0)!r}, which the facts do not hold")
-    for title, _ in facts.user.ratings:
-        # "including Double Jeopardy, Stir of Echoes, and Double Jeopardy": a list run on
-        if len(title) > 3 and len(re.findall(rf"(?<!\w){re.escape(title)}(?!\w)", text)) > 1:
-            problems.append(f"names {title!r} twice")
+    titles = [t for t, _ in facts.user.ratings if len(t) > 3]
+    for title in titles:
+        # "including Double Jeopardy, Stir of Echoes, and Double Jeopardy": a list run on (twice
+        # in one list of titles; "closer to Heat" after "You liked Heat" is no list)
+        found = list(re.finditer(rf"(?<!\w){re.escape(title)}(?!\w)", text))
+        for first, second in zip(found, found[1:], strict=False):
+            between = text[first.end() : second.start()]
+            for other in titles:
+                between = re.sub(
+                    re.escape(other.rstrip("?!.")) + r"[?!.]?", " ", between, flags=re.IGNORECASE
+                )
+            if re.fullmatch(r"[\s,;]*(?:(?:and|or)\b[\s,;]*)*", between):
+                problems.append(f"names {title!r} twice in one list")
+                break
     return problems

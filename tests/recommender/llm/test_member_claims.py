@@ -250,3 +250,34 @@ def test_which_you_gave_after_another_title_is_about_that_one() -> None:
 def test_an_explanation_naming_a_film_twice_fails() -> None:
     text = "You enjoyed The Third Man, Forrest Gump and The Third Man, so Hercules suits you."
     assert any("twice" in p for p in grounding.explanation_problems(text, HERCULES))
+    again = "You loved Forrest Gump, and Hercules is as warm as Forrest Gump."
+    assert not grounding.explanation_problems(again, HERCULES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It suits you because you've already enjoyed the films you mentioned, including Forrest Gump.",
+        "You've already enjoyed Forrest Gump (5/5) and Thriller movies (5/5).",
+        "You loved Forrest Gump, which shares many of its themes with Hercules.",
+    ],
+)
+def test_what_no_fact_holds_fails(text: str) -> None:
+    assert grounding.explanation_problems(text, HERCULES)
+
+
+def test_a_likeness_to_films_that_share_no_genre_fails() -> None:
+    text = "Hercules fits your taste in movies like The Third Man and Forrest Gump."
+    problems = genre_misstatements(text, HERCULES)
+    assert any("The Third Man" in p for p in problems) and not any("Forrest Gump" in p for p in problems)
+    assert not genre_misstatements("Hercules suits your taste for Comedy.", HERCULES)
+
+
+def test_names_and_hyphenated_titles_in_lower_case_fail() -> None:
+    facts = Facts(
+        movie=HERCULES.movie,
+        user=HERCULES.user,
+        reason="Because you like films with Tutte Lemkow and like Drama movies",
+    )
+    assert grounding.lowercased_titles("It suits your preferences for films with tutte lemkow.", facts)
+    assert grounding.lowercased_titles("especially if you enjoy take-the-money-and-run movies", facts)
