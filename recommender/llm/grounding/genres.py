@@ -310,7 +310,7 @@ _SHARES = re.compile(
     r"\bshar(?:es|e|ing)\b(?P<what>[^.;!?]{0,40}?)\bgenres?\b|\bsimilar to (?:its|their) genres?\b"
     r"|\b(?:in|of) the same genres?\b|\bsame genres? as\b"
     # "fits your taste in movies like What's Eating Gilbert Grape" (for Die Hard): a likeness claim
-    r"|\b(?:taste|preferences?)\s+(?:in|for)\s+(?:(?:movies|films)\s+(?:like|such as)\s+)?(?=[A-Z])",
+    r"|\b(?:taste|preferences?)\s+(?:in|for)\s+(?:(?:movies|films)\s+(?:like|such as)\s+)?(?=(?-i:[A-Z]))",
     re.IGNORECASE,
 )
 

@@ -156,6 +156,26 @@ ENGLISH = DraftLanguage(
 )
 
 
+def _own_star_misstatements(text: str, facts: Facts) -> list[str]:
+    """Star figures in a draft's sentences that name none of the member's other films: the
+    draft's own rating, which must be the member's ("I would give this movie a perfect score of
+    5 out of 5" for a 4-star rating, read on a real member)."""
+    others = [t for t, _ in facts.user.ratings if t and t != facts.movie.title]
+    problems = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if any(t.lower() in sentence.lower() for t in others):
+            continue
+        for match in _STARS.finditer(sentence):
+            if facts.rating is not None and abs(float(match.group(1)) - facts.rating) > 0.01:
+                problems.append(f"gives the film {match.group(0).strip()}, not the member's {facts.rating:g}")
+        if (
+            re.search(r"\bperfect (?:score|rating|ten|10|five|5)\b", sentence, re.IGNORECASE)
+            and facts.rating < 5
+        ):
+            problems.append(f"calls a {facts.rating:g}-star rating perfect")
+    return problems
+
+
 def draft_problems(text: str, facts: Facts, language: DraftLanguage = ENGLISH) -> list[str]:
     """Why a review draft is not the member's review of this film, even when its names and
     numbers are right: not in the first person, speaking to the member ("you might want to
@@ -181,6 +201,7 @@ def draft_problems(text: str, facts: Facts, language: DraftLanguage = ENGLISH) -
     if others:
         problems.append(f"names {', '.join(others)}, from another film's facts, not {facts.movie.title!r}")
     if facts.rating is not None:
+        problems += _own_star_misstatements(text, facts)
         praise, blame = language.tone(opinion)
         if facts.rating <= 2 and praise > blame:
             problems.append(f"more praise than blame in a draft for a {facts.rating:g}-star rating")
@@ -227,8 +248,13 @@ _MEMBERS_OWN = re.compile(
 
 # "your taste for comedy, horror, musicals and sci-fi": a taste the member is credited with
 _TASTE = re.compile(
-    r"\byour\s+(?:\w+\s+)?(?:taste|tastes|preferences?|love|fondness|liking|appreciation|passion|penchant"
-    r"|interest|enthusiasm)\s+(?:for|in|of)\s+(?P<list>(?:[\w'’-]+[\s,]+){0,9}[\w'’-]+)",
+    r"(?:\byour\s+(?:\w+\s+)?(?:taste|tastes|preferences?|love|fondness|liking|appreciation|passion|penchant"
+    r"|interest|enthusiasm)\s+(?:for|in|of)"
+    # a draft, in the member's voice: "As someone who loves action, comedy, crime, and thriller films"
+    r"|\bas (?:someone|a person|a fan|one) who (?:\w+\s+){0,2}?(?:loves?|likes?|enjoys?|adores?)"
+    r"|\bI(?:'ve| have)? (?:always )?(?:love|like|enjoy|adore)d?(?= (?:\w+\s+){0,3}(?:films|movies)\b)"
+    r"|\b(?:a|as a) (?:big |huge |lifelong )?fan of)"
+    r"\s+(?P<list>(?:[\w'’-]+[\s,]+){0,9}[\w'’-]+)",
     re.IGNORECASE,
 )
 

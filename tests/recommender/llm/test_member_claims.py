@@ -281,3 +281,28 @@ def test_names_and_hyphenated_titles_in_lower_case_fail() -> None:
     )
     assert grounding.lowercased_titles("It suits your preferences for films with tutte lemkow.", facts)
     assert grounding.lowercased_titles("especially if you enjoy take-the-money-and-run movies", facts)
+
+
+def _draft(rating: float) -> Facts:
+    return Facts(movie=HERCULES.movie, user=HERCULES.user, rating=rating)
+
+
+def test_a_draft_may_not_credit_the_member_with_a_taste_they_never_showed() -> None:
+    text = "As someone who loves action, comedy, crime, and thriller films, I found Hercules a joy."
+    problems = " ".join(taste_misstatements(text, _draft(4.0)))
+    assert "'action'" in problems and "'comedy'" not in problems  # Forrest Gump: a comedy they love
+    assert not taste_misstatements("As someone who loves Forrest Gump, I found Hercules a joy.", _draft(4.0))
+
+
+def test_a_draft_gives_the_film_the_members_own_rating() -> None:
+    text = "I laughed all the way through. I would give this movie a perfect score of 5 out of 5 stars."
+    problems = grounding.draft_problems(text, _draft(4.0))
+    assert any("5 out of 5" in p for p in problems) and any("perfect" in p for p in problems)
+    assert not [
+        p
+        for p in grounding.draft_problems("I laughed a lot. I give it 4 out of 5.", _draft(4.0))
+        if "star" in p or "out of" in p
+    ]
+    # a figure beside another of their films is that film's
+    other = "I gave Forrest Gump 5 stars, and I laughed as much here."
+    assert not [p for p in grounding.draft_problems(other, _draft(4.0)) if "gives the film" in p]
