@@ -111,7 +111,9 @@ _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself)\b|\bI’(?:m
 _ADDRESSES_MEMBER = re.compile(
     r"\b(?:based on your|your (?:previous|earlier|past|other) (?:reviews?|ratings?)"
     r"|you (?:might|may|should|would|will|could) (?:want to|like|enjoy|consider|appreciate|love)"
-    r"|you seem to|consider watching|I (?:would )?recommend (?:you|watching)|I suggest (?:you|watching))\b",
+    r"|you seem to|consider watching|I (?:would )?recommend (?:you|watching)|I suggest (?:you|watching)"
+    # a critic account's draft: "I'm glad you enjoyed Catch Me If You Can!"
+    r"|(?:I'm|I am) glad you|you (?:enjoyed|loved|liked|rated|gave) (?:it|this|the film|the movie))\b",
     re.IGNORECASE,
 )
 CARRY_OVER_WORDS = 6  # a run of this many words from a review of another film is carried over

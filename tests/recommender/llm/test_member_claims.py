@@ -306,3 +306,8 @@ def test_a_draft_gives_the_film_the_members_own_rating() -> None:
     # a figure beside another of their films is that film's
     other = "I gave Forrest Gump 5 stars, and I laughed as much here."
     assert not [p for p in grounding.draft_problems(other, _draft(4.0)) if "gives the film" in p]
+
+
+def test_a_draft_speaking_to_the_member_fails() -> None:
+    problems = grounding.draft_problems("I'm glad you enjoyed Hercules! I give it 4/5.", _draft(4.0))
+    assert any("speaks to the member" in p for p in problems)
