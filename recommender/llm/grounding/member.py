@@ -225,7 +225,9 @@ _RECEPTION = re.compile(
     r"|(?:strong|high|great|glowing|rave|positive)\s+(?:ratings|reviews)"
     r"|(?:viewers|audiences|critics|moviegoers)\s+(?:love[ds]?|praised?|adored?|agree|rave[ds]?|hail(?:ed)?)"
     r"|(?:praised|loved|adored|hailed|beloved)\s+by\s+(?:viewers|audiences|critics|many|fans|millions)"
-    r"|cult (?:classic|following))\b",
+    r"|cult (?:classic|following)"
+    # read on a held-out pick: "a romantic drama that's been praised for its beautiful cinematography"
+    r"|(?:been|widely|universally|much|often) (?:praised|celebrated|lauded|hailed))\b",
     re.IGNORECASE,
 )
 

@@ -64,6 +64,7 @@ def test_elements_of_a_kind_the_film_lacks_fail_and_its_own_pass() -> None:
         "A critically acclaimed fable, Hercules suits you.",
         "Hercules is a film critics loved.",
         "The Piano is highly recommended!",
+        "Hercules is a musical that's been praised for its songs.",
     ],
 )
 def test_how_a_film_was_received_is_no_fact_of_a_member(text: str) -> None:
