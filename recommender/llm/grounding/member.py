@@ -163,12 +163,14 @@ def _own_star_misstatements(text: str, facts: Facts) -> list[str]:
     draft's own rating, which must be the member's ("I would give this movie a perfect score of
     5 out of 5" for a 4-star rating, read on a real member)."""
     others = [t for t, _ in facts.user.ratings if t and t != facts.movie.title]
-    problems = []
+    problems: list[str] = []
+    if facts.rating is None:
+        return problems
     for sentence in re.split(r"(?<=[.!?])\s+", text):
         if any(t.lower() in sentence.lower() for t in others):
             continue
         for match in _STARS.finditer(sentence):
-            if facts.rating is not None and abs(float(match.group(1)) - facts.rating) > 0.01:
+            if abs(float(match.group(1)) - facts.rating) > 0.01:
                 problems.append(f"gives the film {match.group(0).strip()}, not the member's {facts.rating:g}")
         if (
             re.search(r"\bperfect (?:score|rating|ten|10|five|5)\b", sentence, re.IGNORECASE)
