@@ -10,7 +10,8 @@ import pytest
 
 from recommender.llm import grounding
 from recommender.llm.grounding import genre_misstatements, reception_claims, taste_misstatements
-from recommender.llm.prompts import Facts, MovieFacts, UserFacts, messages_for, shared_with_loved
+from recommender.llm.prompts import Facts, MovieFacts, UserFacts, messages_for
+from recommender.llm.prompts_explanation import shared_with_loved
 
 HERCULES = Facts(
     movie=MovieFacts(
